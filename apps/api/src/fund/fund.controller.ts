@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  CloseYearCommand,
+  DepositToFundCommand,
+  Queries,
+  ReturnToFundCommand,
+  WithdrawFromFundCommand,
+  type RequestContext,
+} from '../../../../libs/application/src';
+import { InvalidRequest } from '../http/invalid-request';
+import { Ctx } from '../http/request-context';
+import { DepositDto, ReturnDto, WithdrawalDto } from './fund.dto';
+
+const yearPipe = new ParseIntPipe({
+  exceptionFactory: () => new InvalidRequest([{ field: 'year', message: 'year måste vara ett årtal (heltal)' }]),
+});
+
+@ApiTags('fund')
+@Controller('api/fund')
+export class FundController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: Queries,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'Balance, committed (granted, not yet paid out) and available, in öre.' })
+  status() {
+    return this.queries.fundStatus();
+  }
+
+  @Get('years')
+  @ApiOkResponse({ description: "Each year's opening balance, movements, closing balance and change, from the first booking's year to this year." })
+  years() {
+    return this.queries.fundYears();
+  }
+
+  @Get('ledger')
+  @ApiOkResponse({ description: 'Every booking in the order recorded, with the balance after it.' })
+  ledger() {
+    return this.queries.ledger();
+  }
+
+  @Post('deposits')
+  deposit(@Body() body: DepositDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new DepositToFundCommand(body, ctx));
+  }
+
+  @Post('withdrawals')
+  withdraw(@Body() body: WithdrawalDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new WithdrawFromFundCommand(body, ctx));
+  }
+
+  @Post('returns')
+  returnMoney(@Body() body: ReturnDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new ReturnToFundCommand(body, ctx));
+  }
+
+  @Post('years/:year/close')
+  closeYear(@Param('year', yearPipe) year: number, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new CloseYearCommand({ year }, ctx));
+  }
+}

@@ -1,0 +1,83 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+} from 'class-validator';
+import { isCalendarDate, PARTY_IDS } from '../../../../libs/domain/src';
+
+/*
+ * The field kinds of the HTTP contract, each with its validation (and Swedish message) and its
+ * OpenAPI description, so every DTO says the same thing the same way.
+ */
+
+/** A calendar day `YYYY-MM-DD` that exists. */
+export const IsCalendarDateString =
+  (): PropertyDecorator =>
+  (target, propertyName) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} måste vara ett datum som finns, på formen ÅÅÅÅ-MM-DD` },
+      validator: { validate: (value: unknown) => isCalendarDate(value) },
+    });
+
+export const DateField = (description: string, required = true) =>
+  applyDecorators(
+    ...(required
+      ? [ApiProperty({ description, example: '2024-03-18', format: 'date' })]
+      : [ApiPropertyOptional({ description, example: '2024-12-31', format: 'date' }), IsOptional()]),
+    IsCalendarDateString(),
+  );
+
+/** Integer öre, 0 or more (1 krona = 100 öre). */
+export const OreField = (description: string, minimum = 0) =>
+  applyDecorators(
+    ApiProperty({ description: `${description} I hela öre.`, example: 150_000_000, type: 'integer', minimum }),
+    IsInt({ message: ({ property }) => `${property} måste vara ett heltal öre (1 kr = 100 öre)` }),
+    Min(minimum, { message: ({ property }) => `${property} måste vara minst ${minimum} öre` }),
+    Max(Number.MAX_SAFE_INTEGER, { message: ({ property }) => `${property} är för stort` }),
+  );
+
+export const TextField = (description: string, maxLength = 2000, required = true, example?: string) =>
+  applyDecorators(
+    ...(required
+      ? [
+          ApiProperty({ description, maxLength, example }),
+          IsNotEmpty({ message: ({ property }) => `${property} får inte vara tomt` }),
+        ]
+      : [ApiPropertyOptional({ description, maxLength, example }), IsOptional()]),
+    IsString({ message: ({ property }) => `${property} måste vara text` }),
+    MaxLength(maxLength, { message: ({ property }) => `${property} får vara högst ${maxLength} tecken` }),
+  );
+
+export const PartyField = (description: string) =>
+  applyDecorators(
+    ApiProperty({ description, enum: PARTY_IDS, example: '1780' }),
+    IsIn(PARTY_IDS as unknown as string[], {
+      message: ({ property, value }) =>
+        `${property}: okänd part ${JSON.stringify(value)}; ange partens SCB-kod (17 för Region Värmland, 1715–1785 för kommunerna)`,
+    }),
+  );
+
+export const OneOfField = (values: readonly string[], description: string) =>
+  applyDecorators(
+    ApiProperty({ description, enum: values }),
+    IsIn(values as string[], { message: ({ property }) => `${property} måste vara ett av: ${values.join(', ')}` }),
+  );
+
+export const YearField = (description: string) =>
+  applyDecorators(
+    ApiProperty({ description, example: 2024, type: 'integer' }),
+    IsInt({ message: ({ property }) => `${property} måste vara ett årtal (heltal)` }),
+    Min(2000, { message: ({ property }) => `${property} måste vara ett årtal från 2000` }),
+    Max(2200, { message: ({ property }) => `${property} måste vara ett rimligt årtal` }),
+  );

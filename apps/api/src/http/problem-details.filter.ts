@@ -1,0 +1,96 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, InvalidInput, type DomainErrorKind } from '../../../../libs/domain/src';
+import { InvalidRequest } from './invalid-request';
+import { problemType, type Problem } from './problem';
+
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  rule: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+const HTTP_TITLES: Record<number, string> = {
+  400: 'Felaktig begäran',
+  404: 'Finns inte',
+  405: 'Metoden stöds inte',
+  413: 'För stor begäran',
+  415: 'Fel innehållstyp',
+};
+
+/** Errors of Express' body parser carry a 4xx status of their own (malformed JSON, too large…). */
+const httpStatusOf = (e: unknown): number | null => {
+  const status = (e as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+};
+
+/**
+ * The one place that turns errors into answers: application/problem+json (RFC 9457).
+ * Invalid input 400 · unknown thing 404 · conflict 409 · broken business rule 422 · anything else 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request.originalUrl ?? request.url);
+    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, instance: string): Problem {
+    if (exception instanceof InvalidRequest)
+      return {
+        type: problemType('invalid-input'),
+        title: 'Ogiltiga uppgifter',
+        status: 400,
+        detail: exception.message,
+        instance,
+        code: 'invalid-input',
+        errors: exception.errors,
+      };
+    if (exception instanceof DomainError) {
+      const problem: Problem = {
+        type: problemType(exception.code),
+        title: exception.title,
+        status: STATUS_OF[exception.kind],
+        detail: exception.message,
+        instance,
+        code: exception.code,
+      };
+      return exception instanceof InvalidInput
+        ? { ...problem, errors: [{ field: exception.field, message: exception.message }] }
+        : problem;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail =
+        status === 400 && /JSON/i.test(exception.message)
+          ? 'Begärans innehåll är inte giltig JSON.'
+          : typeof body === 'object' && body !== null && 'message' in body
+            ? String((body as { message: unknown }).message)
+            : exception.message;
+      const code = status === 404 ? 'not-found' : status === 400 ? 'bad-request' : `http-${status}`;
+      return { type: problemType(code), title: HTTP_TITLES[status] ?? exception.message, status, detail, instance, code };
+    }
+    const status = httpStatusOf(exception);
+    if (status !== null) {
+      const code = status === 413 ? 'payload-too-large' : `http-${status}`;
+      const detail = status === 413 ? 'Begärans innehåll är för stort.' : 'Begäran kunde inte tolkas.';
+      return { type: problemType(code), title: HTTP_TITLES[status] ?? 'Felaktig begäran', status, detail, instance, code };
+    }
+    return {
+      type: problemType('internal-error'),
+      title: 'Internt fel',
+      status: 500,
+      detail: 'Ett oväntat fel inträffade. Uppge begärans id (svarshuvudet X-Request-Id) när du kontaktar förvaltningen.',
+      instance,
+      code: 'internal-error',
+    };
+  }
+}

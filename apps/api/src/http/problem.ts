@@ -1,0 +1,14 @@
+/** RFC 9457 problem details, as every error of the API is answered. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  /** A stable machine-readable key of the problem. */
+  readonly code: string;
+  /** For invalid input: each offending field and what is wrong with it. */
+  readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+}
+
+export const problemType = (code: string): string => `urn:dgr:problem:${code}`;

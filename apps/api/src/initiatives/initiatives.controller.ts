@@ -1,0 +1,103 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import {
+  CancelInitiativeCommand,
+  CorrectPartyDecisionCommand,
+  PrepareInitiativeCommand,
+  ProposeInitiativeCommand,
+  Queries,
+  RegisterPartyDecisionCommand,
+  ReportOutcomeCommand,
+  AwardGrantCommand,
+  type Recorded,
+  type RequestContext,
+} from '../../../../libs/application/src';
+import type { PartyId } from '../../../../libs/domain/src';
+import { Ctx } from '../http/request-context';
+import { PartyParamPipe } from './party-param.pipe';
+import {
+  AsOfQueryDto,
+  CancelInitiativeDto,
+  CorrectDecisionDto,
+  GrantDto,
+  OutcomeReportDto,
+  PrepareInitiativeDto,
+  ProposeInitiativeDto,
+  RegisterDecisionDto,
+} from './initiatives.dto';
+
+@ApiTags('initiatives')
+@Controller('api/initiatives')
+export class InitiativesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: Queries,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ description: 'The initiative is recorded; `id` names it from now on.' })
+  async propose(@Body() body: ProposeInitiativeDto, @Ctx() ctx: RequestContext) {
+    const initiativeId = randomUUID();
+    const recorded = await this.commands.execute<ProposeInitiativeCommand, Recorded>(
+      new ProposeInitiativeCommand({ ...body, proposedBy: body.proposedBy as PartyId, initiativeId }, ctx),
+    );
+    return { id: initiativeId, ...recorded };
+  }
+
+  @Get()
+  @ApiOkResponse({ description: 'Every initiative proposed by `asOf`, with its consensus as of that day.' })
+  list(@Query() query: AsOfQueryDto) {
+    return this.queries.listInitiatives(query.asOf);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
+    return this.queries.getInitiative(id, query.asOf);
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({ description: "The initiative's stream, in order: {position, revision, type, data, metadata}." })
+  events(@Param('id') id: string) {
+    return this.queries.initiativeEvents(id);
+  }
+
+  @Post(':id/preparation')
+  prepare(@Param('id') id: string, @Body() body: PrepareInitiativeDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new PrepareInitiativeCommand({ ...body, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/decisions')
+  @ApiCreatedResponse({ description: "The party's decision is recorded. The same party again: 409." })
+  registerDecision(@Param('id') id: string, @Body() body: RegisterDecisionDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(
+      new RegisterPartyDecisionCommand({ ...body, party: body.party as PartyId, initiativeId: id }, ctx),
+    );
+  }
+
+  @Post(':id/decisions/:party/correction')
+  correctDecision(
+    @Param('id') id: string,
+    @Param('party', PartyParamPipe) party: PartyId,
+    @Body() body: CorrectDecisionDto,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.commands.execute(new CorrectPartyDecisionCommand({ ...body, party, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/grant')
+  grant(@Param('id') id: string, @Body() body: GrantDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new AwardGrantCommand({ ...body, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/cancellation')
+  cancel(@Param('id') id: string, @Body() body: CancelInitiativeDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new CancelInitiativeCommand({ ...body, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/outcome-reports')
+  reportOutcome(@Param('id') id: string, @Body() body: OutcomeReportDto, @Ctx() ctx: RequestContext) {
+    return this.commands.execute(new ReportOutcomeCommand({ ...body, initiativeId: id }, ctx));
+  }
+}

@@ -1,0 +1,140 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { STRATEGY_AREAS, STRATEGY_GOALS } from '../../../../libs/domain/src';
+import { DateField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
+
+export class StrategyLinkDto {
+  @ApiProperty({ description: 'Insatsområde i Värmlandsstrategin, exakt som i strategin.', enum: STRATEGY_AREAS, example: 'Höja kompetensen' })
+  @IsString({ message: 'area måste vara text' })
+  area: string;
+
+  @ApiPropertyOptional({ description: 'Mål inom insatsområdet.', enum: STRATEGY_GOALS, example: 'Hållbar arbetsmarknad' })
+  @IsOptional()
+  @IsString({ message: 'goal måste vara text' })
+  goal?: string;
+}
+
+export class CoFinancingLineDto {
+  @TextField('Vem som medfinansierar eller växlar upp (t.ex. Tillväxtverket, EU:s regionalfond).', 300)
+  source: string;
+
+  @OreField('Belopp.')
+  amountOre: number;
+}
+
+export class ProposeInitiativeDto {
+  @TextField('Initiativets titel.', 300, true, 'Kompetensplattform Värmland')
+  title: string;
+
+  @TextField('Kort sammanfattning.', 5000)
+  summary: string;
+
+  @PartyField('Part som lämnar initiativet (SCB-kod).')
+  proposedBy: string;
+
+  @DateField('Dag då initiativet lämnades.')
+  proposedOn: string;
+
+  @OreField('Sökt belopp ur DGR (0 är tillåtet).')
+  requestedAmountOre: number;
+
+  @ApiPropertyOptional({ type: [StrategyLinkDto], description: 'Kopplingar till Värmlandsstrategin.' })
+  @IsOptional()
+  @IsArray({ message: 'strategyLinks måste vara en lista' })
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => StrategyLinkDto)
+  strategyLinks?: StrategyLinkDto[];
+
+  @ApiPropertyOptional({ description: 'Möter Trafikförsörjningsprogrammets prioriteringar (målbild 2040).' })
+  @IsOptional()
+  @IsBoolean({ message: 'transportProgramme måste vara true eller false' })
+  transportProgramme?: boolean;
+
+  @ApiPropertyOptional({ type: [CoFinancingLineDto], description: 'Medfinansiering och uppväxling.' })
+  @IsOptional()
+  @IsArray({ message: 'coFinancing måste vara en lista' })
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CoFinancingLineDto)
+  coFinancing?: CoFinancingLineDto[];
+
+  @DateField('Sista dag för parternas beslut; utan värde 31 december förslagsåret.', false)
+  decisionDeadline?: string;
+}
+
+export class PrepareInitiativeDto {
+  @OneOfField(['VRAU', 'VRAG'], 'Vem som berett initiativet.')
+  preparedBy: 'VRAU' | 'VRAG';
+
+  @DateField('Dag för beredningen.')
+  preparedOn: string;
+
+  @OneOfField(['approve', 'reject', 'none'], 'Rekommendation till parterna.')
+  recommendation: 'approve' | 'reject' | 'none';
+
+  @TextField('Anteckningar.', 5000, false)
+  notes?: string;
+}
+
+class DecisionFieldsDto {
+  @OneOfField(['approved', 'rejected'], 'Beslutet: bifall eller avslag.')
+  outcome: 'approved' | 'rejected';
+
+  @DateField('Dag då det beslutande organet sammanträdde (beslutsdatum).')
+  decidedOn: string;
+
+  @TextField('Beslutande organ, t.ex. kommunfullmäktige.', 200, true, 'kommunfullmäktige')
+  body: string;
+
+  @TextField('Paragraf i protokollet.', 100, true, '§ 112')
+  minuteReference: string;
+
+  @TextField('Partens diarienummer.', 100, false, 'KS-2024/118')
+  caseNumber?: string;
+}
+
+export class RegisterDecisionDto extends DecisionFieldsDto {
+  @PartyField('Den part vars beslut registreras (SCB-kod).')
+  party: string;
+}
+
+export class CorrectDecisionDto extends DecisionFieldsDto {
+  @TextField('Varför den tidigare registreringen var fel.', 2000)
+  reason: string;
+}
+
+export class GrantDto {
+  @OreField('Beviljat belopp.', 1)
+  amountOre: number;
+
+  @DateField('Dag för beslutet om medel.')
+  decidedOn: string;
+
+  @TextField('Beslutets referens, t.ex. Region Värmlands diarienummer.', 200)
+  reference: string;
+}
+
+export class CancelInitiativeDto {
+  @TextField('Varför initiativet återkallas.', 2000)
+  reason: string;
+
+  @DateField('Dag för återkallelsen.')
+  cancelledOn: string;
+}
+
+export class OutcomeReportDto {
+  @YearField('Året som rapporten gäller.')
+  year: number;
+
+  @TextField('Vad insatsen har åstadkommit.', 10000)
+  summary: string;
+}
+
+export class AsOfQueryDto {
+  @DateField('Visa läget per denna dag (svensk kalender). Standard: i dag.', false)
+  asOf?: string;
+}
+
+export const KNOWN_PARTIES_CHECK = IsIn;

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '../../event-store/src';
+import { FUND_HANDLERS } from './fund/fund.handlers';
+import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
+import { FundProjection } from './projections/fund.projection';
+import { InitiativesProjection } from './projections/initiatives.projection';
+import { ProjectionRunner } from './projections/projection-runner';
+import { Queries } from './queries';
+import { StreamWriter } from './stream-writer';
+import { CLOCK, EVENT_STORE, systemClock, type Clock } from './tokens';
+
+export interface ApplicationOptions {
+  /** Opens the event store; closed again when the application shuts down. */
+  readonly store: () => EventStore | Promise<EventStore>;
+  readonly clock?: Clock;
+}
+
+/** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
+@Injectable()
+class StoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/** The command handlers, read models and queries, over whichever event store is given. */
+@Module({})
+export class DgrApplicationModule {
+  static register(options: ApplicationOptions): DynamicModule {
+    return {
+      module: DgrApplicationModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: EVENT_STORE, useFactory: options.store },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        InitiativesProjection,
+        FundProjection,
+        ProjectionRunner,
+        StreamWriter,
+        Queries,
+        StoreCloser,
+        ...INITIATIVE_HANDLERS,
+        ...FUND_HANDLERS,
+      ],
+      exports: [CqrsModule, Queries, ProjectionRunner, EVENT_STORE, CLOCK],
+    };
+  }
+}

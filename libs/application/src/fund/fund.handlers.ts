@@ -1,0 +1,107 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  awardGrant,
+  closeYear,
+  depositToFund,
+  FUND_STREAM,
+  initiativeStream,
+  returnToFund,
+  withdrawFromFund,
+  type AwardGrant,
+  type CloseYear,
+  type DepositToFund,
+  type ReturnToFund,
+  type WithdrawFromFund,
+} from '../../../domain/src';
+import { fundFold, initiativeFold } from '../folds';
+import type { Recorded, RequestContext } from '../request-context';
+import { StreamWriter } from '../stream-writer';
+
+/* The fund is one stream, the ledger; every money command decides on it. */
+
+export class DepositToFundCommand {
+  constructor(readonly data: DepositToFund['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(DepositToFundCommand)
+export class DepositToFundHandler implements ICommandHandler<DepositToFundCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: DepositToFundCommand): Promise<Recorded> {
+    return this.writer.decide(FUND_STREAM, fundFold, (fund, now) =>
+      depositToFund({ type: 'DepositToFund', data, metadata: { now } }, fund), context);
+  }
+}
+
+export class AwardGrantCommand {
+  constructor(readonly data: AwardGrant['data'], readonly context: RequestContext) {}
+}
+
+/** Reads the initiative too: a grant needs its consensus as of the grant's date. */
+@CommandHandler(AwardGrantCommand)
+export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: AwardGrantCommand): Promise<Recorded> {
+    const initiativeStreamName = initiativeStream(data.initiativeId);
+    return this.writer.decide(
+      FUND_STREAM,
+      fundFold,
+      async (fund, now) => {
+        const { state: initiative } = await this.writer.load(initiativeStreamName, initiativeFold);
+        return awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative);
+      },
+      context,
+      [initiativeStreamName],
+    );
+  }
+}
+
+export class WithdrawFromFundCommand {
+  constructor(readonly data: WithdrawFromFund['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(WithdrawFromFundCommand)
+export class WithdrawFromFundHandler implements ICommandHandler<WithdrawFromFundCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: WithdrawFromFundCommand): Promise<Recorded> {
+    return this.writer.decide(FUND_STREAM, fundFold, async (fund, now) => {
+      await this.writer.requireInitiative(data.initiativeId);
+      return withdrawFromFund({ type: 'WithdrawFromFund', data, metadata: { now } }, fund);
+    }, context);
+  }
+}
+
+export class ReturnToFundCommand {
+  constructor(readonly data: ReturnToFund['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(ReturnToFundCommand)
+export class ReturnToFundHandler implements ICommandHandler<ReturnToFundCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: ReturnToFundCommand): Promise<Recorded> {
+    return this.writer.decide(FUND_STREAM, fundFold, async (fund, now) => {
+      await this.writer.requireInitiative(data.initiativeId);
+      return returnToFund({ type: 'ReturnToFund', data, metadata: { now } }, fund);
+    }, context);
+  }
+}
+
+export class CloseYearCommand {
+  constructor(readonly data: CloseYear['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(CloseYearCommand)
+export class CloseYearHandler implements ICommandHandler<CloseYearCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: CloseYearCommand): Promise<Recorded> {
+    return this.writer.decide(FUND_STREAM, fundFold, (fund, now) =>
+      closeYear({ type: 'CloseYear', data, metadata: { now } }, fund), context);
+  }
+}
+
+export const FUND_HANDLERS = [
+  DepositToFundHandler,
+  AwardGrantHandler,
+  WithdrawFromFundHandler,
+  ReturnToFundHandler,
+  CloseYearHandler,
+];

@@ -1,0 +1,123 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  cancelInitiative,
+  correctPartyDecision,
+  FUND_STREAM,
+  initiativeStream,
+  moneyOf,
+  prepareInitiative,
+  proposeInitiative,
+  registerPartyDecision,
+  reportOutcome,
+  type CancelInitiative,
+  type CorrectPartyDecision,
+  type PrepareInitiative,
+  type ProposeInitiative,
+  type RegisterPartyDecision,
+  type ReportOutcome,
+} from '../../../domain/src';
+import { fundFold, initiativeFold } from '../folds';
+import type { Recorded, RequestContext } from '../request-context';
+import { StreamWriter } from '../stream-writer';
+
+/*
+ * One command class and one short handler per use case: load the initiative's stream, decide, append.
+ * The id of a new initiative is made by the caller, so a retried proposal names the same initiative.
+ */
+
+export class ProposeInitiativeCommand {
+  constructor(readonly data: ProposeInitiative['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(ProposeInitiativeCommand)
+export class ProposeInitiativeHandler implements ICommandHandler<ProposeInitiativeCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: ProposeInitiativeCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      proposeInitiative({ type: 'ProposeInitiative', data, metadata: { now } }, state), context);
+  }
+}
+
+export class PrepareInitiativeCommand {
+  constructor(readonly data: PrepareInitiative['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(PrepareInitiativeCommand)
+export class PrepareInitiativeHandler implements ICommandHandler<PrepareInitiativeCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: PrepareInitiativeCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      prepareInitiative({ type: 'PrepareInitiative', data, metadata: { now } }, state), context);
+  }
+}
+
+export class RegisterPartyDecisionCommand {
+  constructor(readonly data: RegisterPartyDecision['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(RegisterPartyDecisionCommand)
+export class RegisterPartyDecisionHandler implements ICommandHandler<RegisterPartyDecisionCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: RegisterPartyDecisionCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      registerPartyDecision({ type: 'RegisterPartyDecision', data, metadata: { now } }, state), context);
+  }
+}
+
+export class CorrectPartyDecisionCommand {
+  constructor(readonly data: CorrectPartyDecision['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(CorrectPartyDecisionCommand)
+export class CorrectPartyDecisionHandler implements ICommandHandler<CorrectPartyDecisionCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: CorrectPartyDecisionCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      correctPartyDecision({ type: 'CorrectPartyDecision', data, metadata: { now } }, state), context);
+  }
+}
+
+export class CancelInitiativeCommand {
+  constructor(readonly data: CancelInitiative['data'], readonly context: RequestContext) {}
+}
+
+/** Reads the fund's ledger too: an initiative that has been granted money cannot be cancelled. */
+@CommandHandler(CancelInitiativeCommand)
+export class CancelInitiativeHandler implements ICommandHandler<CancelInitiativeCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: CancelInitiativeCommand): Promise<Recorded> {
+    return this.writer.decide(
+      initiativeStream(data.initiativeId),
+      initiativeFold,
+      async (state, now) => {
+        const { state: fund } = await this.writer.load(FUND_STREAM, fundFold);
+        const granted = moneyOf(fund, data.initiativeId).grantedOre;
+        return cancelInitiative({ type: 'CancelInitiative', data, metadata: { now } }, state, granted);
+      },
+      context,
+      [FUND_STREAM],
+    );
+  }
+}
+
+export class ReportOutcomeCommand {
+  constructor(readonly data: ReportOutcome['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(ReportOutcomeCommand)
+export class ReportOutcomeHandler implements ICommandHandler<ReportOutcomeCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: ReportOutcomeCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      reportOutcome({ type: 'ReportOutcome', data, metadata: { now } }, state), context);
+  }
+}
+
+export const INITIATIVE_HANDLERS = [
+  ProposeInitiativeHandler,
+  PrepareInitiativeHandler,
+  RegisterPartyDecisionHandler,
+  CorrectPartyDecisionHandler,
+  CancelInitiativeHandler,
+  ReportOutcomeHandler,
+];

@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  consensusAsOf,
+  daysBetween,
+  InitiativeNotFound,
+  initiativeStream,
+  moneyOf,
+  partyName,
+  stockholmDateOf,
+  yearOf,
+  availableOre,
+  type CalendarDate,
+  type Initiative,
+  type PartyId,
+} from '../../domain/src';
+import type { EventStore } from '../../event-store/src';
+import { FundProjection } from './projections/fund.projection';
+import { InitiativesProjection } from './projections/initiatives.projection';
+import { CLOCK, EVENT_STORE, type Clock } from './tokens';
+
+/** Answers from the read models; `asOf` is a calendar day in Sweden, by default today. */
+@Injectable()
+export class Queries {
+  constructor(
+    private readonly initiatives: InitiativesProjection,
+    private readonly fund: FundProjection,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): CalendarDate {
+    return stockholmDateOf(this.clock.now());
+  }
+
+  listInitiatives(asOf: CalendarDate = this.today()) {
+    return this.initiatives
+      .all()
+      .filter((i) => i.proposedOn <= asOf)
+      .map((i) => this.summaryOf(i, asOf));
+  }
+
+  getInitiative(id: string, asOf: CalendarDate = this.today()) {
+    const i = this.initiatives.get(id);
+    if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
+    const decisions = Object.values(i.decisions)
+      .filter((d) => d.decidedOn <= asOf)
+      .map((d) => ({
+        party: d.party,
+        partyName: partyName(d.party),
+        outcome: d.outcome,
+        decidedOn: d.decidedOn,
+        body: d.body,
+        minuteReference: d.minuteReference,
+        caseNumber: d.caseNumber,
+        registeredAt: d.registeredAt,
+        countsTowardsConsensus: d.decidedOn <= i.decisionDeadline,
+        corrections: d.corrections,
+      }))
+      .sort((a, b) => (a.decidedOn < b.decidedOn ? -1 : a.decidedOn > b.decidedOn ? 1 : 0));
+    const preparations = i.preparations.filter((p) => p.preparedOn <= asOf);
+    return {
+      ...this.summaryOf(i, asOf),
+      summary: i.summary,
+      strategyLinks: i.strategyLinks,
+      transportProgramme: i.transportProgramme,
+      coFinancing: i.coFinancing,
+      decisions,
+      preparation: preparations.length > 0 ? preparations[preparations.length - 1] : null,
+      preparations,
+      outcomeReports: i.outcomeReports.filter((r) => r.year <= yearOf(asOf)),
+      cancellation: i.cancellation && i.cancellation.cancelledOn <= asOf ? i.cancellation : null,
+    };
+  }
+
+  async initiativeEvents(id: string) {
+    const events = await this.store.readStream(initiativeStream(id));
+    if (events.length === 0) throw new InitiativeNotFound(id);
+    return events.map(({ position, revision, type, data, metadata }) => ({ position, revision, type, data, metadata }));
+  }
+
+  fundStatus() {
+    const f = this.fund.state();
+    return { balanceOre: f.balanceOre, committedOre: f.committedOre, availableOre: availableOre(f) };
+  }
+
+  /** One row per year from the first booking's year to this year, without gaps. */
+  fundYears() {
+    const f = this.fund.state();
+    if (f.firstBookingYear === null) return [];
+    const thisYear = yearOf(this.today());
+    const lastYear = Math.max(thisYear, ...this.fund.bookings().map((b) => yearOf(b.bookedOn)));
+    const rows = [];
+    let opening = 0;
+    for (let year = f.firstBookingYear; year <= lastYear; year++) {
+      const m = this.fund.movementsOf(year);
+      const closing = opening + m.depositsOre - m.withdrawalsOre + m.returnsOre;
+      rows.push({
+        year,
+        openingOre: opening,
+        ...m,
+        closingOre: closing,
+        changeOre: closing - opening,
+        closed: f.lastClosedYear !== null && year <= f.lastClosedYear,
+      });
+      opening = closing;
+    }
+    return rows;
+  }
+
+  ledger() {
+    return this.fund.bookings();
+  }
+
+  private summaryOf(i: Initiative, asOf: CalendarDate) {
+    const c = consensusAsOf(i, asOf);
+    const money = moneyOf(this.fund.state(), i.id);
+    return {
+      id: i.id,
+      title: i.title,
+      proposedBy: i.proposedBy,
+      proposedByName: partyName(i.proposedBy as PartyId),
+      proposedOn: i.proposedOn,
+      requestedAmountOre: i.requestedAmountOre,
+      decisionDeadline: i.decisionDeadline,
+      daysLeft: Math.max(0, daysBetween(asOf, i.decisionDeadline)),
+      status: c.status,
+      consensus: { approved: c.approved, rejected: c.rejected, missing: c.missing, reachedOn: c.reachedOn },
+      grantedOre: money.grantedOre,
+      withdrawnOre: money.withdrawnOre,
+      returnedOre: money.returnedOre,
+    };
+  }
+}

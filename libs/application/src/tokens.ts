@@ -1,0 +1,11 @@
+/** Injection tokens for the ports the application layer depends on. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const CLOCK = Symbol('CLOCK');
+
+/** The time, injected so that tests and the demo seed can set it. */
+export interface Clock {
+  /** The current instant as an ISO 8601 string. */
+  now(): string;
+}
+
+export const systemClock: Clock = { now: () => new Date().toISOString() };

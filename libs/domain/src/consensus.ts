@@ -1,0 +1,62 @@
+import type { CalendarDate } from './calendar';
+import { PARTY_IDS, type PartyId } from './parties';
+import type { Initiative } from './initiative/initiative.state';
+
+/**
+ * Consensus of all 17 parties, judged on decision dates (never on registration times), as of a day.
+ *
+ * - A decision counts when it is dated on or before `asOf` (later ones have not happened yet)
+ *   and on or before the initiative's decision deadline (later ones are kept but do not count).
+ * - `cancelled`: withdrawn on or before `asOf`.
+ * - `consensus`: every party's counting decision is an approval.
+ * - `blocked`: a counting decision is a rejection.
+ * - `lapsed`: `asOf` is past the deadline without consensus.
+ * - `open`: otherwise.
+ */
+export type InitiativeStatus = 'open' | 'consensus' | 'blocked' | 'lapsed' | 'cancelled';
+
+export interface ConsensusView {
+  readonly status: InitiativeStatus;
+  readonly approved: PartyId[];
+  readonly rejected: PartyId[];
+  readonly missing: PartyId[];
+  /** The day the last approval needed was taken, when consensus is reached. */
+  readonly reachedOn: CalendarDate | null;
+}
+
+export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): ConsensusView => {
+  const approved: PartyId[] = [];
+  const rejected: PartyId[] = [];
+  const missing: PartyId[] = [];
+  let lastApproval: CalendarDate | null = null;
+
+  for (const party of PARTY_IDS) {
+    const decision = initiative.decisions[party];
+    const counts =
+      decision !== undefined &&
+      decision.decidedOn <= asOf &&
+      decision.decidedOn <= initiative.decisionDeadline;
+    if (!counts) {
+      missing.push(party);
+    } else if (decision.outcome === 'approved') {
+      approved.push(party);
+      if (lastApproval === null || decision.decidedOn > lastApproval) lastApproval = decision.decidedOn;
+    } else {
+      rejected.push(party);
+    }
+  }
+
+  const reached = approved.length === PARTY_IDS.length;
+  const status: InitiativeStatus =
+    initiative.cancellation !== null && initiative.cancellation.cancelledOn <= asOf
+      ? 'cancelled'
+      : reached
+        ? 'consensus'
+        : rejected.length > 0
+          ? 'blocked'
+          : asOf > initiative.decisionDeadline
+            ? 'lapsed'
+            : 'open';
+
+  return { status, approved, rejected, missing, reachedOn: reached ? lastApproval : null };
+};

@@ -1,0 +1,173 @@
+import { isCalendarDate, stockholmDateOf, yearOf, type CalendarDate } from '../calendar';
+import { consensusAsOf } from '../consensus';
+import { DateNotAllowed, InvalidInput } from '../errors';
+import { InitiativeCancelledError, InitiativeNotFound } from '../initiative/initiative.errors';
+import type { InitiativeState } from '../initiative/initiative.state';
+import { formatOre as kr } from '../money';
+import { partyName } from '../parties';
+import type { AwardGrant, CloseYear, DepositToFund, ReturnToFund, WithdrawFromFund } from './fund.commands';
+import {
+  GrantExceedsRequest,
+  InsufficientAvailableFunds,
+  InsufficientBalance,
+  NoConsensus,
+  NotGranted,
+  ReturnExceedsWithdrawn,
+  WithdrawalExceedsGrant,
+  YearAlreadyClosed,
+  YearCannotBeClosed,
+  YearClosedError,
+} from './fund.errors';
+import type { FundDeposited, FundReturned, FundWithdrawn, GrantAwarded, YearClosed } from './fund.events';
+import { availableOre, bookingsOf, moneyOf, type Fund } from './fund.state';
+
+const positiveAmount = (value: unknown): number => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new InvalidInput('amountOre', 'amountOre måste vara ett positivt heltal öre.');
+  return value;
+};
+
+const text = (field: string, value: unknown): string => {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidInput(field, `${field} får inte vara tomt.`);
+  return value.trim();
+};
+
+const date = (field: string, value: unknown, now: string): CalendarDate => {
+  if (!isCalendarDate(value)) throw new InvalidInput(field, `${field} måste vara ett datum på formen ÅÅÅÅ-MM-DD.`);
+  const today = stockholmDateOf(now);
+  if (value > today) throw new DateNotAllowed(`${field} ${value} ligger i framtiden (i dag är det ${today}).`);
+  return value;
+};
+
+/** A booking's business date decides its year; a closed year (and every year before it) takes no more bookings. */
+const bookingDate = (value: unknown, fund: Fund, now: string): CalendarDate => {
+  const bookedOn = date('bookedOn', value, now);
+  if (fund.lastClosedYear !== null && yearOf(bookedOn) <= fund.lastClosedYear)
+    throw new YearClosedError(
+      `Bokföringsdagen ${bookedOn} ligger i ett stängt år: år ${fund.lastClosedYear} och tidigare är stängda.`,
+    );
+  return bookedOn;
+};
+
+/**
+ * The balance may never go below zero, on any day: a booking dated in the past is placed among
+ * the bookings by date, and the running balance must stay at or above zero from there on.
+ */
+const lowestBalanceFrom = (fund: Fund, bookedOn: CalendarDate): number => {
+  const sorted = bookingsOf(fund).sort((a, b) => (a.bookedOn < b.bookedOn ? -1 : a.bookedOn > b.bookedOn ? 1 : 0));
+  let running = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const b of sorted) {
+    running += b.deltaOre;
+    if (b.bookedOn >= bookedOn) lowest = Math.min(lowest, running);
+  }
+  return Math.min(lowest, running);
+};
+
+export const depositToFund = (cmd: DepositToFund, fund: Fund): FundDeposited => ({
+  type: 'FundDeposited',
+  data: {
+    amountOre: positiveAmount(cmd.data.amountOre),
+    source: text('source', cmd.data.source),
+    bookedOn: bookingDate(cmd.data.bookedOn, fund, cmd.metadata.now),
+    reference: text('reference', cmd.data.reference),
+  },
+});
+
+/**
+ * A grant needs the initiative's consensus as of the grant's date, may not take the total granted
+ * over the requested amount, nor over the money available (balance − committed).
+ */
+export const awardGrant = (cmd: AwardGrant, fund: Fund, initiative: InitiativeState): GrantAwarded => {
+  const { initiativeId } = cmd.data;
+  if (!initiative) throw new InitiativeNotFound(initiativeId);
+  if (initiative.cancellation) throw new InitiativeCancelledError(initiativeId, initiative.cancellation.cancelledOn);
+  const amountOre = positiveAmount(cmd.data.amountOre);
+  const decidedOn = date('decidedOn', cmd.data.decidedOn, cmd.metadata.now);
+
+  const consensus = consensusAsOf(initiative, decidedOn);
+  if (consensus.status !== 'consensus') {
+    const names = (ids: string[]) => ids.map((id) => partyName(id as never)).join(', ');
+    const why =
+      consensus.rejected.length > 0
+        ? `${names(consensus.rejected)} har avslagit det`
+        : `beslut saknas från ${names(consensus.missing)}`;
+    throw new NoConsensus(`Initiativet har inte konsensus per ${decidedOn}: ${why}.`);
+  }
+
+  const already = moneyOf(fund, initiativeId).grantedOre;
+  if (already + amountOre > initiative.requestedAmountOre)
+    throw new GrantExceedsRequest(
+      `Beviljat totalt skulle bli ${kr(already + amountOre)}, men initiativet söker ${kr(initiative.requestedAmountOre)}` +
+        (already > 0 ? ` (redan beviljat: ${kr(already)}).` : '.'),
+    );
+  const available = availableOre(fund);
+  if (amountOre > available)
+    throw new InsufficientAvailableFunds(
+      `Fonden har ${kr(available)} disponibelt (saldo ${kr(fund.balanceOre)} minus beviljat men ej utbetalt ${kr(fund.committedOre)}); ${kr(amountOre)} kan inte beviljas.`,
+    );
+
+  return {
+    type: 'GrantAwarded',
+    data: { initiativeId, amountOre, decidedOn, reference: text('reference', cmd.data.reference) },
+  };
+};
+
+export const withdrawFromFund = (cmd: WithdrawFromFund, fund: Fund): FundWithdrawn => {
+  const { initiativeId } = cmd.data;
+  const amountOre = positiveAmount(cmd.data.amountOre);
+  const bookedOn = bookingDate(cmd.data.bookedOn, fund, cmd.metadata.now);
+  const money = moneyOf(fund, initiativeId);
+  if (money.grantedOre === 0 || money.firstGrantOn === null)
+    throw new NotGranted(`Initiativet ${initiativeId} har inte beviljats några medel ur DGR.`);
+  if (bookedOn < money.firstGrantOn)
+    throw new DateNotAllowed(`Utbetalningen ${bookedOn} ligger före beslutet om medel ${money.firstGrantOn}.`);
+  const remaining = money.grantedOre - money.withdrawnOre;
+  if (amountOre > remaining)
+    throw new WithdrawalExceedsGrant(
+      `Återstående beviljat belopp är ${kr(remaining)} (beviljat ${kr(money.grantedOre)}, utbetalt ${kr(money.withdrawnOre)}); ${kr(amountOre)} kan inte betalas ut.`,
+    );
+  const lowest = lowestBalanceFrom(fund, bookedOn);
+  if (amountOre > lowest)
+    throw new InsufficientBalance(
+      `Fondens saldo från ${bookedOn} och framåt är som lägst ${kr(lowest)}; en utbetalning på ${kr(amountOre)} skulle göra det negativt.`,
+    );
+  return {
+    type: 'FundWithdrawn',
+    data: { initiativeId, amountOre, bookedOn, reference: text('reference', cmd.data.reference) },
+  };
+};
+
+/** Återföring: at most what was paid out to the initiative and not yet returned. */
+export const returnToFund = (cmd: ReturnToFund, fund: Fund): FundReturned => {
+  const { initiativeId } = cmd.data;
+  const amountOre = positiveAmount(cmd.data.amountOre);
+  const bookedOn = bookingDate(cmd.data.bookedOn, fund, cmd.metadata.now);
+  const money = moneyOf(fund, initiativeId);
+  const returnable = money.withdrawnOre - money.returnedOre;
+  if (amountOre > returnable)
+    throw new ReturnExceedsWithdrawn(
+      `Till initiativet har ${kr(money.withdrawnOre)} betalats ut och ${kr(money.returnedOre)} återförts; högst ${kr(returnable)} kan återföras.`,
+    );
+  return {
+    type: 'FundReturned',
+    data: { initiativeId, amountOre, bookedOn, reason: text('reason', cmd.data.reason) },
+  };
+};
+
+/**
+ * Years close in order, from the first booking's year, and only once they have ended in Sweden.
+ * A closed year's figures are final: no booking may be dated in it or before it.
+ */
+export const closeYear = (cmd: CloseYear, fund: Fund): YearClosed => {
+  const { year } = cmd.data;
+  if (!Number.isInteger(year)) throw new InvalidInput('year', 'year måste vara ett heltal.');
+  if (fund.lastClosedYear !== null && year <= fund.lastClosedYear) throw new YearAlreadyClosed(year);
+  const thisYear = yearOf(stockholmDateOf(cmd.metadata.now));
+  if (year >= thisYear) throw new YearCannotBeClosed(`År ${year} har inte tagit slut än och kan inte stängas.`);
+  const next = fund.lastClosedYear !== null ? fund.lastClosedYear + 1 : fund.firstBookingYear;
+  if (next === null) throw new YearCannotBeClosed('Fonden har inga bokningar än; det finns inget år att stänga.');
+  if (year !== next)
+    throw new YearCannotBeClosed(`År stängs i tur och ordning: nästa år att stänga är ${next}, inte ${year}.`);
+  return { type: 'YearClosed', data: { year, closedAt: cmd.metadata.now } };
+};

@@ -1,0 +1,239 @@
+import { isCalendarDate, lastDayOfYear, stockholmDateOf, yearOf, type CalendarDate } from '../calendar';
+import { DateNotAllowed, InvalidInput } from '../errors';
+import { isOre } from '../money';
+import { isPartyId } from '../parties';
+import { strategyLinkProblem } from '../strategy';
+import type {
+  CancelInitiative,
+  CorrectPartyDecision,
+  PrepareInitiative,
+  ProposeInitiative,
+  RegisterPartyDecision,
+  ReportOutcome,
+} from './initiative.commands';
+import type {
+  DecisionFacts,
+  InitiativeCancelled,
+  InitiativePrepared,
+  InitiativeProposed,
+  OutcomeReported,
+  PartyDecisionCorrected,
+  PartyDecisionRegistered,
+} from './initiative.events';
+import {
+  CorrectionChangesNothing,
+  DecisionAlreadyRegistered,
+  InitiativeAlreadyCancelled,
+  InitiativeAlreadyExists,
+  InitiativeAlreadyGranted,
+  InitiativeCancelledError,
+  InitiativeNotFound,
+  NoDecisionToCorrect,
+} from './initiative.errors';
+import type { Initiative, InitiativeState } from './initiative.state';
+
+/*
+ * Each decider takes a command and the current state and returns the events to record,
+ * or throws a DomainError. Pure: the time comes in the command's metadata.
+ */
+
+const requireText = (field: string, value: unknown): string => {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidInput(field, `${field} får inte vara tomt.`);
+  return value.trim();
+};
+
+const requireDate = (field: string, value: unknown): CalendarDate => {
+  if (!isCalendarDate(value)) throw new InvalidInput(field, `${field} måste vara ett datum på formen ÅÅÅÅ-MM-DD.`);
+  return value;
+};
+
+const optionalText = (value: string | null | undefined): string | null =>
+  value === undefined || value === null || value.trim() === '' ? null : value.trim();
+
+const notInTheFuture = (field: string, date: CalendarDate, now: string): void => {
+  const today = stockholmDateOf(now);
+  if (date > today) throw new DateNotAllowed(`${field} ${date} ligger i framtiden (i dag är det ${today}).`);
+};
+
+const notBeforeProposal = (field: string, date: CalendarDate, s: Initiative): void => {
+  if (date < s.proposedOn)
+    throw new DateNotAllowed(`${field} ${date} ligger före initiativets förslagsdatum ${s.proposedOn}.`);
+};
+
+const existing = (s: InitiativeState, initiativeId: string): Initiative => {
+  if (!s) throw new InitiativeNotFound(initiativeId);
+  return s;
+};
+
+const notCancelled = (s: Initiative): Initiative => {
+  if (s.cancellation) throw new InitiativeCancelledError(s.id, s.cancellation.cancelledOn);
+  return s;
+};
+
+export const proposeInitiative = (cmd: ProposeInitiative, s: InitiativeState): InitiativeProposed => {
+  const d = cmd.data;
+  if (s) throw new InitiativeAlreadyExists(d.initiativeId);
+  if (!isPartyId(d.proposedBy)) throw new InvalidInput('proposedBy', `Okänd part: ${String(d.proposedBy)}.`);
+  const proposedOn = requireDate('proposedOn', d.proposedOn);
+  notInTheFuture('proposedOn', proposedOn, cmd.metadata.now);
+  if (!isOre(d.requestedAmountOre))
+    throw new InvalidInput('requestedAmountOre', 'requestedAmountOre måste vara ett heltal öre, 0 eller mer.');
+
+  const strategyLinks = (d.strategyLinks ?? []).map((link, i) => {
+    const problem = strategyLinkProblem(link);
+    if (problem) throw new InvalidInput(`strategyLinks[${i}]`, `Strategikoppling ${i + 1}: ${problem}.`);
+    return link.goal === undefined ? { area: link.area } : { area: link.area, goal: link.goal };
+  });
+  const transportProgramme = d.transportProgramme === true;
+  if (strategyLinks.length === 0 && !transportProgramme)
+    throw new InvalidInput(
+      'strategyLinks',
+      'Ett initiativ ska utgå från Värmlandsstrategin (strategyLinks) eller möta Trafikförsörjningsprogrammets prioriteringar (transportProgramme: true).',
+    );
+
+  const coFinancing = (d.coFinancing ?? []).map((line, i) => {
+    if (!isOre(line.amountOre))
+      throw new InvalidInput(`coFinancing[${i}].amountOre`, 'Medfinansiering anges i hela öre, 0 eller mer.');
+    return { source: requireText(`coFinancing[${i}].source`, line.source), amountOre: line.amountOre };
+  });
+
+  const decisionDeadline =
+    d.decisionDeadline === undefined ? lastDayOfYear(yearOf(proposedOn)) : requireDate('decisionDeadline', d.decisionDeadline);
+  if (decisionDeadline < proposedOn)
+    throw new DateNotAllowed(`Beslutsfristen ${decisionDeadline} ligger före förslagsdatumet ${proposedOn}.`);
+
+  return {
+    type: 'InitiativeProposed',
+    data: {
+      initiativeId: d.initiativeId,
+      title: requireText('title', d.title),
+      summary: requireText('summary', d.summary),
+      proposedBy: d.proposedBy,
+      proposedOn,
+      requestedAmountOre: d.requestedAmountOre,
+      strategyLinks,
+      transportProgramme,
+      coFinancing,
+      decisionDeadline,
+    },
+  };
+};
+
+export const prepareInitiative = (cmd: PrepareInitiative, state: InitiativeState): InitiativePrepared => {
+  const d = cmd.data;
+  const s = notCancelled(existing(state, d.initiativeId));
+  const preparedOn = requireDate('preparedOn', d.preparedOn);
+  notBeforeProposal('Beredningsdatumet', preparedOn, s);
+  notInTheFuture('Beredningsdatumet', preparedOn, cmd.metadata.now);
+  return {
+    type: 'InitiativePrepared',
+    data: {
+      initiativeId: s.id,
+      preparedBy: d.preparedBy,
+      preparedOn,
+      recommendation: d.recommendation,
+      notes: optionalText(d.notes),
+    },
+  };
+};
+
+const decisionFacts = (d: RegisterPartyDecision['data'], s: Initiative, now: string): DecisionFacts => {
+  if (!isPartyId(d.party)) throw new InvalidInput('party', `Okänd part: ${String(d.party)}.`);
+  const decidedOn = requireDate('decidedOn', d.decidedOn);
+  notBeforeProposal('Beslutsdatumet', decidedOn, s);
+  notInTheFuture('Beslutsdatumet', decidedOn, now);
+  return {
+    party: d.party,
+    outcome: d.outcome,
+    decidedOn,
+    body: requireText('body', d.body),
+    minuteReference: requireText('minuteReference', d.minuteReference),
+    caseNumber: optionalText(d.caseNumber),
+  };
+};
+
+/**
+ * One decision per party. A decision dated after the deadline is kept (it is a fact) but does
+ * not count towards consensus; see consensus.ts.
+ */
+export const registerPartyDecision = (
+  cmd: RegisterPartyDecision,
+  state: InitiativeState,
+): PartyDecisionRegistered => {
+  const s = notCancelled(existing(state, cmd.data.initiativeId));
+  const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
+  if (s.decisions[facts.party]) throw new DecisionAlreadyRegistered(facts.party);
+  return {
+    type: 'PartyDecisionRegistered',
+    data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now },
+  };
+};
+
+const sameFacts = (a: DecisionFacts, b: DecisionFacts): boolean =>
+  a.outcome === b.outcome &&
+  a.decidedOn === b.decidedOn &&
+  a.body === b.body &&
+  a.minuteReference === b.minuteReference &&
+  a.caseNumber === b.caseNumber;
+
+/**
+ * A mistaken registration is never erased: the correction is a new event that says what the
+ * decision really was and why the earlier registration was wrong. Corrections stay possible
+ * after a cancellation, because they fix the record of what a party decided.
+ */
+export const correctPartyDecision = (
+  cmd: CorrectPartyDecision,
+  state: InitiativeState,
+): PartyDecisionCorrected => {
+  const s = existing(state, cmd.data.initiativeId);
+  const reason = requireText('reason', cmd.data.reason);
+  const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
+  const current = s.decisions[facts.party];
+  if (!current) throw new NoDecisionToCorrect(facts.party);
+  if (sameFacts(current, facts)) throw new CorrectionChangesNothing(facts.party);
+  return {
+    type: 'PartyDecisionCorrected',
+    data: { initiativeId: s.id, ...facts, reason, correctedAt: cmd.metadata.now },
+  };
+};
+
+/**
+ * Withdrawal by the proposer, only before any grant. `grantedOre` is what the fund has granted
+ * the initiative so far (the fund's ledger is the authority on money).
+ */
+export const cancelInitiative = (
+  cmd: CancelInitiative,
+  state: InitiativeState,
+  grantedOre: number,
+): InitiativeCancelled => {
+  const s = existing(state, cmd.data.initiativeId);
+  if (s.cancellation) throw new InitiativeAlreadyCancelled(s.id);
+  if (grantedOre > 0) throw new InitiativeAlreadyGranted(s.id);
+  const cancelledOn = requireDate('cancelledOn', cmd.data.cancelledOn);
+  notBeforeProposal('Återkallelsedatumet', cancelledOn, s);
+  notInTheFuture('Återkallelsedatumet', cancelledOn, cmd.metadata.now);
+  return {
+    type: 'InitiativeCancelled',
+    data: { initiativeId: s.id, reason: requireText('reason', cmd.data.reason), cancelledOn },
+  };
+};
+
+/** VRAG's yearly report of what a DGR-funded effort achieved. */
+export const reportOutcome = (cmd: ReportOutcome, state: InitiativeState): OutcomeReported => {
+  const s = notCancelled(existing(state, cmd.data.initiativeId));
+  const { year } = cmd.data;
+  const thisYear = yearOf(stockholmDateOf(cmd.metadata.now));
+  if (!Number.isInteger(year) || year < yearOf(s.proposedOn) || year > thisYear)
+    throw new DateNotAllowed(
+      `Rapportåret ${year} måste ligga mellan initiativets förslagsår ${yearOf(s.proposedOn)} och innevarande år ${thisYear}.`,
+    );
+  return {
+    type: 'OutcomeReported',
+    data: {
+      initiativeId: s.id,
+      year,
+      summary: requireText('summary', cmd.data.summary),
+      reportedAt: cmd.metadata.now,
+    },
+  };
+};

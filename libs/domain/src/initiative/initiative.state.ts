@@ -1,0 +1,140 @@
+import type { CalendarDate } from '../calendar';
+import type { Ore } from '../money';
+import type { PartyId } from '../parties';
+import type { StrategyLink } from '../strategy';
+import type {
+  CoFinancingLine,
+  DecisionFacts,
+  InitiativeEvent,
+  PreparingBody,
+  Recommendation,
+} from './initiative.events';
+
+export interface Preparation {
+  readonly preparedBy: PreparingBody;
+  readonly preparedOn: CalendarDate;
+  readonly recommendation: Recommendation;
+  readonly notes: string | null;
+}
+
+export interface Correction {
+  readonly reason: string;
+  readonly correctedAt: string;
+  /** The decision as it stood before this correction. */
+  readonly previous: DecisionFacts;
+}
+
+/** A party's current decision: the registration with every correction applied. */
+export interface PartyDecision extends DecisionFacts {
+  readonly registeredAt: string;
+  readonly corrections: readonly Correction[];
+}
+
+export interface OutcomeReport {
+  readonly year: number;
+  readonly summary: string;
+  readonly reportedAt: string;
+}
+
+export interface Initiative {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly proposedBy: PartyId;
+  readonly proposedOn: CalendarDate;
+  readonly requestedAmountOre: Ore;
+  readonly strategyLinks: readonly StrategyLink[];
+  readonly transportProgramme: boolean;
+  readonly coFinancing: readonly CoFinancingLine[];
+  readonly decisionDeadline: CalendarDate;
+  readonly preparations: readonly Preparation[];
+  readonly decisions: Readonly<Partial<Record<PartyId, PartyDecision>>>;
+  readonly cancellation: { readonly reason: string; readonly cancelledOn: CalendarDate } | null;
+  readonly outcomeReports: readonly OutcomeReport[];
+}
+
+/** Before its first event an initiative does not exist. */
+export type InitiativeState = Initiative | null;
+
+const factsOf = (d: DecisionFacts): DecisionFacts => ({
+  party: d.party,
+  outcome: d.outcome,
+  decidedOn: d.decidedOn,
+  body: d.body,
+  minuteReference: d.minuteReference,
+  caseNumber: d.caseNumber,
+});
+
+const mustExist = (state: InitiativeState, type: string): Initiative => {
+  if (!state) throw new Error(`${type} applied to an initiative that was never proposed`);
+  return state;
+};
+
+/** Folds one event into the state. Pure; events are facts, so it never refuses. */
+export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiative => {
+  switch (event.type) {
+    case 'InitiativeProposed': {
+      const d = event.data;
+      return {
+        id: d.initiativeId,
+        title: d.title,
+        summary: d.summary,
+        proposedBy: d.proposedBy,
+        proposedOn: d.proposedOn,
+        requestedAmountOre: d.requestedAmountOre,
+        strategyLinks: d.strategyLinks,
+        transportProgramme: d.transportProgramme,
+        coFinancing: d.coFinancing,
+        decisionDeadline: d.decisionDeadline,
+        preparations: [],
+        decisions: {},
+        cancellation: null,
+        outcomeReports: [],
+      };
+    }
+    case 'InitiativePrepared': {
+      const s = mustExist(state, event.type);
+      const { preparedBy, preparedOn, recommendation, notes } = event.data;
+      return { ...s, preparations: [...s.preparations, { preparedBy, preparedOn, recommendation, notes }] };
+    }
+    case 'PartyDecisionRegistered': {
+      const s = mustExist(state, event.type);
+      const decision: PartyDecision = {
+        ...factsOf(event.data),
+        registeredAt: event.data.registeredAt,
+        corrections: [],
+      };
+      return { ...s, decisions: { ...s.decisions, [event.data.party]: decision } };
+    }
+    case 'PartyDecisionCorrected': {
+      const s = mustExist(state, event.type);
+      const before = s.decisions[event.data.party];
+      if (!before) throw new Error(`PartyDecisionCorrected for ${event.data.party} without a decision`);
+      const corrected: PartyDecision = {
+        ...factsOf(event.data),
+        registeredAt: before.registeredAt,
+        corrections: [
+          ...before.corrections,
+          { reason: event.data.reason, correctedAt: event.data.correctedAt, previous: factsOf(before) },
+        ],
+      };
+      return { ...s, decisions: { ...s.decisions, [event.data.party]: corrected } };
+    }
+    case 'InitiativeCancelled': {
+      const s = mustExist(state, event.type);
+      return { ...s, cancellation: { reason: event.data.reason, cancelledOn: event.data.cancelledOn } };
+    }
+    case 'OutcomeReported': {
+      const s = mustExist(state, event.type);
+      const { year, summary, reportedAt } = event.data;
+      return { ...s, outcomeReports: [...s.outcomeReports, { year, summary, reportedAt }] };
+    }
+    default: {
+      const _never: never = event;
+      throw new Error(`Unknown initiative event ${JSON.stringify(_never)}`);
+    }
+  }
+};
+
+export const foldInitiative = (events: readonly InitiativeEvent[]): InitiativeState =>
+  events.reduce<InitiativeState>(evolve, null);

@@ -1,0 +1,90 @@
+/**
+ * The event store port. Adapters: SQLite (embedded default), in-memory (tests), and later
+ * EventStoreDB. Shaped after EventStoreDB so that adapter fits:
+ * - a stream has revisions 0, 1, 2…; appends name the revision they expect;
+ * - the global log has positions 1, 2, 3… in commit order; reads and subscriptions start after a position.
+ */
+
+/** Who and what caused an event; never business facts. */
+export interface EventMetadata {
+  /** When the service recorded the event (ISO instant). */
+  readonly recordedAt: string;
+  /** One id per request, shared by every event it caused. */
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** Version of the event's payload schema; upcasting happens in this library. */
+  readonly schemaVersion: number;
+  /** Who recorded it; filled in by authentication (a later issue). */
+  readonly actor: { readonly sub: string; readonly name: string; readonly role: string; readonly party?: string } | null;
+}
+
+export interface NewEvent {
+  /** A unique id; appending the same ids again is a no-op that answers as the first append did. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  /** Place in the global log, from 1. */
+  readonly position: number;
+  readonly stream: string;
+  /** Place in its stream, from 0. */
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+/**
+ * `no_stream`: the stream must not exist; a number: the revision of the stream's last event;
+ * `any`: no check.
+ */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** The revision of the last event appended. */
+  readonly nextRevision: number;
+  /** The global position of the last event appended. */
+  readonly position: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** Receives events in order; the next batch is not delivered before the promise resolves. */
+export type EventsHandler = (events: readonly RecordedEvent[]) => void | Promise<void>;
+
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Every event of the stream in order; empty when the stream does not exist. */
+  readStream(stream: string): Promise<RecordedEvent[]>;
+  /** Up to `maxCount` events of the global log after `afterPosition` (0: from the start). */
+  readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]>;
+  /** The position of the last event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+  /** Catch up from `afterPosition`, then follow the log live, in order, without gaps or duplicates. */
+  subscribeToAll(afterPosition: number, handler: EventsHandler): Subscription;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevision extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevision';
+  }
+}
+
+/** The stream's current revision, or 'no_stream' when it has no events. */
+export const checkExpected = (stream: string, expected: ExpectedRevision, current: number | null): void => {
+  if (expected === 'any') return;
+  const actual = current === null ? 'no_stream' : current;
+  if (expected !== actual) throw new WrongExpectedRevision(stream, expected, actual);
+};

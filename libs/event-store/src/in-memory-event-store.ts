@@ -1,0 +1,80 @@
+import { CatchUpSubscription } from './catch-up-subscription';
+import {
+  checkExpected,
+  type AppendResult,
+  type EventStore,
+  type EventsHandler,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+  type Subscription,
+} from './event-store.port';
+
+/** The same contract as the SQLite store, held in memory: for unit tests and quick experiments. */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly byId = new Map<string, RecordedEvent>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const first = this.byId.get(events[0]!.id);
+    if (first) {
+      const last = this.byId.get(events[events.length - 1]!.id);
+      if (!last || last.stream !== first.stream)
+        throw new Error(`Event id ${first.id} was already appended with a different batch`);
+      return { nextRevision: last.revision, position: last.position };
+    }
+    const existing = this.streams.get(stream) ?? [];
+    checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);
+    const recorded = events.map((e, i) => ({
+      id: e.id,
+      position: this.log.length + i + 1,
+      stream,
+      revision: existing.length + i,
+      type: e.type,
+      // Stored as JSON, like every other adapter: what comes back is a copy, never the caller's object.
+      data: JSON.parse(JSON.stringify(e.data)),
+      metadata: JSON.parse(JSON.stringify(e.metadata)),
+    }));
+    this.log.push(...recorded);
+    this.streams.set(stream, [...existing, ...recorded]);
+    for (const r of recorded) this.byId.set(r.id, r);
+    for (const s of this.subscriptions) s.notify();
+    const last = recorded[recorded.length - 1]!;
+    return { nextRevision: last.revision, position: last.position };
+  }
+
+  async readStream(stream: string): Promise<RecordedEvent[]> {
+    return [...(this.streams.get(stream) ?? [])];
+  }
+
+  async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    return this.log.slice(afterPosition, afterPosition + maxCount);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.log.length;
+  }
+
+  subscribeToAll(afterPosition: number, handler: EventsHandler): Subscription {
+    const subscription = new CatchUpSubscription(this, afterPosition, handler, {
+      batchSize: 1000,
+      pollMs: 1000,
+      onError: () => undefined,
+    });
+    this.subscriptions.add(subscription);
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.subscriptions.clear();
+  }
+}

@@ -1,0 +1,170 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEventStoreContract, newEvent, newEvents, waitFor } from './event-store.contract';
+import { WrongExpectedRevision, type RecordedEvent } from './event-store.port';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+
+/** A temporary folder with an events file; every store opened on it is closed by cleanup. */
+const tempStore = (options: SqliteEventStoreOptions = {}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dgr-event-store-'));
+  const file = join(dir, 'events.sqlite');
+  const opened: SqliteEventStore[] = [];
+  const openStore = (o: SqliteEventStoreOptions = options) => {
+    const s = new SqliteEventStore(file, o);
+    opened.push(s);
+    return s;
+  };
+  return {
+    dir,
+    file,
+    openStore,
+    cleanup: async () => {
+      // Closing a store the test already closed is harmless.
+      for (const s of opened.splice(0)) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+describeEventStoreContract('sqlite (file, WAL)', async () => {
+  const temp = tempStore({ pollMs: 50 });
+  return {
+    store: temp.openStore(),
+    reopen: async () => temp.openStore(),
+    cleanup: temp.cleanup,
+  };
+});
+
+describe('SqliteEventStore (adapter specific)', () => {
+  let temp: ReturnType<typeof tempStore>;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    temp = tempStore();
+    store = temp.openStore();
+  });
+
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('puts the file in WAL mode', async () => {
+    await store.append('s', newEvents(1), 'no_stream');
+    const other = new Database(temp.file, { readonly: true });
+    try {
+      expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      other.close();
+    }
+  });
+
+  // synchronous=FULL is a per-connection setting: a second connection cannot see it, and the store
+  // exposes no way to read its own connection's pragmas.
+  it.todo('uses synchronous = FULL (not observable from outside the store)');
+
+  it('group commit: appends issued in the same tick to different streams all succeed', async () => {
+    const n = 50;
+    const batches = Array.from({ length: n }, (_, i) => newEvents(1 + (i % 2)));
+    const results = await Promise.all(batches.map((b, i) => store.append(`group-${i}`, b, 'no_stream')));
+    let position = 0;
+    results.forEach((r, i) => {
+      position += batches[i]!.length;
+      // Issue order is commit order.
+      expect(r).toEqual({ nextRevision: batches[i]!.length - 1, position });
+    });
+    expect(await store.headPosition()).toBe(position);
+    expect((await store.readAll(0, 1000)).map((e) => e.id)).toEqual(batches.flat().map((e) => e.id));
+  });
+
+  it('group commit: a failing append in the group fails alone and leaves no gap', async () => {
+    await store.append('taken', newEvents(1), 'no_stream');
+    const good1 = newEvents(2);
+    const good2 = newEvents(1);
+    const good3 = newEvents(1);
+    const outcomes = await Promise.allSettled([
+      store.append('g1', good1, 'no_stream'),
+      store.append('taken', newEvents(2), 'no_stream'), // wrong expected revision
+      store.append('g2', good2, 'no_stream'),
+      store.append('g3', [...newEvents(2), newEvent('Bad', { n: BigInt(1) })], 'no_stream'), // fails half way
+      store.append('g4', good3, 'no_stream'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+    expect((outcomes[3] as PromiseRejectedResult).reason).not.toBeInstanceOf(WrongExpectedRevision);
+    expect(await store.readStream('g3')).toEqual([]);
+    expect(await store.readStream('taken')).toHaveLength(1);
+    const all = await store.readAll(0, 100);
+    expect(all.map((e) => e.position)).toEqual([1, 2, 3, 4, 5]);
+    expect(all.map((e) => e.id)).toEqual([all[0]!.id, ...good1.map((e) => e.id), ...good2.map((e) => e.id), ...good3.map((e) => e.id)]);
+  });
+
+  it('a local append wakes subscriptions at once, without waiting for a poll', async () => {
+    const slowPolling = temp.openStore({ pollMs: 60_000 }); // Only a wake-up can deliver within waitFor's 5 s.
+    await slowPolling.append('a', newEvents(1), 'no_stream');
+    const received: RecordedEvent[] = [];
+    const subscription = slowPolling.subscribeToAll(0, (events) => {
+      received.push(...events);
+    });
+    try {
+      await waitFor(() => received.length >= 1);
+      await slowPolling.append('a', newEvents(2), 0);
+      await waitFor(() => received.length >= 3);
+      expect(received.map((e) => e.position)).toEqual([1, 2, 3]);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('a second instance on the same file (another process) sees the first one’s events through readAll', async () => {
+    const second = temp.openStore();
+    await store.append('a', newEvents(3), 'no_stream');
+    expect(await second.headPosition()).toBe(3);
+    expect((await second.readAll(0, 100)).map((e) => e.id)).toEqual((await store.readAll(0, 100)).map((e) => e.id));
+    await second.append('a', newEvents(1), 2);
+    expect((await store.readStream('a')).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a subscription on a second instance receives the first one’s appends by polling', async () => {
+    const second = temp.openStore({ pollMs: 50 });
+    await store.append('a', newEvents(2), 'no_stream');
+    const received: RecordedEvent[] = [];
+    const subscription = second.subscribeToAll(0, (events) => {
+      received.push(...events);
+    });
+    try {
+      await waitFor(() => received.length >= 2);
+      await store.append('b', newEvents(3), 'no_stream');
+      await store.append('a', newEvents(1), 1);
+      await waitFor(() => received.length >= 6, () => `got ${received.map((e) => e.position).join(',')}`);
+      expect(received.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(received.map((e) => e.id)).toEqual((await store.readAll(0, 100)).map((e) => e.id));
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it('two instances racing on one stream: exactly one append wins', async () => {
+    const second = temp.openStore();
+    await store.append('contested', newEvents(1), 'no_stream');
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 5 }, () => store.append('contested', newEvents(1), 0)),
+      ...Array.from({ length: 5 }, () => second.append('contested', newEvents(1), 0)),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes)
+      if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevision);
+    expect(await store.readStream('contested')).toHaveLength(2);
+    expect(await second.headPosition()).toBe(2);
+  });
+
+  it('creates the folder of the file when it is missing', async () => {
+    const nested = new SqliteEventStore(join(temp.dir, 'a', 'b', 'events.sqlite'));
+    try {
+      expect(await nested.append('s', newEvents(1), 'no_stream')).toEqual({ nextRevision: 0, position: 1 });
+    } finally {
+      await nested.close();
+    }
+  });
+});
