@@ -29,7 +29,7 @@ export interface StrategyLink {
 
 /** Why a link is not valid, or null when it is. */
 export const strategyLinkProblem = (link: StrategyLink): string | null => {
-  const goals = STRATEGY[link.area];
+  const goals = Object.hasOwn(STRATEGY, link.area) ? STRATEGY[link.area] : undefined;
   if (!goals) return `"${link.area}" är inget insatsområde i Värmlandsstrategin`;
   if (link.goal !== undefined && !goals.includes(link.goal))
     return `målet "${link.goal}" hör inte till insatsområdet "${link.area}"`;

@@ -312,6 +312,28 @@ export function describeEventStoreContract(
         expect(await store.headPosition()).toBe(headBefore);
         expect(await store.readAll(0, 100)).toHaveLength(headBefore);
       });
+
+      it('refuses stored ids sent to another stream, or inside a different batch, and writes nothing', async () => {
+        const [a, b] = newEvents(2);
+        const [x] = newEvents(1);
+        await store.append('s', [a!, b!], 'no_stream');
+        await expect(store.append('elsewhere', [a!, b!], 'no_stream')).rejects.toThrow(/already appended/);
+        await expect(store.append('s', [a!, x!, b!], 'any')).rejects.toThrow(/already appended/);
+        expect(await store.readStream('elsewhere')).toEqual([]);
+        expect(await store.headPosition()).toBe(2);
+      });
+
+      it('a retry issued while the first append is still in flight writes once and answers the same', async () => {
+        await store.append('s', newEvents(1), 'no_stream');
+        const batch = newEvents(2);
+        const outcomes = await Promise.allSettled([store.append('s', batch, 0), store.append('s', batch, 0)]);
+        expect(outcomes).toEqual([
+          { status: 'fulfilled', value: { nextRevision: 2, position: 3 } },
+          { status: 'fulfilled', value: { nextRevision: 2, position: 3 } },
+        ]);
+        expect((await store.readStream('s')).map((e) => e.id).slice(1)).toEqual(batch.map((e) => e.id));
+        expect(await store.headPosition()).toBe(3);
+      });
     });
 
     describe('concurrency', () => {
@@ -638,7 +660,7 @@ export function describeEventStoreContract(
     });
 
     describe('durability', () => {
-      it('events survive close and reopen with the same positions and revisions', async () => {
+      it('events survive close and reopen with the same positions and revisions (durable adapters; a no-op without reopen)', async () => {
         if (!fixture.reopen) return; // Only durable adapters provide reopen.
         const s = await store.append('ärende-1', newEvents(2), 'no_stream');
         await store.append('ärende-2', [newEvent('Ö', { text: 'Årjäng § 112' })], 'no_stream');

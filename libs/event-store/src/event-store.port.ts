@@ -88,3 +88,22 @@ export const checkExpected = (stream: string, expected: ExpectedRevision, curren
   const actual = current === null ? 'no_stream' : current;
   if (expected !== actual) throw new WrongExpectedRevision(stream, expected, actual);
 };
+
+/**
+ * A retried append (its first event id is already stored) is accepted only when it is exactly the
+ * batch stored before: every id present, in the same stream, at consecutive revisions. Then it
+ * answers as the first append did; anything else is an error, never a silent partial write.
+ */
+export const sameBatchResult = (
+  stream: string,
+  events: readonly NewEvent[],
+  stored: ReadonlyArray<{ stream: string; revision: number; position: number } | undefined>,
+): AppendResult => {
+  stored.forEach((row, i) => {
+    const expectedRevision = stored[0] ? stored[0].revision + i : -1;
+    if (!row || row.stream !== stream || row.revision !== expectedRevision)
+      throw new Error(`Event id ${events[0]!.id} was already appended, but not as this batch to ${stream}`);
+  });
+  const last = stored[stored.length - 1]!;
+  return { nextRevision: last.revision, position: last.position };
+};

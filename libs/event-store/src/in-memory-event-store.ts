@@ -1,6 +1,7 @@
 import { CatchUpSubscription } from './catch-up-subscription';
 import {
   checkExpected,
+  sameBatchResult,
   type AppendResult,
   type EventStore,
   type EventsHandler,
@@ -19,13 +20,8 @@ export class InMemoryEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const first = this.byId.get(events[0]!.id);
-    if (first) {
-      const last = this.byId.get(events[events.length - 1]!.id);
-      if (!last || last.stream !== first.stream)
-        throw new Error(`Event id ${first.id} was already appended with a different batch`);
-      return { nextRevision: last.revision, position: last.position };
-    }
+    if (this.byId.has(events[0]!.id))
+      return sameBatchResult(stream, events, events.map((e) => this.byId.get(e.id)));
     const existing = this.streams.get(stream) ?? [];
     checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);
     const recorded = events.map((e, i) => ({
@@ -47,11 +43,11 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readStream(stream: string): Promise<RecordedEvent[]> {
-    return [...(this.streams.get(stream) ?? [])];
+    return structuredClone(this.streams.get(stream) ?? []);
   }
 
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
-    return this.log.slice(afterPosition, afterPosition + maxCount);
+    return structuredClone(this.log.slice(afterPosition, afterPosition + maxCount));
   }
 
   async headPosition(): Promise<number> {

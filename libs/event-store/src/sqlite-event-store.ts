@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { CatchUpSubscription } from './catch-up-subscription';
 import {
   checkExpected,
+  sameBatchResult,
   type AppendResult,
   type EventStore,
   type EventsHandler,
@@ -135,8 +136,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendNow({ stream, events, expected }: PendingAppend): AppendResult {
-    const earlier = this.statements.byId.get(events[0]!.id);
-    if (earlier) return this.repeatedAppend(earlier, events);
+    if (this.statements.byId.get(events[0]!.id)) return this.repeatedAppend(stream, events);
     const current = this.statements.streamRevision.get(stream)?.r ?? null;
     checkExpected(stream, expected, current);
     let revision = current ?? -1;
@@ -157,11 +157,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The same event ids again (a retried append): answer as the first time, write nothing. */
-  private repeatedAppend(first: Row, events: readonly NewEvent[]): AppendResult {
-    const last = this.statements.byId.get(events[events.length - 1]!.id);
-    if (!last || last.stream !== first.stream)
-      throw new Error(`Event id ${first.id} was already appended with a different batch`);
-    return { nextRevision: last.revision, position: last.position };
+  private repeatedAppend(stream: string, events: readonly NewEvent[]): AppendResult {
+    const rows = events.map((e) => this.statements.byId.get(e.id));
+    return sameBatchResult(stream, events, rows);
   }
 
   async readStream(stream: string): Promise<RecordedEvent[]> {

@@ -58,6 +58,7 @@ const lowestBalanceFrom = (fund: Fund, bookedOn: CalendarDate): number => {
   let running = 0;
   let lowest = Number.POSITIVE_INFINITY;
   for (const b of sorted) {
+    if (b.bookedOn > bookedOn) lowest = Math.min(lowest, running); // the balance on `bookedOn` itself
     running += b.deltaOre;
     if (b.bookedOn >= bookedOn) lowest = Math.min(lowest, running);
   }

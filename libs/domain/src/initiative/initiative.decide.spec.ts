@@ -1,7 +1,6 @@
 import { DateNotAllowed, InvalidInput } from '../errors';
 import { foldFund, moneyOf } from '../fund/fund.state';
 import { MSEK } from '../money';
-import { specFor } from '../testing/given-when-then';
 import {
   ARVIKA,
   at,
@@ -16,6 +15,7 @@ import {
   facts,
   granted,
   initiativeAfter,
+  initiativeSpec,
   INITIATIVE_ID,
   KARLSTAD,
   KIL,
@@ -31,6 +31,7 @@ import {
   TOMORROW,
   UNKNOWN_PARTY,
 } from '../testing/fixtures';
+import type { CancelInitiative } from './initiative.commands';
 import type { InitiativeEvent } from './initiative.events';
 import {
   cancelInitiative,
@@ -50,7 +51,7 @@ import {
   InitiativeNotFound,
   NoDecisionToCorrect,
 } from './initiative.errors';
-import { foldInitiative } from './initiative.state';
+import { foldInitiative, type InitiativeState } from './initiative.state';
 
 const fieldOf = (fn: () => unknown): string => {
   const e = errorFrom(fn);
@@ -63,7 +64,7 @@ const fieldOf = (fn: () => unknown): string => {
 // =============================================================================================
 
 describe('proposeInitiative', () => {
-  const spec = specFor(foldInitiative, proposeInitiative);
+  const spec = initiativeSpec(proposeInitiative);
 
   describe('a valid proposal', () => {
     it('is recorded with its facts, the default deadline and empty co-financing', () => {
@@ -320,7 +321,7 @@ describe('proposeInitiative', () => {
 // =============================================================================================
 
 describe('prepareInitiative', () => {
-  const spec = specFor(foldInitiative, prepareInitiative);
+  const spec = initiativeSpec(prepareInitiative);
 
   it('records the preparation; missing notes become null', () => {
     spec([proposed()]).when(prepareCmd()).then([prepared()]);
@@ -379,7 +380,7 @@ describe('prepareInitiative', () => {
 // =============================================================================================
 
 describe('registerPartyDecision', () => {
-  const spec = specFor(foldInitiative, registerPartyDecision);
+  const spec = initiativeSpec(registerPartyDecision);
 
   describe('a valid decision', () => {
     it('is recorded with registeredAt = the command time and caseNumber null when not given', () => {
@@ -529,7 +530,7 @@ describe('registerPartyDecision', () => {
 // =============================================================================================
 
 describe('correctPartyDecision', () => {
-  const spec = specFor(foldInitiative, correctPartyDecision);
+  const spec = initiativeSpec(correctPartyDecision);
   const registered = [proposed(), decisionRegistered(KARLSTAD)];
 
   describe('a valid correction', () => {
@@ -647,7 +648,7 @@ describe('correctPartyDecision', () => {
 describe('cancelInitiative', () => {
   /** `grantedOre` comes from the fund's ledger; here from a real folded fund. */
   const withFund = (fundEvents: Parameters<typeof foldFund>[0]) =>
-    specFor(foldInitiative, (c: Parameters<typeof cancelInitiative>[0], s: ReturnType<typeof foldInitiative>) =>
+    initiativeSpec((c: CancelInitiative, s: InitiativeState) =>
       cancelInitiative(c, s, moneyOf(foldFund(fundEvents), INITIATIVE_ID).grantedOre),
     );
   const spec = withFund([]);
@@ -681,7 +682,7 @@ describe('cancelInitiative', () => {
   });
 
   it('is refused with any granted amount, however small', () => {
-    specFor(foldInitiative, (c: Parameters<typeof cancelInitiative>[0], s: ReturnType<typeof foldInitiative>) =>
+    initiativeSpec((c: CancelInitiative, s: InitiativeState) =>
       cancelInitiative(c, s, 1),
     )([proposed()])
       .when(cancelCmd())
@@ -719,7 +720,7 @@ describe('cancelInitiative', () => {
 // =============================================================================================
 
 describe('reportOutcome', () => {
-  const spec = specFor(foldInitiative, reportOutcome);
+  const spec = initiativeSpec(reportOutcome);
   const since2024: InitiativeEvent[] = [proposed({ proposedOn: '2024-09-01', decisionDeadline: '2024-12-31' })];
 
   it('records the report with reportedAt = the command time and a trimmed summary', () => {

@@ -139,6 +139,8 @@ export const prepareInitiative = (cmd: PrepareInitiative, state: InitiativeState
 
 const decisionFacts = (d: RegisterPartyDecision['data'], s: Initiative, now: string): DecisionFacts => {
   if (!isPartyId(d.party)) throw new InvalidInput('party', `Okänd part: ${String(d.party)}.`);
+  if (d.outcome !== 'approved' && d.outcome !== 'rejected')
+    throw new InvalidInput('outcome', `outcome måste vara approved eller rejected, inte ${String(d.outcome)}.`);
   const decidedOn = requireDate('decidedOn', d.decidedOn);
   notBeforeProposal('Beslutsdatumet', decidedOn, s);
   notInTheFuture('Beslutsdatumet', decidedOn, now);

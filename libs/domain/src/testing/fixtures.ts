@@ -24,9 +24,22 @@ import type {
   PartyDecisionCorrected,
   PartyDecisionRegistered,
 } from '../initiative/initiative.events';
-import { foldInitiative, type Initiative } from '../initiative/initiative.state';
+import { foldInitiative, type Initiative, type InitiativeState } from '../initiative/initiative.state';
+import type { FundEvent } from '../fund/fund.events';
+import { foldFund, type Fund } from '../fund/fund.state';
+import { specFor } from './given-when-then';
 import { MSEK } from '../money';
 import { PARTY_IDS, type PartyId } from '../parties';
+
+// ---------------------------------------------------------------------------------------------
+// Given/when/then for the two streams, typed so that any of the stream's events can be given
+// ---------------------------------------------------------------------------------------------
+
+export const initiativeSpec = <C>(decide: (command: C, state: InitiativeState) => InitiativeEvent | InitiativeEvent[]) =>
+  specFor<InitiativeState, InitiativeEvent, C>(foldInitiative, decide);
+
+export const fundSpec = <C>(decide: (command: C, fund: Fund) => FundEvent | FundEvent[]) =>
+  specFor<Fund, FundEvent, C>(foldFund, decide);
 
 // ---------------------------------------------------------------------------------------------
 // The clock
