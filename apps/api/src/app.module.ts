@@ -1,8 +1,7 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DgrApplicationModule, type Clock } from '../../../libs/application/src';
-import { SqliteEventStore } from '../../../libs/event-store/src';
-import type { Config } from './config';
+import type { EventStore } from '../../../libs/event-store/src';
 import { FundController } from './fund/fund.controller';
 import { HealthController } from './http/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -13,10 +12,10 @@ import { PartiesController } from './parties/parties.controller';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: Config, clock?: Clock): DynamicModule {
+  static forRoot(store: EventStore, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [DgrApplicationModule.register({ store: () => new SqliteEventStore(config.sqliteFile), clock })],
+      imports: [DgrApplicationModule.register({ store: () => store, clock })],
       controllers: [PartiesController, InitiativesController, FundController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

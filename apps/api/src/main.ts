@@ -3,16 +3,7 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './create-app';
 
 const main = async (): Promise<void> => {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port);
   const logger = new Logger('DGR');
@@ -20,4 +11,15 @@ const main = async (): Promise<void> => {
   logger.log(`Listening on http://localhost:${config.port} — API docs at http://localhost:${config.port}/api/docs`);
 };
 
-void main();
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${e.message}\n`);
+    process.exit(2);
+  }
+  if ((e as { code?: string }).code === 'EADDRINUSE') {
+    process.stderr.write(`Configuration error: PORT: port ${(e as { port?: number }).port ?? ''} is already in use\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -10,6 +10,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * otherwise a new one. It is returned in the response header and recorded in every event.
  */
 export const requestIdMiddleware = (req: Request, res: Response, next: NextFunction): void => {
+  // Registered twice (before the body parser in createApp, and in AppModule): the first id stands.
+  if ((req as Request & { correlationId?: string }).correlationId) return next();
   const given = req.header('x-request-id');
   const id = given && REQUEST_ID.test(given) ? given : randomUUID();
   (req as Request & { correlationId: string }).correlationId = id;
