@@ -1,0 +1,302 @@
+/**
+ * How the API refuses: every error is application/problem+json (type, title, status, detail);
+ * invalid input is a 400 naming each offending field, with no type coercion; an unknown
+ * initiative is a 404; a body over 256 kB is a 413. Nothing refused is ever written. Also: the
+ * X-Request-Id header and the OpenAPI documentation.
+ */
+import { decision, expectInvalidField, expectProblem, expectRefused, HttpApp, propose, proposal } from './support/http-app';
+
+let app: HttpApp;
+let id: string;
+
+const correction = (overrides: Record<string, unknown> = {}) => ({
+  reason: 'Fel paragraf',
+  outcome: 'approved',
+  decidedOn: '2024-04-15',
+  body: 'kommunfullmäktige',
+  minuteReference: '§ 43',
+  ...overrides,
+});
+const depositBody = (overrides: Record<string, unknown> = {}) => ({
+  amountOre: 100,
+  source: 'Region Värmland',
+  bookedOn: '2024-01-10',
+  reference: 'VER-1',
+  ...overrides,
+});
+
+beforeAll(async () => {
+  app = await HttpApp.start();
+  id = await propose(app);
+  expect((await app.post(`/api/initiatives/${id}/decisions`, decision('1780'))).status).toBe(201);
+});
+
+afterAll(async () => {
+  await app.dispose();
+});
+
+describe('400: invalid input, each offending field named', () => {
+  it('an unknown field', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ colour: 'blå' })), 400);
+    expect(problem).toMatchObject({ type: 'urn:dgr:problem:invalid-input', title: 'Ogiltiga uppgifter', code: 'invalid-input' });
+    expect(problem.errors).toEqual([{ field: 'colour', message: 'colour är inget känt fält' }]);
+    expect(problem.detail).toContain('colour');
+  });
+
+  it('an unknown field in a nested object', async () => {
+    const problem = await expectRefused(
+      app,
+      () => app.post('/api/initiatives', proposal({ coFinancing: [{ source: 'EU', amountOre: 1, extra: true }] })),
+      400,
+    );
+    expect(problem.errors).toEqual([{ field: 'coFinancing.0.extra', message: expect.stringContaining('inget känt fält') }]);
+  });
+
+  it('an unknown query parameter', async () => {
+    const res = await app.get('/api/initiatives?asOf=2024-01-01&status=open');
+    expect(expectInvalidField(res, 'status').errors).toHaveLength(1);
+  });
+
+  it('an unknown party in the body of a decision', async () => {
+    const problem = await expectRefused(app, () => app.post(`/api/initiatives/${id}/decisions`, decision('9999')), 400);
+    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('okänd part "9999"') }]);
+  });
+
+  it('an unknown party as proposer', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ proposedBy: 'Karlstad' })), 400);
+    expect(problem.errors).toEqual([{ field: 'proposedBy', message: expect.stringContaining('okänd part "Karlstad"') }]);
+  });
+
+  it('an unknown party in the path of a correction', async () => {
+    const problem = await expectRefused(app, () => app.post(`/api/initiatives/${id}/decisions/1234/correction`, correction()), 400);
+    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('okänd part "1234"') }]);
+  });
+
+  it('an amount given as a string "100" (no coercion)', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/fund/deposits', depositBody({ amountOre: '100' })), 400);
+    expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['amountOre']));
+    expect(new Set(problem.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['amountOre']));
+    expect(problem.errors).toContainEqual({ field: 'amountOre', message: 'amountOre måste vara ett heltal öre (1 kr = 100 öre)' });
+
+    const proposed = await expectRefused(app, () => app.post('/api/initiatives', proposal({ requestedAmountOre: '100' })), 400);
+    expect(new Set(proposed.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['requestedAmountOre']));
+  });
+
+  it('an amount of 1.5 öre', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/fund/deposits', depositBody({ amountOre: 1.5 })), 400);
+    expect(problem.errors).toEqual([{ field: 'amountOre', message: 'amountOre måste vara ett heltal öre (1 kr = 100 öre)' }]);
+    const grant = await expectRefused(
+      app,
+      () => app.post(`/api/initiatives/${id}/grant`, { amountOre: 1.5, decidedOn: '2024-12-10', reference: 'x' }),
+      400,
+    );
+    expect(grant.errors).toEqual([{ field: 'amountOre', message: 'amountOre måste vara ett heltal öre (1 kr = 100 öre)' }]);
+  });
+
+  it('a negative amount', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ requestedAmountOre: -1 })), 400);
+    expect(problem.errors).toEqual([{ field: 'requestedAmountOre', message: 'requestedAmountOre måste vara minst 0 öre' }]);
+    const withdrawal = await expectRefused(
+      app,
+      () => app.post('/api/fund/withdrawals', { initiativeId: id, amountOre: -1, bookedOn: '2025-01-02', reference: 'x' }),
+      400,
+    );
+    expect(withdrawal.errors).toEqual([{ field: 'amountOre', message: 'amountOre måste vara minst 1 öre' }]);
+  });
+
+  it('a negative amount in a nested co-financing line', async () => {
+    const problem = await expectRefused(
+      app,
+      () => app.post('/api/initiatives', proposal({ coFinancing: [{ source: 'EU', amountOre: -1 }] })),
+      400,
+    );
+    expect(problem.errors).toEqual([{ field: 'coFinancing.0.amountOre', message: 'amountOre måste vara minst 0 öre' }]);
+  });
+
+  it('a date that does not exist: 2023-02-29', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ proposedOn: '2023-02-29' })), 400);
+    expect(problem.errors).toEqual([{ field: 'proposedOn', message: 'proposedOn måste vara ett datum som finns, på formen ÅÅÅÅ-MM-DD' }]);
+    const dec = await expectRefused(app, () => app.post(`/api/initiatives/${id}/decisions`, decision('1715', { decidedOn: '2023-02-29' })), 400);
+    expect(dec.errors).toEqual([{ field: 'decidedOn', message: expect.any(String) }]);
+    expectInvalidField(await app.get('/api/initiatives?asOf=2023-02-29'), 'asOf');
+    expectInvalidField(await app.get(`/api/initiatives/${id}?asOf=2023-02-29`), 'asOf');
+  });
+
+  it('a date in another format', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/fund/deposits', depositBody({ bookedOn: '10/01/2024' })), 400);
+    expect(problem.errors).toEqual([{ field: 'bookedOn', message: expect.any(String) }]);
+  });
+
+  it('several offending fields at once: each named', async () => {
+    const problem = await expectRefused(
+      app,
+      () => app.post(`/api/initiatives/${id}/decisions`, { party: '1715', outcome: 'ja', decidedOn: '2024-13-01', body: 'kf', minuteReference: '§ 1' }),
+      400,
+    );
+    expect(new Set(problem.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['outcome', 'decidedOn']));
+  });
+
+  it('a missing required field', async () => {
+    const { title: _omitted, ...rest } = proposal();
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', rest), 400);
+    expect(new Set(problem.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['title']));
+  });
+
+  it('a non-numeric year in the path', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/fund/years/tjugotjugotre/close'), 400);
+    expect(problem.errors).toEqual([{ field: 'year', message: 'year måste vara ett årtal (heltal)' }]);
+  });
+
+  it('malformed JSON', async () => {
+    const problem = await expectRefused(app, () => app.postRaw('/api/initiatives', '{"title": "Halv',), 400);
+    expect(problem).toMatchObject({ status: 400, title: 'Felaktig begäran', detail: 'Begärans innehåll är inte giltig JSON.' });
+  });
+});
+
+describe('404: unknown initiative', () => {
+  it('GET by id', async () => {
+    const problem = expectProblem(await app.get('/api/initiatives/00000000-0000-0000-0000-000000000000'), 404);
+    expect(problem).toMatchObject({
+      type: 'urn:dgr:problem:initiative-not-found',
+      title: 'Initiativet finns inte',
+      code: 'initiative-not-found',
+      detail: 'Det finns inget initiativ med id 00000000-0000-0000-0000-000000000000.',
+    });
+  });
+
+  it('GET its events', async () => {
+    expect(expectProblem(await app.get('/api/initiatives/saknas/events'), 404).code).toBe('initiative-not-found');
+  });
+
+  it('POST a decision', async () => {
+    const problem = await expectRefused(app, () => app.post('/api/initiatives/saknas/decisions', decision('1780')), 404);
+    expect(problem.code).toBe('initiative-not-found');
+  });
+
+  it('POST a grant, a preparation, a cancellation, an outcome report', async () => {
+    for (const [path, body] of [
+      ['grant', { amountOre: 1, decidedOn: '2024-12-10', reference: 'x' }],
+      ['preparation', { preparedBy: 'VRAU', preparedOn: '2024-02-20', recommendation: 'none' }],
+      ['cancellation', { reason: 'x', cancelledOn: '2024-05-01' }],
+      ['outcome-reports', { year: 2024, summary: 'x' }],
+    ] as const)
+      expect((await expectRefused(app, () => app.post(`/api/initiatives/saknas/${path}`, body), 404)).code).toBe('initiative-not-found');
+  });
+
+  it('an unknown route is a 404 problem too', async () => {
+    expectProblem(await app.get('/api/finns-inte'), 404);
+  });
+});
+
+describe('413: a body over 256 kB', () => {
+  it('is refused as a problem, and nothing is written', async () => {
+    const problem = await expectRefused(
+      app,
+      () => app.post('/api/initiatives', proposal({ summary: 'x'.repeat(300 * 1024) })),
+      413,
+    );
+    expect(problem).toMatchObject({ title: 'För stor begäran', code: 'payload-too-large' });
+  });
+});
+
+describe('X-Request-Id', () => {
+  it('is the caller\'s, when given', async () => {
+    const res = await app.get('/api/parties', { 'X-Request-Id': 'klient-42' });
+    expect(res.headers['x-request-id']).toBe('klient-42');
+  });
+
+  it('is made up when not given, a new one per request', async () => {
+    const a = await app.get('/api/fund');
+    const b = await app.get('/api/fund');
+    expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+
+  it('a made-up id is the one recorded in the events the request caused', async () => {
+    const res = await app.post(`/api/initiatives/${id}/preparation`, { preparedBy: 'VRAG', preparedOn: '2024-02-10', recommendation: 'none' });
+    expect(res.status).toBe(201);
+    const events = (await app.get(`/api/initiatives/${id}/events`)).body;
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'InitiativePrepared',
+      metadata: { correlationId: res.headers['x-request-id'] },
+    });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('replaces a value that is not a sane token', async () => {
+    const res = await app.get('/api/fund', { 'X-Request-Id': 'a b;c' });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('is returned on error answers too', async () => {
+    const res = await app.post(`/api/initiatives/${id}/decisions`, decision('1780'), { 'X-Request-Id': 'dubbel-1' });
+    expectProblem(res, 409);
+    expect(res.headers['x-request-id']).toBe('dubbel-1');
+    const invalid = await app.post('/api/fund/deposits', depositBody({ amountOre: '1' }), { 'X-Request-Id': 'ogiltig-1' });
+    expectProblem(invalid, 400);
+    expect(invalid.headers['x-request-id']).toBe('ogiltig-1');
+  });
+
+  it('is returned when the body cannot be read (malformed JSON, too large)', async () => {
+    const malformed = await app.postRaw('/api/fund/deposits', '{"amountOre": 1,', { 'content-type': 'application/json', 'X-Request-Id': 'trasig-json' });
+    expectProblem(malformed, 400);
+    expect(malformed.headers['x-request-id']).toBe('trasig-json');
+    const tooLarge = await app.post('/api/fund/deposits', depositBody({ reference: 'x'.repeat(300 * 1024) }), { 'X-Request-Id': 'for-stor' });
+    expectProblem(tooLarge, 413);
+    expect(tooLarge.headers['x-request-id']).toBe('for-stor');
+  });
+});
+
+describe('the OpenAPI documentation', () => {
+  it('GET /api/docs serves the page (HTML)', async () => {
+    const res = await app.get('/api/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('<html');
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('GET /api/docs-json holds every path of the contract', async () => {
+    const res = await app.get('/api/docs-json');
+    expect(res.status).toBe(200);
+    expect(res.body.info.title).toBe('DGR – de gemensamma resurserna');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/parties',
+        '/api/initiatives',
+        '/api/initiatives/{id}',
+        '/api/initiatives/{id}/events',
+        '/api/initiatives/{id}/preparation',
+        '/api/initiatives/{id}/decisions',
+        '/api/initiatives/{id}/decisions/{party}/correction',
+        '/api/initiatives/{id}/grant',
+        '/api/initiatives/{id}/cancellation',
+        '/api/initiatives/{id}/outcome-reports',
+        '/api/fund',
+        '/api/fund/years',
+        '/api/fund/ledger',
+        '/api/fund/deposits',
+        '/api/fund/withdrawals',
+        '/api/fund/returns',
+        '/api/fund/years/{year}/close',
+      ]),
+    );
+    expect(Object.keys(res.body.paths['/api/initiatives'])).toEqual(expect.arrayContaining(['get', 'post']));
+  });
+});
+
+describe('nothing refused was written', () => {
+  it('the store holds only the one initiative, its one decision and its one preparation', async () => {
+    expect((await app.get('/api/initiatives')).body.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await app.get(`/api/initiatives/${id}/events`)).body.map((e: { type: string }) => e.type)).toEqual([
+      'InitiativeProposed',
+      'PartyDecisionRegistered',
+      'InitiativePrepared',
+    ]);
+    expect(await app.position()).toBe(3);
+    expect((await app.get('/api/fund/ledger')).body).toEqual([]);
+    expect((await app.get('/api/fund/years')).body).toEqual([]);
+    expect((await app.get('/api/fund')).body).toEqual({ balanceOre: 0, committedOre: 0, availableOre: 0 });
+  });
+});
