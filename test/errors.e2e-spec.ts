@@ -59,17 +59,17 @@ describe('400: invalid input, each offending field named', () => {
 
   it('an unknown party in the body of a decision', async () => {
     const problem = await expectRefused(app, () => app.post(`/api/initiatives/${id}/decisions`, decision('9999')), 400);
-    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('okänd part "9999"') }]);
+    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('"9999" är ingen av de 17 parterna') }]);
   });
 
   it('an unknown party as proposer', async () => {
     const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ proposedBy: 'Karlstad' })), 400);
-    expect(problem.errors).toEqual([{ field: 'proposedBy', message: expect.stringContaining('okänd part "Karlstad"') }]);
+    expect(problem.errors).toEqual([{ field: 'proposedBy', message: expect.stringContaining('"Karlstad" är ingen av de 17 parterna') }]);
   });
 
   it('an unknown party in the path of a correction', async () => {
     const problem = await expectRefused(app, () => app.post(`/api/initiatives/${id}/decisions/1234/correction`, correction()), 400);
-    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('okänd part "1234"') }]);
+    expect(problem.errors).toEqual([{ field: 'party', message: expect.stringContaining('"1234" är ingen av de 17 parterna') }]);
   });
 
   it('an amount given as a string "100" (no coercion)', async () => {
@@ -149,7 +149,21 @@ describe('400: invalid input, each offending field named', () => {
 
   it('malformed JSON', async () => {
     const problem = await expectRefused(app, () => app.postRaw('/api/initiatives', '{"title": "Halv',), 400);
-    expect(problem).toMatchObject({ status: 400, title: 'Felaktig begäran', detail: 'Begärans innehåll är inte giltig JSON.' });
+    expect(problem).toMatchObject({ status: 400, title: 'Felaktig begäran', detail: 'Begärans innehåll är inte giltig JSON, eller inte ett JSON-objekt.' });
+  });
+
+  it('a JSON body that is not an object', async () => {
+    const problem = await expectRefused(app, () => app.postRaw('/api/fund/deposits', 'null'), 400);
+    expect(problem).toMatchObject({ status: 400, code: 'bad-request' });
+  });
+
+  it('a body that is not JSON at all: 415, not a list of missing fields', async () => {
+    const problem = await expectRefused(
+      app,
+      () => app.postRaw('/api/fund/deposits', 'amountOre=100', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+    );
+    expect(problem).toMatchObject({ status: 415, detail: 'Begärans innehåll ska vara JSON (Content-Type: application/json).' });
   });
 });
 

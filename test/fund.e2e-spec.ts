@@ -202,15 +202,18 @@ describe('closing years', () => {
 });
 
 describe('the ledger after all of this', () => {
-  it('holds exactly the accepted bookings, in order, with the balance after each', async () => {
+  it('holds exactly the accepted bookings in business-date order, with the balance after each (matching the years)', async () => {
     const res = await app.get('/api/fund/ledger');
     expect(res.status).toBe(200);
+    // The 2024 deposit was recorded last but belongs between the 2023 and 2025 bookings.
     expect(res.body.map((r: { type: string; bookedOn: string; amountOre: number; balanceAfterOre: number }) => [r.type, r.bookedOn, r.amountOre, r.balanceAfterOre])).toEqual([
       ['FundDeposited', '2023-03-01', 1_000_000_000, 1_000_000_000],
-      ['FundWithdrawn', '2025-01-20', 600_000_000, 400_000_000],
-      ['FundReturned', '2025-02-20', 100_000_000, 500_000_000],
-      ['FundDeposited', '2024-01-01', 25_000, 500_025_000],
+      ['FundDeposited', '2024-01-01', 25_000, 1_000_025_000],
+      ['FundWithdrawn', '2025-01-20', 600_000_000, 400_025_000],
+      ['FundReturned', '2025-02-20', 100_000_000, 500_025_000],
     ]);
+    const positions = res.body.map((r: { position: number }) => r.position);
+    expect(positions[1]).toBeGreaterThan(positions[3]);
     expect((await app.get('/api/fund')).body).toEqual({ balanceOre: 500_025_000, committedOre: 200_000_000, availableOre: 300_025_000 });
   });
 });

@@ -227,7 +227,19 @@ describe('the full life of one initiative', () => {
       status: 'consensus',
       grantedOre: 500_000_000,
       withdrawnOre: 300_000_000,
+      returnedOre: 50_000_000,
     });
+  });
+
+  it('counts money as of a day too: granted by decision date, paid out and returned by booking date', async () => {
+    const money = async (asOf: string) => {
+      const { body } = await app.get(`/api/initiatives/${id}?asOf=${asOf}`);
+      return [body.grantedOre, body.withdrawnOre, body.returnedOre];
+    };
+    expect(await money('2024-12-09')).toEqual([0, 0, 0]);
+    expect(await money('2024-12-10')).toEqual([500_000_000, 0, 0]);
+    expect(await money('2025-01-15')).toEqual([500_000_000, 300_000_000, 0]);
+    expect(await money('2025-03-01')).toEqual([500_000_000, 300_000_000, 50_000_000]);
   });
 
   it('keeps the ledger in order with the balance after each booking', async () => {

@@ -7,7 +7,7 @@ import { ProjectionRunner, type Clock } from '../../../libs/application/src';
 import { AppModule } from './app.module';
 import { SqliteEventStore } from '../../../libs/event-store/src';
 import { ConfigError, type Config } from './config';
-import { requestIdMiddleware } from './http/request-context';
+import { jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
 /** Opens the embedded store before anything else, so that a bad path stops the start with one clear line. */
 const openStore = (config: Config): SqliteEventStore => {
@@ -29,6 +29,7 @@ export const createApp = async (
   });
   // Before the body parser, so that answers to unreadable bodies (malformed JSON, 413) carry X-Request-Id too.
   app.use(requestIdMiddleware);
+  app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -4,7 +4,6 @@ import {
   daysBetween,
   InitiativeNotFound,
   initiativeStream,
-  moneyOf,
   partyName,
   stockholmDateOf,
   yearOf,
@@ -88,7 +87,7 @@ export class Queries {
     const f = this.fund.state();
     if (f.firstBookingYear === null) return [];
     const thisYear = yearOf(this.today());
-    const lastYear = Math.max(thisYear, ...this.fund.bookings().map((b) => yearOf(b.bookedOn)));
+    const lastYear = thisYear;
     const rows = [];
     let opening = 0;
     for (let year = f.firstBookingYear; year <= lastYear; year++) {
@@ -113,7 +112,7 @@ export class Queries {
 
   private summaryOf(i: Initiative, asOf: CalendarDate) {
     const c = consensusAsOf(i, asOf);
-    const money = moneyOf(this.fund.state(), i.id);
+    const money = this.fund.moneyOf(i.id, asOf);
     return {
       id: i.id,
       title: i.title,

@@ -64,7 +64,7 @@ export const PartyField = (description: string) =>
     ApiProperty({ description, enum: PARTY_IDS, example: '1780' }),
     IsIn(PARTY_IDS as unknown as string[], {
       message: ({ property, value }) =>
-        `${property}: okänd part ${JSON.stringify(value)}; ange partens SCB-kod (17 för Region Värmland, 1715–1785 för kommunerna)`,
+        `${property} ${JSON.stringify(value)} är ingen av de 17 parterna; ange partens SCB-kod (17 för Region Värmland, 1715–1785 för kommunerna)`,
     }),
   );
 

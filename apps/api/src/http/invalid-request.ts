@@ -3,7 +3,7 @@ import type { ValidationError } from 'class-validator';
 /** Input refused at the edge (class-validator), with every offending field named. */
 export class InvalidRequest extends Error {
   constructor(readonly errors: ReadonlyArray<{ field: string; message: string }>) {
-    super(`Ogiltiga uppgifter: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+    super(`Ogiltiga uppgifter: ${errors.map((e) => e.message).join('; ')}.`);
     this.name = 'InvalidRequest';
   }
 

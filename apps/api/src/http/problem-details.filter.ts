@@ -71,7 +71,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const detail =
         status === 400 && /JSON/i.test(exception.message)
-          ? 'Begärans innehåll är inte giltig JSON.'
+          ? 'Begärans innehåll är inte giltig JSON, eller inte ett JSON-objekt.'
           : typeof body === 'object' && body !== null && 'message' in body
             ? String((body as { message: unknown }).message)
             : exception.message;

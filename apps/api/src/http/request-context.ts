@@ -1,4 +1,4 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, UnsupportedMediaTypeException, type ExecutionContext } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../../../libs/application/src';
@@ -16,6 +16,19 @@ export const requestIdMiddleware = (req: Request, res: Response, next: NextFunct
   const id = given && REQUEST_ID.test(given) ? given : randomUUID();
   (req as Request & { correlationId: string }).correlationId = id;
   res.setHeader('X-Request-Id', id);
+  next();
+};
+
+/**
+ * A body that is not JSON is refused (415) rather than ignored, so a clerk never sees every field
+ * reported missing when the real problem is the content type.
+ */
+export const jsonOnlyMiddleware = (req: Request, _res: Response, next: NextFunction): void => {
+  const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+    next(new UnsupportedMediaTypeException('Begärans innehåll ska vara JSON (Content-Type: application/json).'));
+    return;
+  }
   next();
 };
 

@@ -6,6 +6,7 @@ export const validationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
+  stopAtFirstError: true,
   transform: true,
   transformOptions: { enableImplicitConversion: false },
   validationError: { target: false, value: false },

@@ -7,6 +7,6 @@ import { InvalidRequest } from '../http/invalid-request';
 export class PartyParamPipe implements PipeTransform<string, PartyId> {
   transform(value: string): PartyId {
     if (isPartyId(value)) return value;
-    throw new InvalidRequest([{ field: 'party', message: `party: okänd part ${JSON.stringify(value)}; ange partens SCB-kod` }]);
+    throw new InvalidRequest([{ field: 'party', message: `party ${JSON.stringify(value)} är ingen av de 17 parterna; ange partens SCB-kod` }]);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  bookingDelta,
   emptyFund,
   evolveFund,
   FUND_STREAM,
@@ -21,7 +20,21 @@ export interface LedgerRow {
   readonly reference: string | null;
   readonly reason: string | null;
   readonly recordedAt: string;
+  /** The balance after this booking, with the bookings in business-date order (as the years are counted). */
   readonly balanceAfterOre: number;
+}
+
+/** Money moved for one initiative, with the day that decides when it counts. */
+interface MoneyEntry {
+  readonly kind: 'granted' | 'withdrawn' | 'returned';
+  readonly on: string;
+  readonly amountOre: number;
+}
+
+export interface InitiativeMoneyAsOf {
+  readonly grantedOre: number;
+  readonly withdrawnOre: number;
+  readonly returnedOre: number;
 }
 
 export interface YearMovements {
@@ -34,13 +47,17 @@ export interface YearMovements {
 @Injectable()
 export class FundProjection {
   private fund: Fund = emptyFund;
-  private readonly ledger: LedgerRow[] = [];
+  private readonly ledger: Omit<LedgerRow, 'balanceAfterOre'>[] = [];
+  private readonly money = new Map<string, MoneyEntry[]>();
   private readonly years = new Map<number, YearMovements>();
 
   apply(event: RecordedEvent): void {
     if (event.stream !== FUND_STREAM) return;
     const e = event as unknown as FundEvent;
     this.fund = evolveFund(this.fund, e);
+    if (e.type === 'GrantAwarded') this.addMoney(e.data.initiativeId, 'granted', e.data.decidedOn, e.data.amountOre);
+    if (e.type === 'FundWithdrawn') this.addMoney(e.data.initiativeId, 'withdrawn', e.data.bookedOn, e.data.amountOre);
+    if (e.type === 'FundReturned') this.addMoney(e.data.initiativeId, 'returned', e.data.bookedOn, e.data.amountOre);
     if (!isBooking(e)) return;
     const year = yearOf(e.data.bookedOn);
     const movements = this.years.get(year) ?? { depositsOre: 0, withdrawalsOre: 0, returnsOre: 0 };
@@ -48,7 +65,6 @@ export class FundProjection {
     else if (e.type === 'FundWithdrawn') movements.withdrawalsOre += e.data.amountOre;
     else movements.returnsOre += e.data.amountOre;
     this.years.set(year, movements);
-    const previous = this.ledger.length > 0 ? this.ledger[this.ledger.length - 1]!.balanceAfterOre : 0;
     this.ledger.push({
       position: event.position,
       type: e.type,
@@ -59,16 +75,39 @@ export class FundProjection {
       reference: 'reference' in e.data ? e.data.reference : null,
       reason: 'reason' in e.data ? e.data.reason : null,
       recordedAt: event.metadata.recordedAt,
-      balanceAfterOre: previous + bookingDelta(e),
     });
+  }
+
+  private addMoney(initiativeId: string, kind: MoneyEntry['kind'], on: string, amountOre: number): void {
+    const entries = this.money.get(initiativeId) ?? [];
+    entries.push({ kind, on, amountOre });
+    this.money.set(initiativeId, entries);
+  }
+
+  /** What was granted (by decision date), paid out and returned (by booking date) up to and including `asOf`. */
+  moneyOf(initiativeId: string, asOf: string): InitiativeMoneyAsOf {
+    const sums = { grantedOre: 0, withdrawnOre: 0, returnedOre: 0 };
+    for (const m of this.money.get(initiativeId) ?? []) {
+      if (m.on > asOf) continue;
+      if (m.kind === 'granted') sums.grantedOre += m.amountOre;
+      else if (m.kind === 'withdrawn') sums.withdrawnOre += m.amountOre;
+      else sums.returnedOre += m.amountOre;
+    }
+    return sums;
   }
 
   state(): Fund {
     return this.fund;
   }
 
-  bookings(): readonly LedgerRow[] {
-    return this.ledger;
+  /** Every booking in business-date order (recorded order within a day), with the running balance. */
+  bookings(): LedgerRow[] {
+    const byDate = [...this.ledger].sort((a, b) => (a.bookedOn < b.bookedOn ? -1 : a.bookedOn > b.bookedOn ? 1 : a.position - b.position));
+    let balance = 0;
+    return byDate.map((row) => {
+      balance += row.type === 'FundWithdrawn' ? -row.amountOre : row.amountOre;
+      return { ...row, balanceAfterOre: balance };
+    });
   }
 
   movementsOf(year: number): YearMovements {

@@ -189,7 +189,7 @@ describe('proposeInitiative', () => {
         { area: 'Stärka konkurrenskraften', goal: 'Robust samhälle' },
       ];
       spec([]).when(proposeCmd({ strategyLinks })).thenThrows(InvalidInput, /^Strategikoppling 2:/);
-      expect(fieldOf(() => proposeInitiative(proposeCmd({ strategyLinks }), null))).toBe('strategyLinks[1]');
+      expect(fieldOf(() => proposeInitiative(proposeCmd({ strategyLinks }), null))).toBe('strategyLinks.1');
     });
 
     it('refuses an unknown focus area', () => {
@@ -296,7 +296,7 @@ describe('proposeInitiative', () => {
         { source: 'EU', amountOre },
       ];
       spec([]).when(proposeCmd({ coFinancing })).thenThrows(InvalidInput, /hela öre/);
-      expect(fieldOf(() => proposeInitiative(proposeCmd({ coFinancing }), null))).toBe('coFinancing[1].amountOre');
+      expect(fieldOf(() => proposeInitiative(proposeCmd({ coFinancing }), null))).toBe('coFinancing.1.amountOre');
     });
 
     it('refuse an empty source', () => {

@@ -81,7 +81,7 @@ export const proposeInitiative = (cmd: ProposeInitiative, s: InitiativeState): I
 
   const strategyLinks = (d.strategyLinks ?? []).map((link, i) => {
     const problem = strategyLinkProblem(link);
-    if (problem) throw new InvalidInput(`strategyLinks[${i}]`, `Strategikoppling ${i + 1}: ${problem}.`);
+    if (problem) throw new InvalidInput(`strategyLinks.${i}`, `Strategikoppling ${i + 1}: ${problem}.`);
     return link.goal === undefined ? { area: link.area } : { area: link.area, goal: link.goal };
   });
   const transportProgramme = d.transportProgramme === true;
@@ -93,8 +93,8 @@ export const proposeInitiative = (cmd: ProposeInitiative, s: InitiativeState): I
 
   const coFinancing = (d.coFinancing ?? []).map((line, i) => {
     if (!isOre(line.amountOre))
-      throw new InvalidInput(`coFinancing[${i}].amountOre`, 'Medfinansiering anges i hela öre, 0 eller mer.');
-    return { source: requireText(`coFinancing[${i}].source`, line.source), amountOre: line.amountOre };
+      throw new InvalidInput(`coFinancing.${i}.amountOre`, 'Medfinansiering anges i hela öre, 0 eller mer.');
+    return { source: requireText(`coFinancing.${i}.source`, line.source), amountOre: line.amountOre };
   });
 
   const decisionDeadline =
