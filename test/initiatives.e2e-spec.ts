@@ -313,7 +313,13 @@ describe('the full life of one initiative', () => {
         coFinancing: [{ source: 'Tillväxtverket', amountOre: 200_000_000 }],
         decisionDeadline: '2024-12-31',
       },
-      metadata: { recordedAt: NOW, correlationId: 'life-propose', causationId: null, schemaVersion: 1, actor: null },
+      metadata: {
+        recordedAt: NOW,
+        correlationId: 'life-propose',
+        causationId: null,
+        schemaVersion: 1,
+        actor: { sub: 'secretariat', name: 'Test secretariat', role: 'secretariat' },
+      },
     });
     expect(res.body[19].data).toEqual({ initiativeId: id, year: 2025, summary: '12 kommuner anslutna till plattformen.', reportedAt: NOW });
   });

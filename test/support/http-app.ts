@@ -8,7 +8,52 @@ import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { resolveTokenKeys } from '../../apps/api/src/auth/token-keys';
+import { signToken } from '../../apps/api/src/auth/tokens';
+import { loadConfig, type Config } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/create-app';
+
+/** The HS256 secret every e2e app is configured with (DGR_JWT_SECRET). */
+export const TEST_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
+
+/** The configuration of an e2e app: the given file, the test secret, no rate limit unless asked. */
+export const testConfig = (sqliteFile: string, env: Record<string, string> = {}): Config =>
+  loadConfig({ DGR_SQLITE_FILE: sqliteFile, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', PORT: '0', ...env });
+
+/** A valid token for a role (and, for clerks, a party), signed with the test secret. */
+export const tokenFor = (role: 'secretariat' | 'clerk' | 'finance' | 'auditor', party?: string, days = 1): string => {
+  const config = testConfig(':memory:');
+  return signToken(
+    { sub: `${role}${party ? `-${party}` : ''}`, name: `Test ${role}${party ? ` ${party}` : ''}`, role, party, days },
+    resolveTokenKeys(config.auth),
+    config.auth,
+  );
+};
+
+const PARTY = /^(17|17\d\d)$/;
+
+/**
+ * The token a test request is sent with unless it sets `authorization` itself: the role whose job
+ * the endpoint is (a clerk of the party the request names, Karlstad's when it names none).
+ * `authorization: 'none'` sends no token at all.
+ */
+export const defaultAuthorization = (method: string, url: string, body: string | undefined): string => {
+  const path = url.split('?')[0]!;
+  if (method !== 'POST') return `Bearer ${tokenFor('auditor')}`;
+  if (path.startsWith('/api/fund') || path.endsWith('/grant')) return `Bearer ${tokenFor('finance')}`;
+  const correction = /\/decisions\/([^/]+)\/correction$/.exec(path);
+  if (correction) return `Bearer ${tokenFor('clerk', PARTY.test(correction[1]!) ? correction[1] : '1780')}`;
+  if (path.endsWith('/decisions')) {
+    let party: unknown;
+    try {
+      party = (JSON.parse(body ?? '{}') as { party?: unknown }).party;
+    } catch {
+      party = undefined;
+    }
+    return `Bearer ${tokenFor('clerk', typeof party === 'string' && PARTY.test(party) ? party : '1780')}`;
+  }
+  return `Bearer ${tokenFor('secretariat')}`;
+};
 
 /** "Now" for every e2e test: a plain summer day (the calendar day in Sweden is 2025-06-15). */
 export const NOW = '2025-06-15T10:00:00.000Z';
@@ -41,12 +86,13 @@ export class HttpApp {
     readonly dir: string,
     readonly sqliteFile: string,
     private readonly now: string,
+    private readonly env: Record<string, string> = {},
   ) {}
 
   /** Starts the app on a new temporary SQLite file. */
-  static async start(options: { now?: string } = {}): Promise<HttpApp> {
+  static async start(options: { now?: string; env?: Record<string, string> } = {}): Promise<HttpApp> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-e2e-'));
-    const app = new HttpApp(dir, path.join(dir, 'dgr.sqlite'), options.now ?? NOW);
+    const app = new HttpApp(dir, path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env);
     await app.open();
     return app;
   }
@@ -57,7 +103,7 @@ export class HttpApp {
 
   private async open(): Promise<void> {
     const now = this.now;
-    const app = await createApp({ port: 0, sqliteFile: this.sqliteFile }, { clock: { now: () => now }, logger: false });
+    const app = await createApp(testConfig(this.sqliteFile, this.env), { clock: { now: () => now }, logger: false });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
     this.app = app;
@@ -108,7 +154,11 @@ export class HttpApp {
 
   async request<T = Json>(method: string, url: string, body: string | undefined, headers: Headers): Promise<HttpAnswer<T>> {
     if (!this.app) throw new Error('The app is not running');
-    const res = await fetch(this.base + url, { method, headers, body });
+    const given = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+    const sent: Headers = { ...headers };
+    if (!given) sent.authorization = defaultAuthorization(method, url, body);
+    else if (headers[given] === 'none') delete sent[given];
+    const res = await fetch(this.base + url, { method, headers: sent, body });
     const text = await res.text();
     const out: Headers = {};
     res.headers.forEach((value, key) => (out[key] = value));

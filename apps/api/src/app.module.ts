@@ -1,30 +1,49 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DgrApplicationModule, type Clock } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
+import { AccessGuard } from './auth/access.guard';
+import { AuthSettings } from './auth/auth-settings';
+import { RateLimitGuard, RateLimitSettings } from './auth/rate-limit.guard';
 import { FundController } from './fund/fund.controller';
 import { HealthController } from './http/health.controller';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { requestIdMiddleware } from './http/request-context';
 import { validationPipe } from './http/validation';
 import { InitiativesController } from './initiatives/initiatives.controller';
 import { PartiesController } from './parties/parties.controller';
 
+export interface AppModuleOptions {
+  readonly store: EventStore;
+  readonly auth: AuthSettings;
+  readonly rateLimitPerMinute: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * The HTTP shell. Order for every request: request id → JSON body → AccessGuard (401/403) →
+ * RateLimitGuard (429) → IdempotencyInterceptor → validation (400) → controller → CommandBus.
+ */
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(store: EventStore, clock?: Clock): DynamicModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [DgrApplicationModule.register({ store: () => store, clock })],
+      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock })],
       controllers: [PartiesController, InitiativesController, FundController, HealthController],
       providers: [
+        { provide: AuthSettings, useValue: options.auth },
+        { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: validationPipe },
       ],
     };
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestIdMiddleware).forRoutes('*');
+  configure(_consumer: MiddlewareConsumer): void {
+    // Middleware that must run before the body parser is installed in create-app.ts.
   }
 }

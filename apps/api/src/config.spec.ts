@@ -1,23 +1,58 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig } from './config';
 
 describe('configuration', () => {
-  it('defaults to port 3000 and ./data/dgr.sqlite', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, sqliteFile: './data/dgr.sqlite' });
-  });
-
-  it('takes PORT and DGR_SQLITE_FILE', () => {
-    expect(loadConfig({ PORT: '8080', DGR_SQLITE_FILE: '/var/lib/dgr/log.sqlite' })).toEqual({
-      port: 8080,
-      sqliteFile: '/var/lib/dgr/log.sqlite',
+  it('defaults: port 3000, ./data/dgr.sqlite, a local token secret beside it, 600 requests a minute, CORS closed', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      sqliteFile: './data/dgr.sqlite',
+      auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined },
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
     });
   });
 
-  it.each(['abc', '-1', '3000.5', '70000'])('refuses PORT=%s, naming the variable', (port) => {
-    expect(() => loadConfig({ PORT: port })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: port })).toThrow(/^PORT: /);
+  it('takes PORT, DGR_SQLITE_FILE, the JWT settings, the rate limit and CORS origins', () => {
+    const secret = 'x'.repeat(32);
+    expect(
+      loadConfig({
+        PORT: '8080',
+        DGR_SQLITE_FILE: '/var/lib/dgr/log.sqlite',
+        DGR_JWT_SECRET: secret,
+        DGR_JWT_ISSUER: 'https://idp.regionvarmland.se',
+        DGR_JWT_AUDIENCE: 'dgr',
+        DGR_RATE_LIMIT_PER_MINUTE: '60',
+        DGR_CORS_ORIGINS: 'https://dgr.regionvarmland.se, http://localhost:5173',
+      }),
+    ).toEqual({
+      port: 8080,
+      sqliteFile: '/var/lib/dgr/log.sqlite',
+      auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr' },
+      rateLimitPerMinute: 60,
+      corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
+    });
   });
 
-  it('refuses an empty DGR_SQLITE_FILE, naming the variable', () => {
-    expect(() => loadConfig({ DGR_SQLITE_FILE: '  ' })).toThrow(/^DGR_SQLITE_FILE: /);
+  it('picks RS256 for an RSA public key and ES256 for a P-256 key', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(loadConfig({ DGR_JWT_PUBLIC_KEY: rsa }).auth.key).toMatchObject({ kind: 'public-key', algorithm: 'RS256' });
+    expect(loadConfig({ DGR_JWT_PUBLIC_KEY: ec }).auth.key).toMatchObject({ kind: 'public-key', algorithm: 'ES256' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DGR_SQLITE_FILE: '  ' }, 'DGR_SQLITE_FILE'],
+    [{ DGR_JWT_SECRET: 'short' }, 'DGR_JWT_SECRET'],
+    [{ DGR_JWT_SECRET: 'x'.repeat(40), DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'DGR_JWT_SECRET'],
+    [{ DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----' }, 'DGR_JWT_PUBLIC_KEY'],
+    [{ DGR_JWT_PUBLIC_KEY: '/no/such/key.pem' }, 'DGR_JWT_PUBLIC_KEY'],
+    [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
+    [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 });

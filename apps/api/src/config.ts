@@ -1,3 +1,6 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
 /**
  * The service's configuration: the only place that reads process.env. Every value is checked at
  * boot; a bad one stops the start with a message naming the variable.
@@ -7,6 +10,27 @@ export interface Config {
   readonly port: number;
   /** The embedded store's file. `DGR_SQLITE_FILE`, default `./data/dgr.sqlite`. */
   readonly sqliteFile: string;
+  readonly auth: AuthConfig;
+  /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins allowed by CORS. `DGR_CORS_ORIGINS`, comma-separated; empty (default): CORS closed. */
+  readonly corsOrigins: readonly string[];
+}
+
+export type JwtKeyConfig =
+  /** HS256 with `DGR_JWT_SECRET`. */
+  | { readonly kind: 'secret'; readonly secret: string }
+  /** RS256 or ES256 with `DGR_JWT_PUBLIC_KEY` (the PEM itself or a path to it), for the region's identity provider. */
+  | { readonly kind: 'public-key'; readonly publicKeyPem: string; readonly algorithm: 'RS256' | 'ES256' }
+  /** Neither set: a secret in the data folder, created on first start (local use). */
+  | { readonly kind: 'local-secret-file'; readonly file: string };
+
+export interface AuthConfig {
+  readonly key: JwtKeyConfig;
+  /** Checked when set: `DGR_JWT_ISSUER`. */
+  readonly issuer?: string;
+  /** Checked when set: `DGR_JWT_AUDIENCE`. */
+  readonly audience?: string;
 }
 
 export class ConfigError extends Error {
@@ -19,11 +43,67 @@ export class ConfigError extends Error {
   }
 }
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+const dataFolderOf = (sqliteFile: string): string => {
+  const slash = sqliteFile.lastIndexOf('/');
+  return slash < 0 ? '.' : sqliteFile.slice(0, slash) || '/';
+};
+
+const jwtKey = (env: NodeJS.ProcessEnv, sqliteFile: string): JwtKeyConfig => {
+  const secret = env.DGR_JWT_SECRET;
+  const publicKey = env.DGR_JWT_PUBLIC_KEY?.trim();
+  if (secret !== undefined && publicKey)
+    throw new ConfigError('DGR_JWT_SECRET', 'set either DGR_JWT_SECRET (HS256) or DGR_JWT_PUBLIC_KEY (RS256/ES256), not both');
+  if (secret !== undefined) {
+    if (secret.length < 32) throw new ConfigError('DGR_JWT_SECRET', 'must be at least 32 characters long');
+    return { kind: 'secret', secret };
+  }
+  if (publicKey) {
+    let pem: string;
+    try {
+      pem = publicKey.startsWith('-----BEGIN') ? publicKey : readFileSync(publicKey, 'utf8');
+    } catch (e) {
+      throw new ConfigError('DGR_JWT_PUBLIC_KEY', `cannot read the key file ${publicKey}: ${(e as Error).message}`);
+    }
+    let key;
+    try {
+      key = createPublicKey(pem);
+    } catch (e) {
+      throw new ConfigError('DGR_JWT_PUBLIC_KEY', `is not a PEM public key: ${(e as Error).message}`);
+    }
+    if (key.asymmetricKeyType === 'rsa') return { kind: 'public-key', publicKeyPem: pem, algorithm: 'RS256' };
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+      return { kind: 'public-key', publicKeyPem: pem, algorithm: 'ES256' };
+    throw new ConfigError('DGR_JWT_PUBLIC_KEY', 'must be an RSA key (RS256) or an EC P-256 key (ES256)');
+  }
+  return { kind: 'local-secret-file', file: `${dataFolderOf(sqliteFile)}/jwt-secret` };
+};
+
+const optional = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
+
+/** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
+export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | undefined> = {}): Config => {
+  const env: NodeJS.ProcessEnv = { ...source };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const rawPort = env.PORT?.trim() || '3000';
   if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535)
     throw new ConfigError('PORT', `must be a whole number from 0 to 65535, got "${env.PORT}"`);
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { port: Number(rawPort), sqliteFile };
+  const rawRate = env.DGR_RATE_LIMIT_PER_MINUTE?.trim() || '600';
+  if (!/^\d+$/.test(rawRate))
+    throw new ConfigError('DGR_RATE_LIMIT_PER_MINUTE', `must be a whole number (0 turns the limit off), got "${env.DGR_RATE_LIMIT_PER_MINUTE}"`);
+  const corsOrigins = (env.DGR_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError('DGR_CORS_ORIGINS', `"${origin}" is not an origin like https://dgr.example.se`);
+  return {
+    port: Number(rawPort),
+    sqliteFile,
+    auth: { key: jwtKey(env, sqliteFile), issuer: optional(env.DGR_JWT_ISSUER), audience: optional(env.DGR_JWT_AUDIENCE) },
+    rateLimitPerMinute: Number(rawRate),
+    corsOrigins,
+  };
 };

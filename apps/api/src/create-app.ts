@@ -1,12 +1,16 @@
 import 'reflect-metadata';
-import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { ProjectionRunner, type Clock } from '../../../libs/application/src';
-import { AppModule } from './app.module';
 import { SqliteEventStore } from '../../../libs/event-store/src';
+import { AppModule } from './app.module';
+import { AuthSettings } from './auth/auth-settings';
+import { resolveTokenKeys } from './auth/token-keys';
 import { ConfigError, type Config } from './config';
+import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
 /** Opens the embedded store before anything else, so that a bad path stops the start with one clear line. */
@@ -18,17 +22,52 @@ const openStore = (config: Config): SqliteEventStore => {
   }
 };
 
-/** Builds the HTTP app (used by main.ts and by the end-to-end tests) with its read models caught up. */
+const authSettingsOf = (config: Config): AuthSettings => {
+  try {
+    return new AuthSettings(config.auth, resolveTokenKeys(config.auth));
+  } catch (e) {
+    throw new ConfigError('DGR_SQLITE_FILE', `cannot create the local token secret beside the store: ${(e as Error).message}`);
+  }
+};
+
+/**
+ * Builds the HTTP app (used by main.ts and by the end-to-end tests) with its read models caught up.
+ * `logger`: omitted, structured JSON lines on stdout; `false`, silent.
+ */
 export const createApp = async (
   config: Config,
   options: { clock?: Clock; logger?: LoggerService | false } = {},
 ): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(openStore(config), options.clock), {
-    logger: options.logger === undefined ? undefined : options.logger,
-    bodyParser: false,
-  });
-  // Before the body parser, so that answers to unreadable bodies (malformed JSON, 413) carry X-Request-Id too.
+  const logger = options.logger === undefined ? new JsonLogger() : options.logger;
+  const auth = authSettingsOf(config);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock }),
+    { logger, bodyParser: false },
+  );
+  if (auth.keys.createdFile)
+    new Logger('Auth').log(
+      `No DGR_JWT_SECRET or DGR_JWT_PUBLIC_KEY: created a token secret at ${auth.keys.createdFile} (owner-only); \`npx dgr token\` signs with it.`,
+    );
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          // Served over plain http on localhost too; TLS is the reverse proxy's job.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  if (config.corsOrigins.length > 0)
+    app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After'] });
+  // The request id comes first, so that even a refused body (malformed JSON, 413, 415) carries its X-Request-Id.
   app.use(requestIdMiddleware);
+  if (logger instanceof JsonLogger) app.use(requestLogMiddleware(logger));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
   app.enableShutdownHooks();
@@ -37,11 +76,14 @@ export const createApp = async (
     new DocumentBuilder()
       .setTitle('DGR – de gemensamma resurserna')
       .setDescription(
-        'Initiatives, the 17 parties\' decisions, consensus and the common fund of Region Värmland and the Värmland municipalities. ' +
+        "Initiatives, the 17 parties' decisions, consensus and the common fund of Region Värmland and the Värmland municipalities. " +
           'Dates are `YYYY-MM-DD` (Swedish calendar days); amounts are integer öre in fields ending in `Ore`. ' +
+          'Every endpoint but /api/health needs a bearer token (`npx dgr token` for local use). ' +
           'Errors are `application/problem+json` (RFC 9457).',
       )
       .setVersion('1')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);

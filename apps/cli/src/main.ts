@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '../../../libs/application/src';
-import { DomainError, formatOre, isCalendarDate, stockholmDateOf } from '../../../libs/domain/src';
+import { DomainError, formatOre, isCalendarDate, isPartyId, isRole, partyName, stockholmDateOf, type PartyId } from '../../../libs/domain/src';
 import { SqliteEventStore } from '../../../libs/event-store/src';
-import { ConfigError, loadConfig } from '../../api/src/config';
+import { resolveTokenKeys } from '../../api/src/auth/token-keys';
+import { signToken } from '../../api/src/auth/tokens';
+import { ConfigError, loadConfig, type Config } from '../../api/src/config';
 import { demoHistory } from './demo-history';
 import { playDemo } from './seed-demo';
 
@@ -14,9 +16,14 @@ const USAGE = `dgr — the DGR service's command line
 Usage:
   dgr seed-demo [--file PATH]              Write the demo history into an empty store.
   dgr status [--file PATH] [--as-of DATE]  Replay the log and print the fund's years and every initiative's status.
+  dgr token --role ROLE [--party CODE] [--name NAME] [--sub ID] [--days N] [--file PATH]
+                                           Print a signed token (HS256) for local use, and nothing else.
+                                           ROLE: secretariat, clerk (needs --party), finance, auditor.
   dgr help                                 This text.
 
-The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given.
+The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
+tokens are signed with the secret in the store's folder (jwt-secret), created on first use and shared
+with the service.
 `;
 
 class UsageError extends Error {}
@@ -80,19 +87,47 @@ const status = async (file: string, asOf: string | undefined): Promise<void> => 
   }
 };
 
+const token = (config: Config, values: { role?: string; party?: string; name?: string; sub?: string; days?: string }): string => {
+  const { role, party } = values;
+  if (!isRole(role)) throw new UsageError('--role must be one of: secretariat, clerk, finance, auditor');
+  if (role === 'clerk' && !isPartyId(party))
+    throw new UsageError('--party must be the clerk\'s party (SCB code: 17, 1715 … 1785)');
+  if (role !== 'clerk' && party !== undefined) throw new UsageError('--party is only for clerks');
+  const days = values.days === undefined ? 30 : Number(values.days);
+  if (!Number.isFinite(days) || days <= 0 || days > 366) throw new UsageError('--days must be a number of days from 1 to 366');
+  const name = values.name ?? (role === 'clerk' ? `Registrator ${partyName(party as PartyId)}` : `Lokal ${role}`);
+  const sub = values.sub ?? `local-${role}${party ? `-${party}` : ''}`;
+  const keys = resolveTokenKeys(config.auth);
+  if (keys.createdFile) process.stderr.write(`dgr: created a token secret at ${keys.createdFile} (owner-only)\n`);
+  return signToken({ sub, name, role, party, days }, keys, config.auth);
+};
+
 const main = async (argv: string[]): Promise<number> => {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { file: { type: 'string' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      file: { type: 'string' },
+      'as-of': { type: 'string' },
+      role: { type: 'string' },
+      party: { type: 'string' },
+      name: { type: 'string' },
+      sub: { type: 'string' },
+      days: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command] = positionals;
   if (!command || command === 'help' || values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const file = values.file ?? loadConfig().sqliteFile;
+  const config = loadConfig(undefined, { DGR_SQLITE_FILE: values.file });
+  const file = config.sqliteFile;
   switch (command) {
+    case 'token':
+      process.stdout.write(token(config, values) + '\n');
+      return 0;
     case 'seed-demo':
       await seedDemo(file);
       return 0;

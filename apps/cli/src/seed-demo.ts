@@ -28,7 +28,10 @@ export const playDemo = async (
   onStep: (done: number, total: number) => void = () => undefined,
 ): Promise<Map<string, string>> => {
   const ids = new Map<string, string>();
-  const ctx: RequestContext = { correlationId: `seed-demo-${randomUUID()}`, actor: null };
+  const ctx: RequestContext = {
+    correlationId: `seed-demo-${randomUUID()}`,
+    actor: { sub: 'dgr-seed-demo', name: 'Demodata (dgr seed-demo)', role: 'system' },
+  };
   const idOf = (key: string): string => {
     const id = ids.get(key);
     if (!id) throw new Error(`Demo step refers to unknown initiative "${key}"`);

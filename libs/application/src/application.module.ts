@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '../../event-store/src';
 import { FUND_HANDLERS } from './fund/fund.handlers';
+import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
@@ -40,11 +41,12 @@ export class DgrApplicationModule {
         ProjectionRunner,
         StreamWriter,
         Queries,
+        Idempotency,
         StoreCloser,
         ...INITIATIVE_HANDLERS,
         ...FUND_HANDLERS,
       ],
-      exports: [CqrsModule, Queries, ProjectionRunner, EVENT_STORE, CLOCK],
+      exports: [CqrsModule, Queries, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
     };
   }
 }

@@ -8,3 +8,5 @@ export * from './queries';
 export * from './request-context';
 export * from './stream-writer';
 export * from './tokens';
+export * from './event-ids';
+export * from './idempotency';

@@ -4,6 +4,11 @@ import type { EventMetadata } from '../../event-store/src';
 export interface RequestContext {
   readonly correlationId: string;
   readonly actor: EventMetadata['actor'];
+  /**
+   * Set when the request carries an Idempotency-Key: the command's events get ids derived from it,
+   * so a retried command is never written twice.
+   */
+  readonly eventIdSeed?: string;
 }
 
 /** The answer to every accepted command: where its last event landed. */

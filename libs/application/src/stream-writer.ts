@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InitiativeNotFound, initiativeStream } from '../../domain/src';
 import { WrongExpectedRevision, type EventStore, type RecordedEvent } from '../../event-store/src';
+import { derivedEventId, SCHEMA_VERSION } from './event-ids';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';
 import type { Recorded, RequestContext } from './request-context';
@@ -22,7 +23,6 @@ export interface Fold<S, E> {
 }
 
 const MAX_ATTEMPTS = 3;
-export const SCHEMA_VERSION = 1;
 
 /**
  * The one way commands write: read the stream, fold it, decide (pure), append with the revision
@@ -68,14 +68,20 @@ export class StreamWriter {
     const recorded = await this.lock.run(keys, async () => {
       for (let attempt = 1; ; attempt++) {
         const { state, events: read } = await this.load(stream, fold);
+        if (context.eventIdSeed !== undefined) {
+          const firstId = derivedEventId(context.eventIdSeed, 0);
+          const done = read.find((e) => e.id === firstId);
+          // This very command was already written (a retry after a crash): answer as it was answered.
+          if (done) return { stream, revision: done.revision, position: done.position };
+        }
         const now = this.clock.now();
         const decided = await decide(state, now);
         const events = Array.isArray(decided) ? decided : [decided];
         try {
           const result = await this.store.append(
             stream,
-            events.map((e) => ({
-              id: randomUUID(),
+            events.map((e, i) => ({
+              id: context.eventIdSeed === undefined ? randomUUID() : derivedEventId(context.eventIdSeed, i),
               type: e.type,
               data: e.data,
               metadata: {

@@ -1,3 +1,4 @@
+export * from './authority';
 export * from './calendar';
 export * from './consensus';
 export * from './errors';

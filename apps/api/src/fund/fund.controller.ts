@@ -1,4 +1,7 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Writes } from '../auth/access.decorators';
+import { page, PageQueryDto } from '../http/page';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -39,26 +42,30 @@ export class FundController {
 
   @Get('ledger')
   @ApiOkResponse({ description: 'Every booking in the order recorded, with the balance after it.' })
-  ledger() {
-    return this.queries.ledger();
+  ledger(@Query() query: PageQueryDto, @Res({ passthrough: true }) res: Response) {
+    return page(this.queries.ledger(), query, res);
   }
 
   @Post('deposits')
+  @Writes('deposit')
   deposit(@Body() body: DepositDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new DepositToFundCommand(body, ctx));
   }
 
   @Post('withdrawals')
+  @Writes('withdraw')
   withdraw(@Body() body: WithdrawalDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new WithdrawFromFundCommand(body, ctx));
   }
 
   @Post('returns')
+  @Writes('return')
   returnMoney(@Body() body: ReturnDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new ReturnToFundCommand(body, ctx));
   }
 
   @Post('years/:year/close')
+  @Writes('close-year')
   closeYear(@Param('year', yearPipe) year: number, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new CloseYearCommand({ year }, ctx));
   }

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ProjectionRunner } from '../../../../libs/application/src';
+import { Public } from '../auth/access.decorators';
 
 @ApiTags('health')
 @Controller('api/health')
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(private readonly projections: ProjectionRunner) {}
 
   @Get()
+  @Public()
   health() {
     return { status: 'ok', position: this.projections.caughtUpTo };
   }

@@ -6,6 +6,8 @@ import { problemType, type Problem } from './problem';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   rule: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -13,6 +15,9 @@ const STATUS_OF: Record<DomainErrorKind, number> = {
 
 const HTTP_TITLES: Record<number, string> = {
   400: 'Felaktig begäran',
+  401: 'Inte inloggad',
+  403: 'Behörighet saknas',
+  429: 'För många förfrågningar',
   404: 'Finns inte',
   405: 'Metoden stöds inte',
   413: 'För stor begäran',

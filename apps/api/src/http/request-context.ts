@@ -2,6 +2,7 @@ import { createParamDecorator, UnsupportedMediaTypeException, type ExecutionCont
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../../../libs/application/src';
+import type { Actor } from '../../../../libs/domain/src';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -32,10 +33,11 @@ export const jsonOnlyMiddleware = (req: Request, _res: Response, next: NextFunct
   next();
 };
 
-/** The request's context for commands: its correlation id (and, with authentication, its actor). */
-export const Ctx = createParamDecorator(
-  (_: unknown, host: ExecutionContext): RequestContext => {
-    const req = host.switchToHttp().getRequest<Request & { correlationId?: string }>();
-    return { correlationId: req.correlationId ?? randomUUID(), actor: null };
-  },
-);
+/** The request's context for commands: its correlation id, who sent it, and its idempotency seed. */
+export const contextOf = (req: Request & { correlationId?: string; actor?: Actor; eventIdSeed?: string }): RequestContext => ({
+  correlationId: req.correlationId ?? randomUUID(),
+  actor: req.actor ? { ...req.actor } : null,
+  ...(req.eventIdSeed ? { eventIdSeed: req.eventIdSeed } : {}),
+});
+
+export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => contextOf(host.switchToHttp().getRequest()));

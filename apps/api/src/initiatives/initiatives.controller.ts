@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,9 @@ import {
   type RequestContext,
 } from '../../../../libs/application/src';
 import type { PartyId } from '../../../../libs/domain/src';
+import { Writes } from '../auth/access.decorators';
 import { Ctx } from '../http/request-context';
+import { page, PageQueryDto } from '../http/page';
 import { PartyParamPipe } from './party-param.pipe';
 import {
   AsOfQueryDto,
@@ -37,6 +40,7 @@ export class InitiativesController {
   ) {}
 
   @Post()
+  @Writes('propose-initiative')
   @ApiCreatedResponse({ description: 'The initiative is recorded; `id` names it from now on.' })
   async propose(@Body() body: ProposeInitiativeDto, @Ctx() ctx: RequestContext) {
     const initiativeId = randomUUID();
@@ -48,8 +52,8 @@ export class InitiativesController {
 
   @Get()
   @ApiOkResponse({ description: 'Every initiative proposed by `asOf`, with its consensus as of that day.' })
-  list(@Query() query: AsOfQueryDto) {
-    return this.queries.listInitiatives(query.asOf);
+  list(@Query() query: AsOfQueryDto, @Res({ passthrough: true }) res: Response) {
+    return page(this.queries.listInitiatives(query.asOf), query, res);
   }
 
   @Get(':id')
@@ -59,16 +63,18 @@ export class InitiativesController {
 
   @Get(':id/events')
   @ApiOkResponse({ description: "The initiative's stream, in order: {position, revision, type, data, metadata}." })
-  events(@Param('id') id: string) {
-    return this.queries.initiativeEvents(id);
+  async events(@Param('id') id: string, @Query() query: PageQueryDto, @Res({ passthrough: true }) res: Response) {
+    return page(await this.queries.initiativeEvents(id), query, res);
   }
 
   @Post(':id/preparation')
+  @Writes('prepare-initiative')
   prepare(@Param('id') id: string, @Body() body: PrepareInitiativeDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new PrepareInitiativeCommand({ ...body, initiativeId: id }, ctx));
   }
 
   @Post(':id/decisions')
+  @Writes('register-decision')
   @ApiCreatedResponse({ description: "The party's decision is recorded. The same party again: 409." })
   registerDecision(@Param('id') id: string, @Body() body: RegisterDecisionDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(
@@ -77,6 +83,7 @@ export class InitiativesController {
   }
 
   @Post(':id/decisions/:party/correction')
+  @Writes('correct-decision')
   correctDecision(
     @Param('id') id: string,
     @Param('party', PartyParamPipe) party: PartyId,
@@ -87,16 +94,19 @@ export class InitiativesController {
   }
 
   @Post(':id/grant')
+  @Writes('award-grant')
   grant(@Param('id') id: string, @Body() body: GrantDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new AwardGrantCommand({ ...body, initiativeId: id }, ctx));
   }
 
   @Post(':id/cancellation')
+  @Writes('cancel-initiative')
   cancel(@Param('id') id: string, @Body() body: CancelInitiativeDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new CancelInitiativeCommand({ ...body, initiativeId: id }, ctx));
   }
 
   @Post(':id/outcome-reports')
+  @Writes('report-outcome')
   reportOutcome(@Param('id') id: string, @Body() body: OutcomeReportDto, @Ctx() ctx: RequestContext) {
     return this.commands.execute(new ReportOutcomeCommand({ ...body, initiativeId: id }, ctx));
   }

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { STRATEGY_AREAS, STRATEGY_GOALS } from '../../../../libs/domain/src';
 import { DateField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
+import { PageQueryDto } from '../http/page';
 
 export class StrategyLinkDto {
   @ApiProperty({ description: 'Insatsområde i Värmlandsstrategin, exakt som i strategin.', enum: STRATEGY_AREAS, example: 'Höja kompetensen' })
@@ -132,7 +133,7 @@ export class OutcomeReportDto {
   summary: string;
 }
 
-export class AsOfQueryDto {
+export class AsOfQueryDto extends PageQueryDto {
   @DateField('Visa läget per denna dag (svensk kalender). Standard: i dag.', false)
   asOf?: string;
 }

@@ -301,7 +301,7 @@ describe('proposeInitiative', () => {
 
     it('refuse an empty source', () => {
       const coFinancing = [{ source: '  ', amountOre: MSEK }];
-      spec([]).when(proposeCmd({ coFinancing })).thenThrows(InvalidInput, /coFinancing\[0\]\.source/);
+      spec([]).when(proposeCmd({ coFinancing })).thenThrows(InvalidInput, /coFinancing\.0\.source/);
     });
   });
 

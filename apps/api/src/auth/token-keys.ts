@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AuthConfig } from '../config';
+
+/** The keys tokens are checked (and, locally, signed) with. Algorithms are pinned: never taken from a token. */
+export interface TokenKeys {
+  readonly algorithm: 'HS256' | 'RS256' | 'ES256';
+  readonly verifyKey: string | Buffer;
+  /** Only for HS256: the service can sign its own tokens (`dgr token`). */
+  readonly signKey: string | Buffer | null;
+  /** Set when this call created the local secret file. */
+  readonly createdFile: string | null;
+}
+
+/**
+ * Resolves the configured key. Without DGR_JWT_SECRET or DGR_JWT_PUBLIC_KEY, a random secret is kept in
+ * the data folder (`jwt-secret`, readable only by its owner), created on first use, and shared by the
+ * service and `dgr token`.
+ */
+export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
+  const key = auth.key;
+  switch (key.kind) {
+    case 'secret':
+      return { algorithm: 'HS256', verifyKey: key.secret, signKey: key.secret, createdFile: null };
+    case 'public-key':
+      return { algorithm: key.algorithm, verifyKey: key.publicKeyPem, signKey: null, createdFile: null };
+    case 'local-secret-file': {
+      let createdFile: string | null = null;
+      if (!existsSync(key.file)) {
+        mkdirSync(dirname(key.file), { recursive: true });
+        writeFileSync(key.file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+        createdFile = key.file;
+      }
+      chmodSync(key.file, 0o600);
+      const secret = readFileSync(key.file, 'utf8').trim();
+      return { algorithm: 'HS256', verifyKey: secret, signKey: secret, createdFile };
+    }
+    default: {
+      const _never: never = key;
+      throw new Error(`Unknown key kind ${JSON.stringify(_never)}`);
+    }
+  }
+};

@@ -1,0 +1,75 @@
+import jwt from 'jsonwebtoken';
+import { DomainError, isPartyId, isRole, type Actor, type Role } from '../../../../libs/domain/src';
+import type { AuthConfig } from '../config';
+import type { TokenKeys } from './token-keys';
+
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated';
+  readonly code = 'unauthenticated';
+  readonly title = 'Inte inloggad';
+}
+
+/**
+ * Checks a bearer token and returns who it names. Refused (401): a wrong or missing signature, an
+ * algorithm other than the configured one (so `alg: none` and HS256-against-RS256 fail), no `exp` or
+ * an expired one, `nbf` in the future, a wrong issuer or audience, missing claims, or a clerk without a party.
+ */
+export const verifyToken = (token: string, keys: TokenKeys, auth: AuthConfig, now: Date = new Date()): Actor => {
+  let payload: jwt.JwtPayload;
+  try {
+    const decoded = jwt.verify(token, keys.verifyKey, {
+      algorithms: [keys.algorithm],
+      issuer: auth.issuer,
+      audience: auth.audience,
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+    });
+    if (typeof decoded === 'string') throw new Error('payload is not a JSON object');
+    payload = decoded;
+  } catch (e) {
+    throw new Unauthenticated(`Token avvisades: ${reasonOf(e)}.`);
+  }
+  if (typeof payload.exp !== 'number') throw new Unauthenticated('Token avvisades: den saknar giltighetstid (exp).');
+  const { sub, name, role, party } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub.trim() === '') throw new Unauthenticated('Token avvisades: sub saknas.');
+  if (typeof name !== 'string' || name.trim() === '') throw new Unauthenticated('Token avvisades: name saknas.');
+  if (!isRole(role)) throw new Unauthenticated('Token avvisades: role måste vara secretariat, clerk, finance eller auditor.');
+  if (role === 'clerk') {
+    if (!isPartyId(party)) throw new Unauthenticated('Token avvisades: en registrators token måste ange sin part (party).');
+    return { sub, name, role, party };
+  }
+  return { sub, name, role };
+};
+
+const reasonOf = (e: unknown): string => {
+  if (e instanceof jwt.TokenExpiredError) return 'den har gått ut';
+  if (e instanceof jwt.NotBeforeError) return 'den gäller inte än (nbf)';
+  const message = e instanceof Error ? e.message : String(e);
+  if (/issuer/.test(message)) return 'fel utfärdare (iss)';
+  if (/audience/.test(message)) return 'fel mottagare (aud)';
+  if (/signature/.test(message)) return 'ogiltig signatur';
+  if (/algorithm/.test(message)) return 'otillåten algoritm';
+  return 'den är inte en giltig JWT';
+};
+
+export interface TokenRequest {
+  readonly sub: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly party?: string;
+  readonly days: number;
+}
+
+/** Signs a token with the local HS256 secret (for `dgr token` and tests). */
+export const signToken = (request: TokenRequest, keys: TokenKeys, auth: AuthConfig): string => {
+  if (!keys.signKey)
+    throw new Error('The service checks tokens from an identity provider (DGR_JWT_PUBLIC_KEY); it cannot sign tokens itself.');
+  const claims: Record<string, unknown> = { name: request.name, role: request.role };
+  if (request.party !== undefined) claims.party = request.party;
+  return jwt.sign(claims, keys.signKey, {
+    algorithm: keys.algorithm,
+    subject: request.sub,
+    expiresIn: Math.round(request.days * 86_400),
+    ...(auth.issuer ? { issuer: auth.issuer } : {}),
+    ...(auth.audience ? { audience: auth.audience } : {}),
+  });
+};

@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError } from '../../domain/src';
+import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '../../event-store/src';
+import type { RequestContext } from './request-context';
+import { SCHEMA_VERSION } from './event-ids';
+import { CLOCK, EVENT_STORE, type Clock } from './tokens';
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'rule';
+  readonly code = 'idempotency-key-reused';
+  readonly title = 'Idempotency-Key används redan';
+  constructor() {
+    super('Samma Idempotency-Key har redan använts för en annan begäran. Använd en ny nyckel för en ny begäran.');
+  }
+}
+
+export class IdempotencyKeyInProgress extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'idempotency-key-in-progress';
+  readonly title = 'Begäran pågår redan';
+  constructor() {
+    super('En begäran med samma Idempotency-Key behandlas just nu. Vänta ett ögonblick och försök igen.');
+  }
+}
+
+export interface StoredAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** A claim not completed within this time is taken to be abandoned (its process died). */
+const CLAIM_EXPIRES_MS = 60_000;
+
+interface KeyState {
+  revision: number | null;
+  claim: { requestHash: string; claimedAt: string } | null;
+  answer: (StoredAnswer & { requestHash: string }) | null;
+}
+
+/**
+ * Safe retries of POSTs with an `Idempotency-Key`, scoped to the token's subject, kept in the event
+ * store itself (stream `idempotency-<hash of subject and key>`), so they survive a restart and work the
+ * same on every adapter:
+ *
+ * - the same key and body again: the first answer, nothing written;
+ * - the same key with another body: refused (422);
+ * - while the first is still running: in this process, the retry waits for it and gets the same answer;
+ *   in another process (a claim not yet completed), 409.
+ *
+ * The command's own events get ids derived from the key, so even a retry after a crash between the
+ * command and its recorded answer cannot write them twice.
+ */
+@Injectable()
+export class Idempotency {
+  private readonly inFlight = new Map<string, { requestHash: string; answer: Promise<StoredAnswer> }>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  static streamOf(subject: string, key: string): string {
+    return `idempotency-${createHash('sha256').update(`${subject}\n${key}`).digest('hex').slice(0, 40)}`;
+  }
+
+  static hashOf(method: string, path: string, body: unknown): string {
+    return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  }
+
+  async run(
+    stream: string,
+    requestHash: string,
+    context: RequestContext,
+    execute: () => Promise<StoredAnswer>,
+  ): Promise<StoredAnswer> {
+    const running = this.inFlight.get(stream);
+    if (running) {
+      if (running.requestHash !== requestHash) throw new IdempotencyKeyReused();
+      return running.answer;
+    }
+    const answer = this.runOnce(stream, requestHash, context, execute);
+    this.inFlight.set(stream, { requestHash, answer });
+    try {
+      return await answer;
+    } finally {
+      this.inFlight.delete(stream);
+    }
+  }
+
+  private async runOnce(
+    stream: string,
+    requestHash: string,
+    context: RequestContext,
+    execute: () => Promise<StoredAnswer>,
+  ): Promise<StoredAnswer> {
+    const state = fold(await this.store.readStream(stream));
+    if (state.answer) {
+      if (state.answer.requestHash !== requestHash) throw new IdempotencyKeyReused();
+      return { status: state.answer.status, body: state.answer.body };
+    }
+    const now = this.clock.now();
+    if (state.claim && Date.parse(now) - Date.parse(state.claim.claimedAt) < CLAIM_EXPIRES_MS) {
+      if (state.claim.requestHash !== requestHash) throw new IdempotencyKeyReused();
+      throw new IdempotencyKeyInProgress();
+    }
+    let revision: number;
+    try {
+      revision = (
+        await this.store.append(
+          stream,
+          [this.event('IdempotencyKeyClaimed', { requestHash, claimedAt: now }, context)],
+          state.revision ?? 'no_stream',
+        )
+      ).nextRevision;
+    } catch (e) {
+      if (e instanceof WrongExpectedRevision) throw new IdempotencyKeyInProgress();
+      throw e;
+    }
+    let answer: StoredAnswer;
+    try {
+      answer = await execute();
+    } catch (e) {
+      await this.store.append(stream, [this.event('IdempotencyKeyReleased', { requestHash }, context)], revision);
+      throw e;
+    }
+    await this.store.append(
+      stream,
+      [this.event('IdempotentAnswerRecorded', { requestHash, status: answer.status, body: answer.body }, context)],
+      revision,
+    );
+    return answer;
+  }
+
+  private event(type: string, data: unknown, context: RequestContext): NewEvent {
+    return {
+      id: randomUUID(),
+      type,
+      data,
+      metadata: {
+        recordedAt: this.clock.now(),
+        correlationId: context.correlationId,
+        causationId: null,
+        schemaVersion: SCHEMA_VERSION,
+        actor: context.actor,
+      },
+    };
+  }
+}
+
+const fold = (events: readonly RecordedEvent[]): KeyState => {
+  const state: KeyState = { revision: null, claim: null, answer: null };
+  for (const e of events) {
+    state.revision = e.revision;
+    const data = e.data as Record<string, unknown>;
+    if (e.type === 'IdempotencyKeyClaimed') state.claim = { requestHash: String(data.requestHash), claimedAt: String(data.claimedAt) };
+    else if (e.type === 'IdempotencyKeyReleased') state.claim = null;
+    else if (e.type === 'IdempotentAnswerRecorded')
+      state.answer = { requestHash: String(data.requestHash), status: Number(data.status), body: data.body };
+  }
+  return state;
+};
+
+/** JSON with object keys sorted, so that the same body always hashes the same. */
+export const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+};
