@@ -16,8 +16,11 @@ import { createApp } from '../../apps/api/src/create-app';
 /** The HS256 secret every e2e app is configured with (DGR_JWT_SECRET). */
 export const TEST_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
-/** The configuration of an e2e app: the given file, the test secret, no rate limit unless asked. */
-export const testConfig = (sqliteFile: string, env: Record<string, string> = {}): Config =>
+/**
+ * The configuration of an e2e app: the given file, the test secret, no rate limit unless asked.
+ * A variable set to `undefined` in `env` is removed (e.g. `DGR_JWT_SECRET: undefined` with a public key).
+ */
+export const testConfig = (sqliteFile: string, env: Record<string, string | undefined> = {}): Config =>
   loadConfig({ DGR_SQLITE_FILE: sqliteFile, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', PORT: '0', ...env });
 
 /** A valid token for a role (and, for clerks, a party), signed with the test secret. */
@@ -86,13 +89,18 @@ export class HttpApp {
     readonly dir: string,
     readonly sqliteFile: string,
     private readonly now: string,
-    private readonly env: Record<string, string> = {},
+    private readonly env: Record<string, string | undefined> = {},
   ) {}
 
-  /** Starts the app on a new temporary SQLite file. */
-  static async start(options: { now?: string; env?: Record<string, string> } = {}): Promise<HttpApp> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-e2e-'));
-    const app = new HttpApp(dir, path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env);
+  /**
+   * Starts the app on a new temporary SQLite file, or on `sqliteFile` when given (e.g. another app's
+   * file: a second process on the same store; `stop()` that one, never `dispose()`, which removes the folder).
+   */
+  static async start(
+    options: { now?: string; env?: Record<string, string | undefined>; sqliteFile?: string } = {},
+  ): Promise<HttpApp> {
+    const dir = options.sqliteFile ? path.dirname(options.sqliteFile) : fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-e2e-'));
+    const app = new HttpApp(dir, options.sqliteFile ?? path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env);
     await app.open();
     return app;
   }

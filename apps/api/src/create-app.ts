@@ -11,7 +11,7 @@ import { AuthSettings } from './auth/auth-settings';
 import { resolveTokenKeys } from './auth/token-keys';
 import { ConfigError, type Config } from './config';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
-import { jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
+import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
 /** Opens the embedded store before anything else, so that a bad path stops the start with one clear line. */
 const openStore = (config: Config): SqliteEventStore => {
@@ -70,6 +70,7 @@ export const createApp = async (
   if (logger instanceof JsonLogger) app.use(requestLogMiddleware(logger));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(jsonDepthMiddleware);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

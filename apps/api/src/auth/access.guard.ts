@@ -32,7 +32,7 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.header('authorization');
-    const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim()) : null;
+    const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim()) : null;
     if (!match) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
     const actor = verifyToken(match[1]!, this.settings.keys, this.settings.auth);
     req.actor = actor;

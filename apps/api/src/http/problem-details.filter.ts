@@ -44,6 +44,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request.originalUrl ?? request.url);
     if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="dgr", error="invalid_token"');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

@@ -1,4 +1,4 @@
-import { createParamDecorator, UnsupportedMediaTypeException, type ExecutionContext } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, UnsupportedMediaTypeException, type ExecutionContext } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../../../libs/application/src';
@@ -28,6 +28,34 @@ export const jsonOnlyMiddleware = (req: Request, _res: Response, next: NextFunct
   const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
   if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
     next(new UnsupportedMediaTypeException('Begärans innehåll ska vara JSON (Content-Type: application/json).'));
+    return;
+  }
+  next();
+};
+
+/** Objects and lists inside one another in a body: far more than any request needs (3). */
+export const MAX_BODY_DEPTH = 32;
+
+const deeperThan = (value: unknown, max: number): boolean => {
+  // Iterative: the point is to refuse what would overflow the stack of every recursive walk after it.
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+};
+
+/**
+ * A parsed body nested deeper than MAX_BODY_DEPTH is refused (400) right after the body parser, like a
+ * malformed or too large one: validation, prototype-key stripping and idempotency hashing all walk the
+ * body recursively, and a small but deep body (e.g. 10 000 nested lists in 20 kB) overflowed the stack (500).
+ */
+export const jsonDepthMiddleware = (req: Request, _res: Response, next: NextFunction): void => {
+  if (deeperThan(req.body, MAX_BODY_DEPTH)) {
+    next(new BadRequestException(`Begärans innehåll är för djupt nästlat: högst ${MAX_BODY_DEPTH} nivåer av objekt och listor.`));
     return;
   }
   next();
