@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError } from '../../domain/src';
-import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '../../event-store/src';
+import { canonicalJson, WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '../../event-store/src';
 import type { RequestContext } from './request-context';
 import { SCHEMA_VERSION } from './event-ids';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
@@ -159,14 +159,4 @@ const fold = (events: readonly RecordedEvent[]): KeyState => {
       state.answer = { requestHash: String(data.requestHash), status: Number(data.status), body: data.body };
   }
   return state;
-};
-
-/** JSON with object keys sorted, so that the same body always hashes the same. */
-export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 };

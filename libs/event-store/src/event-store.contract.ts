@@ -11,6 +11,7 @@
  *
  * Not a spec file on purpose (jest's testRegex skips it, the production build excludes `*.contract.ts`).
  */
+import { eventHash } from './event-hash';
 import { randomUUID } from 'node:crypto';
 import {
   WrongExpectedRevision,
@@ -472,6 +473,8 @@ export function describeEventStoreContract(
             type: 'BeslutFattat',
             data,
             metadata: meta,
+            hash: eventHash({ stream: 'beslut-Årjäng-§112', revision: 0, type: 'BeslutFattat', data, metadata: meta, previousHash: null }),
+            previousHash: null,
           });
           const d = e!.data as typeof data;
           expect(d.nfc).toBe('Å');
@@ -515,6 +518,25 @@ export function describeEventStoreContract(
         data.name = 'ändrad';
         data.list.push(3);
         expect((await store.readStream('copy'))[0]!.data).toEqual({ name: 'Säffle', list: [1, 2] });
+      });
+    });
+
+    describe('hash chain', () => {
+      it('hashes each event over its canonical form, chained to its stream predecessor, the same on every adapter', async () => {
+        await store.append('a', newEvents(3), 'no_stream');
+        await store.append('b', newEvents(1), 'no_stream');
+        await store.append('a', newEvents(1), 2);
+        const a = await store.readStream('a');
+        expect(a.map((e) => e.previousHash)).toEqual([null, a[0]!.hash, a[1]!.hash, a[2]!.hash]);
+        for (const e of [...a, ...(await store.readStream('b'))]) {
+          expect(e.hash).toBe(
+            eventHash({ stream: e.stream, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata, previousHash: e.previousHash }),
+          );
+          expect(e.hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+        }
+        expect((await store.readStream('b'))[0]!.previousHash).toBeNull();
+        expect(new Set(a.map((e) => e.hash)).size).toBe(4);
+        expect(await store.readAll(0, 10)).toEqual(expect.arrayContaining(a));
       });
     });
 

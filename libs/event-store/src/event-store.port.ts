@@ -36,6 +36,10 @@ export interface RecordedEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: EventMetadata;
+  /** SHA-256 (base64) over the event's canonical form, chained to its stream predecessor: see event-hash.ts. */
+  readonly hash: string;
+  /** The hash of the stream's previous event; null for revision 0. */
+  readonly previousHash: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CatchUpSubscription } from './catch-up-subscription';
+import { eventHash } from './event-hash';
 import {
   checkExpected,
   sameBatchResult,
@@ -24,16 +25,21 @@ export class InMemoryEventStore implements EventStore {
       return sameBatchResult(stream, events, events.map((e) => this.byId.get(e.id)));
     const existing = this.streams.get(stream) ?? [];
     checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);
-    const recorded = events.map((e, i) => ({
-      id: e.id,
-      position: this.log.length + i + 1,
-      stream,
-      revision: existing.length + i,
-      type: e.type,
-      // Stored as JSON, like every other adapter: what comes back is a copy, never the caller's object.
-      data: JSON.parse(JSON.stringify(e.data)),
-      metadata: JSON.parse(JSON.stringify(e.metadata)),
-    }));
+    let previousHash = existing.length === 0 ? null : existing[existing.length - 1]!.hash;
+    const recorded = events.map((e, i): RecordedEvent => {
+      const content = {
+        stream,
+        revision: existing.length + i,
+        type: e.type,
+        // Stored as JSON, like every other adapter: what comes back is a copy, never the caller's object.
+        data: JSON.parse(JSON.stringify(e.data)),
+        metadata: JSON.parse(JSON.stringify(e.metadata)),
+        previousHash,
+      };
+      const hash = eventHash(content);
+      previousHash = hash;
+      return { id: e.id, position: this.log.length + i + 1, ...content, hash };
+    });
     this.log.push(...recorded);
     this.streams.set(stream, [...existing, ...recorded]);
     for (const r of recorded) this.byId.set(r.id, r);

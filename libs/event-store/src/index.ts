@@ -1,3 +1,5 @@
+export * from './canonical-json';
+export * from './event-hash';
 export * from './event-store.port';
 export * from './in-memory-event-store';
 export * from './sqlite-event-store';

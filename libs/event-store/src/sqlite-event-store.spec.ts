@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract, newEvent, newEvents, waitFor } from './event-store.contract';
+import { eventHash } from './event-hash';
 import { WrongExpectedRevision, type RecordedEvent } from './event-store.port';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
@@ -58,6 +59,26 @@ describe('SqliteEventStore (adapter specific)', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('gives a file written before events carried hashes its hash chains when it is opened', async () => {
+    await temp.cleanup();
+    temp = tempStore();
+    const old = new Database(temp.file);
+    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+      revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream, revision))`);
+    const insert = old.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    insert.run('e1', 's', 0, 'T', '{"n":1}', '{"m":1}');
+    insert.run('e2', 't', 0, 'T', '{"n":2}', '{"m":2}');
+    insert.run('e3', 's', 1, 'T', '{"n":3}', '{"m":3}');
+    old.close();
+    store = temp.openStore();
+    const s = await store.readStream('s');
+    expect(s[0]!.hash).toBe(eventHash({ stream: 's', revision: 0, type: 'T', data: { n: 1 }, metadata: { m: 1 }, previousHash: null }));
+    expect(s[1]!.previousHash).toBe(s[0]!.hash);
+    expect(s[1]!.hash).toBe(eventHash({ stream: 's', revision: 1, type: 'T', data: { n: 3 }, metadata: { m: 3 }, previousHash: s[0]!.hash }));
+    await store.append('s', newEvents(1), 1);
+    expect((await store.readStream('s'))[2]!.previousHash).toBe(s[1]!.hash);
   });
 
   // synchronous=FULL is a per-connection setting: a second connection cannot see it, and the store

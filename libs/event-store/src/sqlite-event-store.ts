@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CatchUpSubscription } from './catch-up-subscription';
+import { eventHash } from './event-hash';
 import {
   checkExpected,
   sameBatchResult,
@@ -22,6 +23,8 @@ interface Row {
   type: string;
   data: string;
   metadata: string;
+  hash: string;
+  previous_hash: string | null;
 }
 
 interface PendingAppend {
@@ -40,6 +43,8 @@ const toRecorded = (r: Row): RecordedEvent => ({
   type: r.type,
   data: JSON.parse(r.data),
   metadata: JSON.parse(r.metadata),
+  hash: r.hash,
+  previousHash: r.previous_hash,
 });
 
 export interface SqliteEventStoreOptions {
@@ -79,23 +84,45 @@ export class SqliteEventStore implements EventStore {
         type     TEXT    NOT NULL,
         data     TEXT    NOT NULL,
         metadata TEXT    NOT NULL,
+        hash     TEXT    NOT NULL DEFAULT '',
+        previous_hash TEXT,
         UNIQUE (stream, revision)
       );
     `);
+    this.addHashesToAnOlderFile();
     this.statements = {
       head: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
-      streamRevision: this.db.prepare<[string], { r: number | null }>(
-        'SELECT MAX(revision) AS r FROM events WHERE stream = ?',
+      streamHead: this.db.prepare<[string], { revision: number; hash: string }>(
+        'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
       ),
       byId: this.db.prepare<[string], Row>('SELECT * FROM events WHERE id = ?'),
       insert: this.db.prepare(
-        'INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (id, stream, revision, type, data, metadata, hash, previous_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       readStream: this.db.prepare<[string], Row>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
       readAll: this.db.prepare<[number, number], Row>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
     };
+  }
+
+  /** A file written before events carried hashes gets its columns and its hash chains, once. */
+  private addHashesToAnOlderFile(): void {
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+    if (!columns.includes('hash')) this.db.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
+    if (!columns.includes('previous_hash')) this.db.exec('ALTER TABLE events ADD COLUMN previous_hash TEXT');
+    const missing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events WHERE hash = ''").get()?.n ?? 0;
+    if (missing === 0) return;
+    const last = new Map<string, string>();
+    const update = this.db.prepare('UPDATE events SET hash = ?, previous_hash = ? WHERE position = ?');
+    this.db.transaction(() => {
+      for (const r of this.db.prepare<[], Row>('SELECT * FROM events ORDER BY position').all()) {
+        const previousHash = last.get(r.stream) ?? null;
+        const hash = eventHash({ stream: r.stream, revision: r.revision, type: r.type, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), previousHash });
+        update.run(hash, previousHash, r.position);
+        last.set(r.stream, hash);
+      }
+    }).immediate();
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -137,20 +164,19 @@ export class SqliteEventStore implements EventStore {
 
   private appendNow({ stream, events, expected }: PendingAppend): AppendResult {
     if (this.statements.byId.get(events[0]!.id)) return this.repeatedAppend(stream, events);
-    const current = this.statements.streamRevision.get(stream)?.r ?? null;
-    checkExpected(stream, expected, current);
-    let revision = current ?? -1;
+    const head = this.statements.streamHead.get(stream);
+    checkExpected(stream, expected, head ? head.revision : null);
+    let revision = head ? head.revision : -1;
+    let previousHash = head ? head.hash : null;
     let position = 0;
     for (const e of events) {
       revision += 1;
-      const info = this.statements.insert.run(
-        e.id,
-        stream,
-        revision,
-        e.type,
-        JSON.stringify(e.data),
-        JSON.stringify(e.metadata),
-      );
+      const data = JSON.stringify(e.data);
+      const metadata = JSON.stringify(e.metadata);
+      // The hash covers what is stored (the JSON as it will be read back), not the caller's objects.
+      const hash = eventHash({ stream, revision, type: e.type, data: JSON.parse(data), metadata: JSON.parse(metadata), previousHash });
+      const info = this.statements.insert.run(e.id, stream, revision, e.type, data, metadata, hash, previousHash);
+      previousHash = hash;
       position = Number(info.lastInsertRowid);
     }
     return { nextRevision: revision, position };
