@@ -3,19 +3,24 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '../../../libs/application/src';
-import { DomainError, formatOre, isCalendarDate, isPartyId, isRole, partyName, stockholmDateOf, type PartyId } from '../../../libs/domain/src';
+import { DomainError, isCalendarDate, isPartyId, isRole, partyName, stockholmDateOf, type PartyId } from '../../../libs/domain/src';
 import { SqliteEventStore } from '../../../libs/event-store/src';
 import { resolveTokenKeys } from '../../api/src/auth/token-keys';
 import { signToken } from '../../api/src/auth/tokens';
 import { ConfigError, loadConfig, type Config } from '../../api/src/config';
 import { demoHistory } from './demo-history';
+import { replayCommand } from './replay';
 import { playDemo } from './seed-demo';
+import { stateText } from './state-text';
 
 const USAGE = `dgr — the DGR service's command line
 
 Usage:
   dgr seed-demo [--file PATH]              Write the demo history into an empty store.
   dgr status [--file PATH] [--as-of DATE]  Replay the log and print the fund's years and every initiative's status.
+  dgr replay [--until-position N | --known-at INSTANT] [--file PATH]
+                                           Rebuild every read model from an empty state (with a progress bar),
+                                           print the years, the statuses and the state's canonical hash.
   dgr token --role ROLE [--party CODE] [--name NAME] [--sub ID] [--days N] [--file PATH]
                                            Print a signed token (HS256) for local use, and nothing else.
                                            ROLE: secretariat, clerk (needs --party), finance, auditor.
@@ -57,31 +62,12 @@ const seedDemo = async (file: string): Promise<void> => {
   }
 };
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-
 const status = async (file: string, asOf: string | undefined): Promise<void> => {
   const app = await openContext(file);
   try {
     const q = app.get(Queries);
     const day = asOf ?? q.today();
-    const fund = q.fundStatus();
-    const out: string[] = [];
-    out.push(`DGR per ${day} (${file}, ${app.get(ProjectionRunner).caughtUpTo} händelser)`, '');
-    out.push(`Saldo ${formatOre(fund.balanceOre)} · beviljat ej utbetalt ${formatOre(fund.committedOre)} · disponibelt ${formatOre(fund.availableOre)}`, '');
-    out.push(['År', 'Ingående', 'Insättningar', 'Utbetalningar', 'Återföringar', 'Utgående', 'Förändring', ''].map((h, i) => (i === 0 ? pad(h, 6) : padLeft(h, 20))).join(''));
-    for (const y of q.fundYears())
-      out.push(
-        pad(String(y.year), 6) +
-          [y.openingOre, y.depositsOre, y.withdrawalsOre, y.returnsOre, y.closingOre, y.changeOre].map((v) => padLeft(formatOre(v), 20)).join('') +
-          (y.closed ? '  stängt' : ''),
-      );
-    out.push('', 'Initiativ');
-    for (const i of q.listInitiatives(day))
-      out.push(
-        `  ${pad(i.status, 10)} ${pad(`${i.consensus.approved.length}/17`, 6)} ${pad(i.decisionDeadline, 11)} ${padLeft(formatOre(i.grantedOre), 18)}  ${i.title} (${i.id})`,
-      );
-    process.stdout.write(out.join('\n') + '\n');
+    process.stdout.write(stateText(q, day, `DGR per ${day} (${file}, ${app.get(ProjectionRunner).caughtUpTo} händelser)`));
   } finally {
     await app.close();
   }
@@ -109,6 +95,8 @@ const main = async (argv: string[]): Promise<number> => {
     options: {
       file: { type: 'string' },
       'as-of': { type: 'string' },
+      'until-position': { type: 'string' },
+      'known-at': { type: 'string' },
       role: { type: 'string' },
       party: { type: 'string' },
       name: { type: 'string' },
@@ -128,6 +116,15 @@ const main = async (argv: string[]): Promise<number> => {
     case 'token':
       process.stdout.write(token(config, values) + '\n');
       return 0;
+    case 'replay': {
+      const until = values['until-position'];
+      const knownAt = values['known-at'];
+      if (until !== undefined && knownAt !== undefined) throw new UsageError('give --until-position or --known-at, not both');
+      if (until !== undefined && !/^\d+$/.test(until)) throw new UsageError(`--until-position must be a whole number, got "${until}"`);
+      if (knownAt !== undefined && Number.isNaN(Date.parse(knownAt))) throw new UsageError(`--known-at must be an instant like 2024-02-01T12:00:00+01:00, got "${knownAt}"`);
+      process.stdout.write(await replayCommand(file, { untilPosition: until === undefined ? undefined : Number(until), knownAt }));
+      return 0;
+    }
     case 'seed-demo':
       await seedDemo(file);
       return 0;

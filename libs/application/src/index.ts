@@ -4,6 +4,7 @@ export * from './initiatives/initiative.handlers';
 export * from './projections/fund.projection';
 export * from './projections/initiatives.projection';
 export * from './projections/projection-runner';
+export * from './projections/read-models';
 export * from './queries';
 export * from './request-context';
 export * from './stream-writer';

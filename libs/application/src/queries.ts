@@ -15,17 +15,25 @@ import {
 import type { EventStore } from '../../event-store/src';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
+import { ReadModels, replay } from './projections/read-models';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
-/** Answers from the read models; `asOf` is a calendar day in Sweden, by default today. */
-@Injectable()
-export class Queries {
+/**
+ * Answers from one set of read models (the live ones, or ones rebuilt with only what was known at an
+ * instant); `asOf` is a calendar day in Sweden, by default today.
+ */
+export class ReadView {
+  private readonly initiatives: InitiativesProjection;
+  private readonly fund: FundProjection;
+
   constructor(
-    private readonly initiatives: InitiativesProjection,
-    private readonly fund: FundProjection,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    models: ReadModels,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {
+    this.initiatives = models.initiatives;
+    this.fund = models.fund;
+  }
 
   today(): CalendarDate {
     return stockholmDateOf(this.clock.now());
@@ -74,7 +82,15 @@ export class Queries {
   async initiativeEvents(id: string) {
     const events = await this.store.readStream(initiativeStream(id));
     if (events.length === 0) throw new InitiativeNotFound(id);
-    return events.map(({ position, revision, type, data, metadata }) => ({ position, revision, type, data, metadata }));
+    return events.map(({ position, revision, type, data, metadata, hash, previousHash }) => ({
+      position,
+      revision,
+      type,
+      data,
+      metadata,
+      hash,
+      previousHash,
+    }));
   }
 
   fundStatus() {
@@ -128,5 +144,28 @@ export class Queries {
       withdrawnOre: money.withdrawnOre,
       returnedOre: money.returnedOre,
     };
+  }
+}
+
+/** The queries of the API and the CLI: the live read models, or those known at an instant (`knownAt`). */
+@Injectable()
+export class Queries extends ReadView {
+  constructor(
+    initiatives: InitiativesProjection,
+    fund: FundProjection,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(CLOCK) private readonly time: Clock,
+  ) {
+    super(new ReadModels(initiatives, fund), eventStore, time);
+  }
+
+  /**
+   * The view for `knownAt`: without it, the live read models; with it, read models rebuilt from only
+   * the events the service had recorded by then ("what did we know on 2024-02-01?").
+   */
+  async view(knownAt?: string): Promise<ReadView> {
+    if (knownAt === undefined) return this;
+    const { models } = await replay(this.eventStore, { knownAt });
+    return new ReadView(models, this.eventStore, this.time);
   }
 }

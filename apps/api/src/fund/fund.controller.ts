@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Writes } from '../auth/access.decorators';
-import { page, PageQueryDto } from '../http/page';
+import { page } from '../http/page';
+import { KnownAtQueryDto } from '../initiatives/initiatives.dto';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -30,20 +31,20 @@ export class FundController {
 
   @Get()
   @ApiOkResponse({ description: 'Balance, committed (granted, not yet paid out) and available, in öre.' })
-  status() {
-    return this.queries.fundStatus();
+  async status(@Query() query: KnownAtQueryDto) {
+    return (await this.queries.view(query.knownAt)).fundStatus();
   }
 
   @Get('years')
   @ApiOkResponse({ description: "Each year's opening balance, movements, closing balance and change, from the first booking's year to this year." })
-  years() {
-    return this.queries.fundYears();
+  async years(@Query() query: KnownAtQueryDto) {
+    return (await this.queries.view(query.knownAt)).fundYears();
   }
 
   @Get('ledger')
   @ApiOkResponse({ description: 'Every booking in the order recorded, with the balance after it.' })
-  ledger(@Query() query: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return page(this.queries.ledger(), query, res);
+  async ledger(@Query() query: KnownAtQueryDto, @Res({ passthrough: true }) res: Response) {
+    return page((await this.queries.view(query.knownAt)).ledger(), query, res);
   }
 
   @Post('deposits')

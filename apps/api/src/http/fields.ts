@@ -30,6 +30,23 @@ export const IsCalendarDateString =
       validator: { validate: (value: unknown) => isCalendarDate(value) },
     });
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An instant: ISO 8601 with a time and a zone, e.g. `2024-02-01T12:00:00+01:00` or `2024-02-01T11:00:00Z`. */
+export const InstantField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, example: '2024-02-01T12:00:00+01:00', format: 'date-time' }),
+    IsOptional(),
+    (target: object, propertyName: string | symbol) =>
+      registerDecorator({
+        name: 'isInstant',
+        target: target.constructor,
+        propertyName: String(propertyName),
+        options: { message: `${String(propertyName)} måste vara en tidpunkt med tidszon, t.ex. 2024-02-01T12:00:00+01:00` },
+        validator: { validate: (value: unknown) => typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) },
+      }),
+  );
+
 export const DateField = (description: string, required = true) =>
   applyDecorators(
     ...(required

@@ -12,6 +12,7 @@ import {
   RegisterPartyDecisionCommand,
   ReportOutcomeCommand,
   AwardGrantCommand,
+  derivedEventId,
   type Recorded,
   type RequestContext,
 } from '../../../../libs/application/src';
@@ -43,7 +44,9 @@ export class InitiativesController {
   @Writes('propose-initiative')
   @ApiCreatedResponse({ description: 'The initiative is recorded; `id` names it from now on.' })
   async propose(@Body() body: ProposeInitiativeDto, @Ctx() ctx: RequestContext) {
-    const initiativeId = randomUUID();
+    // Under an Idempotency-Key the id comes from the key, like the event ids: a retry after a crash
+    // between the command and its recorded answer must find the same stream (a new id answered 500).
+    const initiativeId = ctx.eventIdSeed === undefined ? randomUUID() : derivedEventId(`${ctx.eventIdSeed}/initiative`, 0);
     const recorded = await this.commands.execute<ProposeInitiativeCommand, Recorded>(
       new ProposeInitiativeCommand({ ...body, proposedBy: body.proposedBy as PartyId, initiativeId }, ctx),
     );
@@ -52,13 +55,13 @@ export class InitiativesController {
 
   @Get()
   @ApiOkResponse({ description: 'Every initiative proposed by `asOf`, with its consensus as of that day.' })
-  list(@Query() query: AsOfQueryDto, @Res({ passthrough: true }) res: Response) {
-    return page(this.queries.listInitiatives(query.asOf), query, res);
+  async list(@Query() query: AsOfQueryDto, @Res({ passthrough: true }) res: Response) {
+    return page((await this.queries.view(query.knownAt)).listInitiatives(query.asOf), query, res);
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
-    return this.queries.getInitiative(id, query.asOf);
+  async get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
+    return (await this.queries.view(query.knownAt)).getInitiative(id, query.asOf);
   }
 
   @Get(':id/events')

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { STRATEGY_AREAS, STRATEGY_GOALS } from '../../../../libs/domain/src';
-import { DateField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
+import { DateField, InstantField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
 import { PageQueryDto } from '../http/page';
 
 export class StrategyLinkDto {
@@ -133,7 +133,12 @@ export class OutcomeReportDto {
   summary: string;
 }
 
-export class AsOfQueryDto extends PageQueryDto {
+export class KnownAtQueryDto extends PageQueryDto {
+  @InstantField('Svara bara med det som tjänsten hade registrerat vid denna tidpunkt (revision: "vad visste vi då?").')
+  knownAt?: string;
+}
+
+export class AsOfQueryDto extends KnownAtQueryDto {
   @DateField('Visa läget per denna dag (svensk kalender). Standard: i dag.', false)
   asOf?: string;
 }

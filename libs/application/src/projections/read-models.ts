@@ -1,0 +1,73 @@
+import type { EventStore, RecordedEvent } from '../../../event-store/src';
+import { bookingsOf } from '../../../domain/src';
+import { FundProjection } from './fund.projection';
+import { InitiativesProjection } from './initiatives.projection';
+
+/** The business read models, fed together in log order. */
+export class ReadModels {
+  constructor(
+    readonly initiatives: InitiativesProjection = new InitiativesProjection(),
+    readonly fund: FundProjection = new FundProjection(),
+  ) {}
+
+  apply(event: RecordedEvent): void {
+    this.initiatives.apply(event);
+    this.fund.apply(event);
+  }
+
+  /** The whole state as plain JSON, for comparing two builds of it (replayed and live). */
+  snapshot(): unknown {
+    const f = this.fund.state();
+    return {
+      initiatives: this.initiatives.all(),
+      fund: {
+        balanceOre: f.balanceOre,
+        committedOre: f.committedOre,
+        byInitiative: f.byInitiative,
+        firstBookingYear: f.firstBookingYear,
+        lastClosedYear: f.lastClosedYear,
+        bookings: bookingsOf(f).map(({ bookedOn, deltaOre }) => ({ bookedOn, deltaOre })),
+      },
+      ledger: this.fund.bookings(),
+    };
+  }
+}
+
+export interface ReplayLimit {
+  /** Only events at or before this global position. */
+  readonly untilPosition?: number;
+  /** Only events the service had recorded by this instant (metadata.recordedAt ≤ knownAt). */
+  readonly knownAt?: string;
+}
+
+/**
+ * Builds fresh read models from the log, from an empty state, optionally only up to a position or
+ * with only what was known at an instant. `onProgress` gets (events read, head position).
+ */
+export const replay = async (
+  store: EventStore,
+  limit: ReplayLimit = {},
+  onProgress: (read: number, head: number) => void = () => undefined,
+): Promise<{ models: ReadModels; applied: number; lastPosition: number }> => {
+  const models = new ReadModels();
+  const head = await store.headPosition();
+  const until = Math.min(limit.untilPosition ?? head, head);
+  const knownAt = limit.knownAt === undefined ? null : Date.parse(limit.knownAt);
+  let position = 0;
+  let applied = 0;
+  let lastPosition = 0;
+  while (position < until) {
+    const batch = await store.readAll(position, Math.min(5000, until - position));
+    if (batch.length === 0) break;
+    for (const event of batch) {
+      if (knownAt === null || Date.parse(event.metadata.recordedAt) <= knownAt) {
+        models.apply(event);
+        applied += 1;
+        lastPosition = event.position;
+      }
+    }
+    position = batch[batch.length - 1]!.position;
+    onProgress(position, until);
+  }
+  return { models, applied, lastPosition };
+};
