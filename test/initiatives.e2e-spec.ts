@@ -320,7 +320,11 @@ describe('the full life of one initiative', () => {
         schemaVersion: 1,
         actor: { sub: 'secretariat', name: 'Test secretariat', role: 'secretariat' },
       },
+      hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+      previousHash: null,
     });
+    // Each event is chained to the one before it in the stream.
+    for (let i = 1; i < res.body.length; i++) expect(res.body[i].previousHash).toBe(res.body[i - 1].hash);
     expect(res.body[19].data).toEqual({ initiativeId: id, year: 2025, summary: '12 kommuner anslutna till plattformen.', reportedAt: NOW });
   });
 });
