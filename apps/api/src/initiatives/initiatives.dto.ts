@@ -40,12 +40,13 @@ export class ProposeInitiativeDto {
   @OreField('Sökt belopp ur DGR (0 är tillåtet).')
   requestedAmountOre: number;
 
+  // Decorators apply bottom-up and validation stops at the first error: IsArray, the last line, is checked first.
   @ApiPropertyOptional({ type: [StrategyLinkDto], description: 'Kopplingar till Värmlandsstrategin.' })
   @IsOptional()
-  @IsArray({ message: 'strategyLinks måste vara en lista' })
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
   @Type(() => StrategyLinkDto)
+  @ValidateNested({ each: true, message: 'varje strategikoppling måste vara ett objekt med area och goal' })
+  @ArrayMaxSize(20, { message: 'strategyLinks får ha högst 20 kopplingar' })
+  @IsArray({ message: 'strategyLinks måste vara en lista' })
   strategyLinks?: StrategyLinkDto[];
 
   @ApiPropertyOptional({ description: 'Möter Trafikförsörjningsprogrammets prioriteringar (målbild 2040).' })
@@ -55,10 +56,10 @@ export class ProposeInitiativeDto {
 
   @ApiPropertyOptional({ type: [CoFinancingLineDto], description: 'Medfinansiering och uppväxling.' })
   @IsOptional()
-  @IsArray({ message: 'coFinancing måste vara en lista' })
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
   @Type(() => CoFinancingLineDto)
+  @ValidateNested({ each: true, message: 'varje medfinansiering måste vara ett objekt med source och amountOre' })
+  @ArrayMaxSize(50, { message: 'coFinancing får ha högst 50 rader' })
+  @IsArray({ message: 'coFinancing måste vara en lista' })
   coFinancing?: CoFinancingLineDto[];
 
   @DateField('Sista dag för parternas beslut; utan värde 31 december förslagsåret.', false)
