@@ -24,6 +24,11 @@ export class IdempotencyKeyInProgress extends DomainError {
   }
 }
 
+/** Handed to the command: claims the key durably just before the command's own events are appended. */
+export interface ClaimTicket {
+  claim(): Promise<void>;
+}
+
 export interface StoredAnswer {
   readonly status: number;
   readonly body: unknown;
@@ -72,7 +77,7 @@ export class Idempotency {
     stream: string,
     requestHash: string,
     context: RequestContext,
-    execute: () => Promise<StoredAnswer>,
+    execute: (ticket: ClaimTicket) => Promise<StoredAnswer>,
   ): Promise<StoredAnswer> {
     const running = this.inFlight.get(stream);
     if (running) {
@@ -92,42 +97,51 @@ export class Idempotency {
     stream: string,
     requestHash: string,
     context: RequestContext,
-    execute: () => Promise<StoredAnswer>,
+    execute: (ticket: ClaimTicket) => Promise<StoredAnswer>,
   ): Promise<StoredAnswer> {
     const state = fold(await this.store.readStream(stream));
     if (state.answer) {
       if (state.answer.requestHash !== requestHash) throw new IdempotencyKeyReused();
       return { status: state.answer.status, body: state.answer.body };
     }
-    const now = this.clock.now();
-    if (state.claim && Date.parse(now) - Date.parse(state.claim.claimedAt) < CLAIM_EXPIRES_MS) {
+    if (state.claim && Date.parse(this.clock.now()) - Date.parse(state.claim.claimedAt) < CLAIM_EXPIRES_MS) {
       if (state.claim.requestHash !== requestHash) throw new IdempotencyKeyReused();
       throw new IdempotencyKeyInProgress();
     }
-    let revision: number;
-    try {
-      revision = (
-        await this.store.append(
-          stream,
-          [this.event('IdempotencyKeyClaimed', { requestHash, claimedAt: now }, context)],
-          state.revision ?? 'no_stream',
-        )
-      ).nextRevision;
-    } catch (e) {
-      if (e instanceof WrongExpectedRevision) throw new IdempotencyKeyInProgress();
-      throw e;
-    }
+    // The claim is written only once the command has been decided and is about to be appended
+    // (StreamWriter calls the ticket): a refused request — invalid, unauthorised, against a rule —
+    // writes nothing at all, not even bookkeeping.
+    let claimedRevision: number | null = null;
+    const ticket: ClaimTicket = {
+      claim: async () => {
+        if (claimedRevision !== null) return;
+        try {
+          const claimedAt = this.clock.now();
+          claimedRevision = (
+            await this.store.append(
+              stream,
+              [this.event('IdempotencyKeyClaimed', { requestHash, claimedAt }, context)],
+              state.revision ?? 'no_stream',
+            )
+          ).nextRevision;
+        } catch (e) {
+          if (e instanceof WrongExpectedRevision) throw new IdempotencyKeyInProgress();
+          throw e;
+        }
+      },
+    };
     let answer: StoredAnswer;
     try {
-      answer = await execute();
+      answer = await execute(ticket);
     } catch (e) {
-      await this.store.append(stream, [this.event('IdempotencyKeyReleased', { requestHash }, context)], revision);
+      if (claimedRevision !== null)
+        await this.store.append(stream, [this.event('IdempotencyKeyReleased', { requestHash }, context)], claimedRevision);
       throw e;
     }
     await this.store.append(
       stream,
       [this.event('IdempotentAnswerRecorded', { requestHash, status: answer.status, body: answer.body }, context)],
-      revision,
+      claimedRevision ?? 'any',
     );
     return answer;
   }

@@ -9,6 +9,8 @@ export interface RequestContext {
    * so a retried command is never written twice.
    */
   readonly eventIdSeed?: string;
+  /** With an Idempotency-Key: claims the key right before the command's events are appended. */
+  readonly idempotencyClaim?: { claim(): Promise<void> };
 }
 
 /** The answer to every accepted command: where its last event landed. */

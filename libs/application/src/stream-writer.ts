@@ -77,6 +77,7 @@ export class StreamWriter {
         const now = this.clock.now();
         const decided = await decide(state, now);
         const events = Array.isArray(decided) ? decided : [decided];
+        await context.idempotencyClaim?.claim();
         try {
           const result = await this.store.append(
             stream,

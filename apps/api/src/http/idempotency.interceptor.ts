@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
-import { Idempotency } from '../../../../libs/application/src';
+import { Idempotency, type ClaimTicket } from '../../../../libs/application/src';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { InvalidRequest } from './invalid-request';
 import { contextOf } from './request-context';
@@ -17,7 +17,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly idempotency: Idempotency) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest & { eventIdSeed?: string }>();
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest & { eventIdSeed?: string; idempotencyClaim?: ClaimTicket }>();
     const key = req.header('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !req.actor) return next.handle();
     if (!KEY.test(key))
@@ -29,7 +29,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = Idempotency.hashOf(req.method, req.originalUrl, req.body);
     const res = context.switchToHttp().getResponse<Response>();
     let executed = false;
-    const answer = this.idempotency.run(stream, hash, contextOf(req), async () => {
+    const answer = this.idempotency.run(stream, hash, contextOf(req), async (ticket) => {
+      req.idempotencyClaim = ticket;
       executed = true;
       return { status: 201, body: await lastValueFrom(next.handle(), { defaultValue: null }) };
     });
