@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuthConfig } from '../config';
@@ -6,7 +6,8 @@ import type { AuthConfig } from '../config';
 /** The keys tokens are checked (and, locally, signed) with. Algorithms are pinned: never taken from a token. */
 export interface TokenKeys {
   readonly algorithm: 'HS256' | 'RS256' | 'ES256';
-  readonly verifyKey: string | Buffer;
+  /** A key object built once: jsonwebtoken would otherwise try to parse a string key on every request. */
+  readonly verifyKey: KeyObject;
   /** Only for HS256: the service can sign its own tokens (`dgr token`). */
   readonly signKey: string | Buffer | null;
   /** Set when this call created the local secret file. */
@@ -22,9 +23,9 @@ export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
   const key = auth.key;
   switch (key.kind) {
     case 'secret':
-      return { algorithm: 'HS256', verifyKey: key.secret, signKey: key.secret, createdFile: null };
+      return { algorithm: 'HS256', verifyKey: createSecretKey(Buffer.from(key.secret, 'utf8')), signKey: key.secret, createdFile: null };
     case 'public-key':
-      return { algorithm: key.algorithm, verifyKey: key.publicKeyPem, signKey: null, createdFile: null };
+      return { algorithm: key.algorithm, verifyKey: createPublicKey(key.publicKeyPem), signKey: null, createdFile: null };
     case 'local-secret-file': {
       let createdFile: string | null = null;
       if (!existsSync(key.file)) {
@@ -34,7 +35,7 @@ export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
       }
       chmodSync(key.file, 0o600);
       const secret = readFileSync(key.file, 'utf8').trim();
-      return { algorithm: 'HS256', verifyKey: secret, signKey: secret, createdFile };
+      return { algorithm: 'HS256', verifyKey: createSecretKey(Buffer.from(secret, 'utf8')), signKey: secret, createdFile };
     }
     default: {
       const _never: never = key;
