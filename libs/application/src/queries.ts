@@ -49,7 +49,7 @@ export class ReadView {
   getInitiative(id: string, asOf: CalendarDate = this.today()) {
     const i = this.initiatives.get(id);
     if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
-    const decisions = Object.values(i.decisions)
+    const decisions = [...i.decisions.values()]
       .filter((d) => d.decidedOn <= asOf)
       .map((d) => ({
         party: d.party,
@@ -120,6 +120,11 @@ export class ReadView {
       opening = closing;
     }
     return rows;
+  }
+
+  /** The global position of the event that closed `year` (its figures are final from there on), or null. */
+  yearClosedAt(year: number): number | null {
+    return this.fund.yearClosedAt(year);
   }
 
   ledger() {

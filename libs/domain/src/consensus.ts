@@ -31,7 +31,7 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
   let lastApproval: CalendarDate | null = null;
 
   for (const party of PARTY_IDS) {
-    const decision = initiative.decisions[party];
+    const decision = initiative.decisions.get(party);
     const counts =
       decision !== undefined &&
       decision.decidedOn <= asOf &&

@@ -50,11 +50,14 @@ export class FundProjection {
   private readonly ledger: Omit<LedgerRow, 'balanceAfterOre'>[] = [];
   private readonly money = new Map<string, MoneyEntry[]>();
   private readonly years = new Map<number, YearMovements>();
+  /** The global position of each year's YearClosed event. */
+  private readonly closedAt = new Map<number, number>();
 
   apply(event: RecordedEvent): void {
     if (event.stream !== FUND_STREAM) return;
     const e = event as unknown as FundEvent;
     this.fund = evolveFund(this.fund, e);
+    if (e.type === 'YearClosed') this.closedAt.set(e.data.year, event.position);
     if (e.type === 'GrantAwarded') this.addMoney(e.data.initiativeId, 'granted', e.data.decidedOn, e.data.amountOre);
     if (e.type === 'FundWithdrawn') this.addMoney(e.data.initiativeId, 'withdrawn', e.data.bookedOn, e.data.amountOre);
     if (e.type === 'FundReturned') this.addMoney(e.data.initiativeId, 'returned', e.data.bookedOn, e.data.amountOre);
@@ -108,6 +111,11 @@ export class FundProjection {
       balance += row.type === 'FundWithdrawn' ? -row.amountOre : row.amountOre;
       return { ...row, balanceAfterOre: balance };
     });
+  }
+
+  /** The global position at which `year` was closed, or null while it is open. */
+  yearClosedAt(year: number): number | null {
+    return this.closedAt.get(year) ?? null;
   }
 
   movementsOf(year: number): YearMovements {

@@ -19,7 +19,7 @@ export class ReadModels {
   snapshot(): unknown {
     const f = this.fund.state();
     return {
-      initiatives: this.initiatives.all(),
+      initiatives: this.initiatives.all().map((i) => ({ ...i, decisions: [...i.decisions] })),
       fund: {
         balanceOre: f.balanceOre,
         committedOre: f.committedOre,

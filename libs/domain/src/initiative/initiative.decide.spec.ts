@@ -426,8 +426,8 @@ describe('registerPartyDecision', () => {
 
     it('is folded into the state as the party’s decision, without corrections', () => {
       const s = initiativeAfter(proposed(), decisionRegistered(KARLSTAD, { caseNumber: 'KS-1' }));
-      expect(s.decisions[KARLSTAD]).toEqual({ ...facts(KARLSTAD, { caseNumber: 'KS-1' }), registeredAt: NOW, corrections: [] });
-      expect(s.decisions[KIL]).toBeUndefined();
+      expect(s.decisions.get(KARLSTAD)).toEqual({ ...facts(KARLSTAD, { caseNumber: 'KS-1' }), registeredAt: NOW, corrections: [] });
+      expect(s.decisions.get(KIL)).toBeUndefined();
     });
   });
 
@@ -581,7 +581,7 @@ describe('correctPartyDecision', () => {
         decisionRegistered(KARLSTAD, { registeredAt }),
         decisionCorrected(KARLSTAD, { outcome: 'rejected', reason: 'Fel utfall.', correctedAt: '2026-05-05T12:00:00Z' }),
       );
-      expect(s.decisions[KARLSTAD]).toEqual({
+      expect(s.decisions.get(KARLSTAD)).toEqual({
         ...facts(KARLSTAD, { outcome: 'rejected' }),
         registeredAt,
         corrections: [{ reason: 'Fel utfall.', correctedAt: '2026-05-05T12:00:00Z', previous: facts(KARLSTAD) }],
@@ -595,7 +595,7 @@ describe('correctPartyDecision', () => {
         decisionCorrected(KARLSTAD, { outcome: 'rejected', reason: 'Första' }),
         decisionCorrected(KARLSTAD, { outcome: 'rejected', decidedOn: '2026-05-02', reason: 'Andra' }),
       );
-      const d = s.decisions[KARLSTAD]!;
+      const d = s.decisions.get(KARLSTAD)!;
       expect([d.outcome, d.decidedOn]).toEqual(['rejected', '2026-05-02']);
       expect(d.corrections.map((c) => [c.reason, c.previous.outcome, c.previous.decidedOn])).toEqual([
         ['Första', 'approved', '2026-05-01'],

@@ -164,7 +164,7 @@ export const registerPartyDecision = (
 ): PartyDecisionRegistered => {
   const s = notCancelled(existing(state, cmd.data.initiativeId));
   const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
-  if (s.decisions[facts.party]) throw new DecisionAlreadyRegistered(facts.party);
+  if (s.decisions.has(facts.party)) throw new DecisionAlreadyRegistered(facts.party);
   return {
     type: 'PartyDecisionRegistered',
     data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now },
@@ -190,7 +190,7 @@ export const correctPartyDecision = (
   const s = existing(state, cmd.data.initiativeId);
   const reason = requireText('reason', cmd.data.reason);
   const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
-  const current = s.decisions[facts.party];
+  const current = s.decisions.get(facts.party);
   if (!current) throw new NoDecisionToCorrect(facts.party);
   if (sameFacts(current, facts)) throw new CorrectionChangesNothing(facts.party);
   return {

@@ -48,7 +48,11 @@ export interface Initiative {
   readonly coFinancing: readonly CoFinancingLine[];
   readonly decisionDeadline: CalendarDate;
   readonly preparations: readonly Preparation[];
-  readonly decisions: Readonly<Partial<Record<PartyId, PartyDecision>>>;
+  /**
+   * Each party's current decision. A Map, not an object keyed by SCB code: codes such as "1715" are
+   * array indices to the JavaScript engine, which makes copying such objects many times slower.
+   */
+  readonly decisions: ReadonlyMap<PartyId, PartyDecision>;
   readonly cancellation: { readonly reason: string; readonly cancelledOn: CalendarDate } | null;
   readonly outcomeReports: readonly OutcomeReport[];
 }
@@ -87,7 +91,7 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         coFinancing: d.coFinancing,
         decisionDeadline: d.decisionDeadline,
         preparations: [],
-        decisions: {},
+        decisions: new Map(),
         cancellation: null,
         outcomeReports: [],
       };
@@ -104,11 +108,11 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         registeredAt: event.data.registeredAt,
         corrections: [],
       };
-      return { ...s, decisions: { ...s.decisions, [event.data.party]: decision } };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, decision) };
     }
     case 'PartyDecisionCorrected': {
       const s = mustExist(state, event.type);
-      const before = s.decisions[event.data.party];
+      const before = s.decisions.get(event.data.party);
       if (!before) throw new Error(`PartyDecisionCorrected for ${event.data.party} without a decision`);
       const corrected: PartyDecision = {
         ...factsOf(event.data),
@@ -118,7 +122,7 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
           { reason: event.data.reason, correctedAt: event.data.correctedAt, previous: factsOf(before) },
         ],
       };
-      return { ...s, decisions: { ...s.decisions, [event.data.party]: corrected } };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, corrected) };
     }
     case 'InitiativeCancelled': {
       const s = mustExist(state, event.type);
