@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DgrApplicationModule, type Clock } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
+import type { CheckpointSigner } from '../../../libs/audit/src';
+import { AuditController } from './audit/audit.controller';
 import { AccessGuard } from './auth/access.guard';
 import { AuthSettings } from './auth/auth-settings';
 import { RateLimitGuard, RateLimitSettings } from './auth/rate-limit.guard';
@@ -18,6 +20,8 @@ export interface AppModuleOptions {
   readonly auth: AuthSettings;
   readonly rateLimitPerMinute: number;
   readonly clock?: Clock;
+  /** Signs the log's checkpoints (GET /api/audit/checkpoint). */
+  readonly auditSigner?: CheckpointSigner;
 }
 
 /**
@@ -29,8 +33,8 @@ export class AppModule implements NestModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController],
+      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner })],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },

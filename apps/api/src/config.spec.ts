@@ -9,6 +9,8 @@ describe('configuration', () => {
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined },
       rateLimitPerMinute: 600,
       corsOrigins: [],
+      sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
+      audit: { key: { kind: 'local-key-file', file: './data/audit-signing-key.pem' }, origin: 'dgr' },
     });
   });
 
@@ -30,6 +32,8 @@ describe('configuration', () => {
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr' },
       rateLimitPerMinute: 60,
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
+      sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
+      audit: { key: { kind: 'local-key-file', file: '/var/lib/dgr/audit-signing-key.pem' }, origin: 'dgr' },
     });
   });
 
@@ -51,6 +55,10 @@ describe('configuration', () => {
     [{ DGR_JWT_PUBLIC_KEY: '/no/such/key.pem' }, 'DGR_JWT_PUBLIC_KEY'],
     [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
     [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
+    [{ DGR_SIE_FUND_ACCOUNT: '193' }, 'DGR_SIE_FUND_ACCOUNT'],
+    [{ DGR_SIE_DEPOSIT_ACCOUNT: '2071a' }, 'DGR_SIE_DEPOSIT_ACCOUNT'],
+    [{ DGR_SIE_PAYOUT_ACCOUNT: '0999' }, 'DGR_SIE_PAYOUT_ACCOUNT'],
+    [{ DGR_SIE_RETURN_ACCOUNT: '1930' }, 'DGR_SIE_RETURN_ACCOUNT'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -15,6 +15,33 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Origins allowed by CORS. `DGR_CORS_ORIGINS`, comma-separated; empty (default): CORS closed. */
   readonly corsOrigins: readonly string[];
+  /** The BAS accounts of the fund's SIE export (`dgr export --format sie`). */
+  readonly sieAccounts: SieAccounts;
+  /** Signed checkpoints of the log (docs/audit.md). */
+  readonly audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /**
+   * The Ed25519 key checkpoints are signed with: `DGR_AUDIT_SIGNING_KEY` (a PKCS#8 PEM private key, or a path
+   * to one), or else `audit-signing-key.pem` in the data folder, created on first start (owner-only).
+   */
+  readonly key: { readonly kind: 'pem'; readonly privateKeyPem: string } | { readonly kind: 'local-key-file'; readonly file: string };
+  /** The checkpoints' origin line. `DGR_AUDIT_ORIGIN`, default `dgr`. */
+  readonly origin: string;
+}
+
+/**
+ * Four-digit BAS accounts for the SIE export of the DGR sub-ledger (docs/api.md explains the signs).
+ * `DGR_SIE_FUND_ACCOUNT` (default 1930): the fund's money, an asset (debit = more money).
+ * `DGR_SIE_DEPOSIT_ACCOUNT` (2071), `DGR_SIE_PAYOUT_ACCOUNT` (2072), `DGR_SIE_RETURN_ACCOUNT` (2073): the other side
+ * of deposits (credit), payouts (debit) and returns (credit); by default sub-accounts of 2070 Ändamålsbestämda medel.
+ */
+export interface SieAccounts {
+  readonly fund: string;
+  readonly deposit: string;
+  readonly payout: string;
+  readonly return: string;
 }
 
 export type JwtKeyConfig =
@@ -80,6 +107,46 @@ const jwtKey = (env: NodeJS.ProcessEnv, sqliteFile: string): JwtKeyConfig => {
 
 const optional = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
 
+const sieAccounts = (env: NodeJS.ProcessEnv): SieAccounts => {
+  const account = (variable: string, fallback: string): string => {
+    const value = env[variable]?.trim() || fallback;
+    if (!/^[1-8]\d{3}$/.test(value)) throw new ConfigError(variable, `must be a four-digit BAS account number (1000–8999), got "${env[variable]}"`);
+    return value;
+  };
+  const accounts = {
+    fund: account('DGR_SIE_FUND_ACCOUNT', '1930'),
+    deposit: account('DGR_SIE_DEPOSIT_ACCOUNT', '2071'),
+    payout: account('DGR_SIE_PAYOUT_ACCOUNT', '2072'),
+    return: account('DGR_SIE_RETURN_ACCOUNT', '2073'),
+  };
+  const others: Array<[string, string]> = [['DGR_SIE_DEPOSIT_ACCOUNT', accounts.deposit], ['DGR_SIE_PAYOUT_ACCOUNT', accounts.payout], ['DGR_SIE_RETURN_ACCOUNT', accounts.return]];
+  for (const [variable, value] of others)
+    if (value === accounts.fund) throw new ConfigError(variable, `must differ from DGR_SIE_FUND_ACCOUNT (${accounts.fund})`);
+  return accounts;
+};
+
+const auditConfig = (env: NodeJS.ProcessEnv, sqliteFile: string): AuditConfig => {
+  const origin = env.DGR_AUDIT_ORIGIN?.trim() || 'dgr';
+  if (!/^[^\s+]{1,255}$/u.test(origin) || /\p{Cc}/u.test(origin))
+    throw new ConfigError('DGR_AUDIT_ORIGIN', `must be one line without spaces or "+" (e.g. dgr.regionvarmland.se/log), got "${env.DGR_AUDIT_ORIGIN}"`);
+  const given = env.DGR_AUDIT_SIGNING_KEY?.trim();
+  if (!given) return { key: { kind: 'local-key-file', file: `${dataFolderOf(sqliteFile)}/audit-signing-key.pem` }, origin };
+  let pem: string;
+  try {
+    pem = given.startsWith('-----BEGIN') ? given : readFileSync(given, 'utf8');
+  } catch (e) {
+    throw new ConfigError('DGR_AUDIT_SIGNING_KEY', `cannot read the key file ${given}: ${(e as Error).message}`);
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch (e) {
+    throw new ConfigError('DGR_AUDIT_SIGNING_KEY', `is not a PEM private key (PKCS#8): ${(e as Error).message}`);
+  }
+  if (type !== 'ed25519') throw new ConfigError('DGR_AUDIT_SIGNING_KEY', `must be an Ed25519 private key, got ${String(type)}`);
+  return { key: { kind: 'pem', privateKeyPem: pem }, origin };
+};
+
 /** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | undefined> = {}): Config => {
   const env: NodeJS.ProcessEnv = { ...source };
@@ -105,5 +172,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
     auth: { key: jwtKey(env, sqliteFile), issuer: optional(env.DGR_JWT_ISSUER), audience: optional(env.DGR_JWT_AUDIENCE) },
     rateLimitPerMinute: Number(rawRate),
     corsOrigins,
+    sieAccounts: sieAccounts(env),
+    audit: auditConfig(env, sqliteFile),
   };
 };

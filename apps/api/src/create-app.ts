@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { ProjectionRunner, type Clock } from '../../../libs/application/src';
 import { SqliteEventStore } from '../../../libs/event-store/src';
 import { AppModule } from './app.module';
+import { resolveAuditSigner } from './audit/audit-key';
 import { AuthSettings } from './auth/auth-settings';
 import { resolveTokenKeys } from './auth/token-keys';
 import { ConfigError, type Config } from './config';
@@ -40,14 +41,17 @@ export const createApp = async (
 ): Promise<INestApplication> => {
   const logger = options.logger === undefined ? new JsonLogger() : options.logger;
   const auth = authSettingsOf(config);
+  const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock }),
+    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer }),
     { logger, bodyParser: false },
   );
   if (auth.keys.createdFile)
     new Logger('Auth').log(
       `No DGR_JWT_SECRET or DGR_JWT_PUBLIC_KEY: created a token secret at ${auth.keys.createdFile} (owner-only); \`npx dgr token\` signs with it.`,
     );
+  if (audit.createdFile)
+    new Logger('Audit').log(`No DGR_AUDIT_SIGNING_KEY: created a checkpoint signing key at ${audit.createdFile} (owner-only); keep it with the log.`);
   app.disable('x-powered-by');
   app.use(
     helmet({

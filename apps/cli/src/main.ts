@@ -9,9 +9,13 @@ import { resolveTokenKeys } from '../../api/src/auth/token-keys';
 import { signToken } from '../../api/src/auth/tokens';
 import { ConfigError, loadConfig, type Config } from '../../api/src/config';
 import { demoHistory } from './demo-history';
+import { runExport } from './export';
+import { ExportError } from './export-error';
+import { runImport } from './import';
 import { replayCommand } from './replay';
 import { playDemo } from './seed-demo';
 import { stateText } from './state-text';
+import { runVerify, VerifyUsageError } from './verify';
 
 const USAGE = `dgr — the DGR service's command line
 
@@ -24,6 +28,23 @@ Usage:
   dgr token --role ROLE [--party CODE] [--name NAME] [--sub ID] [--days N] [--file PATH]
                                            Print a signed token (HS256) for local use, and nothing else.
                                            ROLE: secretariat, clerk (needs --party), finance, auditor.
+  dgr export --format jsonl [--out FILE] [--file PATH]
+                                           The whole log, lossless, one JSON object a line, with every hash.
+  dgr export --format csv --what decisions|ledger|initiatives [--separator ';'] [--as-of DATE]
+             [--bom | --no-bom] [--out FILE] [--file PATH]
+                                           A read model as CSV (UTF-8; a BOM by default with ';', for Excel).
+  dgr export --format sie --year Y [--out FILE] [--file PATH]
+                                           The fund's sub-ledger for year Y as an SIE 4E file (PC8), accounts
+                                           from DGR_SIE_FUND_ACCOUNT, _DEPOSIT_, _PAYOUT_ and _RETURN_ACCOUNT.
+  dgr import --from FILE.jsonl [--file PATH]
+                                           A jsonl export into an empty store; refuses the first line whose
+                                           position or hash does not come out as exported.
+  dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--file PATH]
+                                           Re-read every event, recompute every hash, chain link and the Merkle
+                                           tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
+                                           signature and that the log extends it. Exits 1 naming the first event
+                                           that does not match. --print-checkpoint: print a signed checkpoint of
+                                           the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr help                                 This text.
 
 The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
@@ -102,6 +123,17 @@ const main = async (argv: string[]): Promise<number> => {
       name: { type: 'string' },
       sub: { type: 'string' },
       days: { type: 'string' },
+      format: { type: 'string' },
+      what: { type: 'string' },
+      separator: { type: 'string' },
+      year: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      bom: { type: 'boolean' },
+      'no-bom': { type: 'boolean' },
+      checkpoint: { type: 'string' },
+      'print-checkpoint': { type: 'boolean' },
+      'public-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,6 +159,21 @@ const main = async (argv: string[]): Promise<number> => {
     }
     case 'seed-demo':
       await seedDemo(file);
+      return 0;
+    case 'verify':
+      try {
+        return runVerify(config, values);
+      } catch (e) {
+        throw e instanceof VerifyUsageError ? new UsageError(e.message) : e;
+      }
+    case 'export':
+    case 'import':
+      try {
+        if (command === 'export') await runExport(file, values, config, openContext);
+        else process.stdout.write(await runImport(file, values.from));
+      } catch (e) {
+        throw e instanceof ExportError ? new UsageError(e.message) : e;
+      }
       return 0;
     case 'status': {
       const asOf = values['as-of'];

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '../../event-store/src';
+import type { CheckpointSigner } from '../../audit/src';
+import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
+import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -15,6 +18,8 @@ export interface ApplicationOptions {
   /** Opens the event store; closed again when the application shuts down. */
   readonly store: () => EventStore | Promise<EventStore>;
   readonly clock?: Clock;
+  /** Signs the log's checkpoints (AuditService); without it, only proofs are served. */
+  readonly auditSigner?: CheckpointSigner;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -38,6 +43,9 @@ export class DgrApplicationModule {
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         InitiativesProjection,
         FundProjection,
+        AuditLogProjection,
+        { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
+        AuditService,
         ProjectionRunner,
         StreamWriter,
         Queries,
@@ -46,7 +54,7 @@ export class DgrApplicationModule {
         ...INITIATIVE_HANDLERS,
         ...FUND_HANDLERS,
       ],
-      exports: [CqrsModule, Queries, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
+      exports: [CqrsModule, Queries, AuditService, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
     };
   }
 }

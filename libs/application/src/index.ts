@@ -11,3 +11,6 @@ export * from './stream-writer';
 export * from './tokens';
 export * from './event-ids';
 export * from './idempotency';
+export * from './annual-report';
+export * from './audit/audit.service';
+export * from './projections/audit-log.projection';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src';
 import { EVENT_STORE } from '../tokens';
+import { AuditLogProjection } from './audit-log.projection';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
 
@@ -20,6 +21,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly initiatives: InitiativesProjection,
     private readonly fund: FundProjection,
+    private readonly audit: AuditLogProjection,
   ) {}
 
   /** Catches up with the whole log, then keeps following it. */
@@ -47,6 +49,7 @@ export class ProjectionRunner implements OnModuleDestroy {
       try {
         this.initiatives.apply(event);
         this.fund.apply(event);
+        this.audit.apply(event);
       } catch (e) {
         this.logger.error(`Event at position ${event.position} (${event.type}) could not be applied: ${String(e)}`);
         throw e;

@@ -1,0 +1,174 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { Queries } from '../../../libs/application/src';
+import { isCalendarDate } from '../../../libs/domain/src';
+import { SqliteEventStore, type EventStore, type RecordedEvent } from '../../../libs/event-store/src';
+import type { Config } from '../../api/src/config';
+import { CSV_WHATS, csvExport, parseSeparator, type CsvWhat } from './csv';
+import { ExportError } from './export-error';
+import { sieExport } from './sie';
+
+/**
+ * `dgr export --format jsonl|csv|sie`: to standard output, or with `--out FILE` to that file (written
+ * beside it first and renamed when complete, so a failed export leaves no half file behind).
+ */
+
+export interface ExportArgs {
+  readonly format?: string;
+  readonly what?: string;
+  readonly separator?: string;
+  readonly 'as-of'?: string;
+  readonly year?: string;
+  readonly out?: string;
+  readonly bom?: boolean;
+  readonly 'no-bom'?: boolean;
+}
+
+export type OpenContext = (file: string) => Promise<INestApplicationContext>;
+
+/** Where an export goes: standard output or a file. `write` waits while the stream is full. */
+export interface Output {
+  write(chunk: string | Buffer): Promise<void>;
+  /** Standard output was closed by the reader (`| head`): stop writing, it is not an error. */
+  readonly gone: boolean;
+  finish(): Promise<void>;
+  abort(): void;
+}
+
+export const openOutput = (file: string | undefined): Output => {
+  const temp = file === undefined ? undefined : join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+  const stream: Writable = temp === undefined ? process.stdout : createWriteStream(temp);
+  let gone = false;
+  const write = (chunk: string | Buffer): Promise<void> =>
+    gone
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          stream.write(chunk, (error) => {
+            if (error && (error as NodeJS.ErrnoException).code === 'EPIPE' && temp === undefined) gone = true;
+            else if (error) return reject(error);
+            resolve();
+          });
+        });
+  if (temp === undefined) stream.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? (gone = true) : undefined));
+  return {
+    write,
+    get gone() {
+      return gone;
+    },
+    async finish() {
+      if (temp === undefined || file === undefined) return;
+      await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      renameSync(temp, file);
+    },
+    abort() {
+      if (temp === undefined) return;
+      stream.destroy();
+      rmSync(temp, { force: true });
+    },
+  };
+};
+
+/** One exported event: every stored field, in this order. */
+export const jsonlLine = (e: RecordedEvent): string =>
+  JSON.stringify({
+    id: e.id,
+    position: e.position,
+    stream: e.stream,
+    revision: e.revision,
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata,
+    previousHash: e.previousHash,
+    hash: e.hash,
+  });
+
+/**
+ * The whole log up to the head at the start, in global order, one JSON object a line, read a page
+ * at a time (never the whole log in memory). Returns the number of events written.
+ */
+export const exportJsonl = async (store: EventStore, out: Pick<Output, 'write' | 'gone'>, pageSize = 1000): Promise<number> => {
+  const head = await store.headPosition();
+  let position = 0;
+  let count = 0;
+  while (position < head && !out.gone) {
+    const page = await store.readAll(position, Math.min(pageSize, head - position));
+    if (page.length === 0) break;
+    await out.write(page.map((e) => jsonlLine(e) + '\n').join(''));
+    count += page.length;
+    position = page[page.length - 1]!.position;
+  }
+  return count;
+};
+
+const FORMATS = ['jsonl', 'csv', 'sie'] as const;
+
+/** Options that only some formats take. */
+const ONLY: Record<string, readonly string[]> = {
+  what: ['csv'],
+  separator: ['csv'],
+  bom: ['csv'],
+  'no-bom': ['csv'],
+  'as-of': ['csv'],
+  year: ['sie'],
+};
+
+export const runExport = async (file: string, args: ExportArgs, config: Config, openContext: OpenContext): Promise<void> => {
+  const format = args.format;
+  if (!format || !(FORMATS as readonly string[]).includes(format)) throw new ExportError(`--format must be one of ${FORMATS.join(', ')}`);
+  for (const [option, formats] of Object.entries(ONLY))
+    if (args[option as keyof ExportArgs] !== undefined && !formats.includes(format))
+      throw new ExportError(`--${option} is not an option of --format ${format}`);
+  if (!existsSync(file)) throw new ExportError(`there is no store at ${file}`);
+
+  if (format === 'jsonl') {
+    const store = new SqliteEventStore(file);
+    const out = openOutput(args.out);
+    try {
+      const count = await exportJsonl(store, out);
+      await out.finish();
+      if (args.out !== undefined) process.stderr.write(`dgr: exported ${count} events to ${args.out}\n`);
+    } catch (e) {
+      out.abort();
+      throw e;
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+
+  let year: number | undefined;
+  if (format === 'csv') {
+    if (!args.what || !(CSV_WHATS as readonly string[]).includes(args.what)) throw new ExportError(`--what must be one of ${CSV_WHATS.join(', ')}`);
+    parseSeparator(args.separator);
+    if (args['as-of'] !== undefined && !isCalendarDate(args['as-of'])) throw new ExportError(`--as-of must be a date YYYY-MM-DD, got "${args['as-of']}"`);
+    if (args.bom && args['no-bom']) throw new ExportError('--bom and --no-bom exclude each other');
+  } else {
+    if (args.year === undefined || !/^\d{4}$/.test(args.year) || Number(args.year) < 1900) throw new ExportError('--year must be a year, e.g. --year 2025');
+    year = Number(args.year);
+  }
+
+  const app = await openContext(file);
+  const out = openOutput(args.out);
+  try {
+    const queries = app.get(Queries);
+    if (format === 'csv') {
+      const bom = args.bom ? true : args['no-bom'] ? false : undefined;
+      await out.write(csvExport(queries, { what: args.what as CsvWhat, separator: args.separator, asOf: args['as-of'], bom }));
+    } else {
+      const y = year!;
+      const row = queries.fundYears().find((r) => r.year === y);
+      if (!row) process.stderr.write(`dgr: the fund has no year ${y} (its years: ${queries.fundYears().map((r) => r.year).join(', ') || 'none'}); the file has no bookings\n`);
+      else if (!row.closed) process.stderr.write(`dgr: ${y} is not closed yet; its figures may still change\n`);
+      await out.write(sieExport(queries, { year: y, accounts: config.sieAccounts }));
+    }
+    await out.finish();
+    if (args.out !== undefined) process.stderr.write(`dgr: wrote ${args.out}\n`);
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    await app.close();
+  }
+};

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { DgrApplicationModule, ProjectionRunner, Queries } from '../../../../libs/application/src';
+import { SqliteEventStore } from '../../../../libs/event-store/src';
+import { demoHistory, type DemoStep } from '../demo-history';
+import { playDemo } from '../seed-demo';
+
+export const DEMO_TODAY = '2026-11-23';
+
+/** Text with everything an export must carry through: separators, quotes, a backslash, a newline, Swedish letters. */
+export const AWKWARD_TITLE = 'Test; "citat", komma\nny rad – åäö ÅÄÖ é § ø \\ slut';
+export const AWKWARD_SOURCE = 'Kommun "A"; Säffle, Årjäng \\ Ö';
+
+/** The demo history plus an awkward initiative, decision and deposit in this year (2026). */
+export const demoWithAwkwardText = (today = DEMO_TODAY): DemoStep[] => [
+  ...demoHistory(today),
+  {
+    kind: 'propose',
+    key: 'awkward',
+    data: { title: AWKWARD_TITLE, summary: 'Provar exporterna.', proposedBy: '1785', proposedOn: '2026-02-02', requestedAmountOre: 1_234_567, strategyLinks: [{ area: 'Höja kompetensen' }], decisionDeadline: '2026-12-31' },
+  },
+  { kind: 'decide', key: 'awkward', party: '1785', outcome: 'approved', decidedOn: '2026-03-01', minuteReference: '§ 12; "justerad"', caseNumber: 'KS-2026/1,2' },
+  { kind: 'deposit', amountOre: 12_345, source: AWKWARD_SOURCE, bookedOn: '2026-03-03', reference: 'Ver 2026-0001 "extra"' },
+];
+
+export type OpenDemoContext = (file: string) => Promise<INestApplicationContext>;
+
+/** A Nest application context on a SQLite file, with a fixed clock, read models caught up. */
+export const openDemoContext: OpenDemoContext = async (file) => {
+  const app = await NestFactory.createApplicationContext(
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), clock: { now: () => `${DEMO_TODAY}T12:00:00.000Z` } }),
+    { logger: false },
+  );
+  await app.get(ProjectionRunner).start();
+  return app;
+};
+
+/** Plays the steps through the real handlers into the file; the context stays open for queries. */
+export const seedDemoStore = async (file: string, steps: readonly DemoStep[] = demoWithAwkwardText()) => {
+  const app = await openDemoContext(file);
+  try {
+    const ids = await playDemo(app.get(CommandBus), steps);
+    return { app, ids, queries: app.get(Queries) };
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+};

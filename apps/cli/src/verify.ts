@@ -1,0 +1,275 @@
+import Database from 'better-sqlite3';
+import type { KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  EMPTY_ROOT,
+  LogChecker,
+  describeMismatch,
+  parseCheckpoint,
+  verifyCheckpointSignature,
+  verifyConsistency,
+  type Checkpoint,
+  type Mismatch,
+  type MerkleLog,
+} from '../../../libs/audit/src';
+import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
+import { ConfigError, type Config } from '../../api/src/config';
+
+/** A file that cannot be verified, or a mistake in how `dgr verify` was called (printed as one line, exit code 1). */
+export class VerifyUsageError extends Error {}
+
+/** One row of the events table, as stored. */
+interface Row {
+  position: unknown;
+  id: unknown;
+  stream: unknown;
+  revision: unknown;
+  type: unknown;
+  data: unknown;
+  metadata: unknown;
+  hash: unknown;
+  previous_hash: unknown;
+}
+
+export interface VerifyOptions {
+  /** The SQLite file of the store; opened read-only, never changed. */
+  readonly file: string;
+  /** A checkpoint the current log must extend (as GET /api/audit/checkpoint answers it). */
+  readonly checkpoint?: Checkpoint;
+  /** The key the checkpoint's signature must verify with (needed with `checkpoint`). */
+  readonly publicKey?: KeyObject;
+  /** Called every few thousand events with (events read, events in the file). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface VerifyResult {
+  /** True when every event matches its hash and chain and the log extends the checkpoint (if one was given). */
+  readonly ok: boolean;
+  /** Events read (all of them, unless one could not be read at all). */
+  readonly events: number;
+  readonly streams: number;
+  /** Base64 RFC 6962 root of the events read; null when an event could not be read. */
+  readonly root: string | null;
+  /** The recordedAt of the last event read, null for an empty log. */
+  readonly lastRecordedAt: string | null;
+  /** The first event that does not match its hash, its chain or its place, if any. */
+  readonly firstMismatch: Mismatch | null;
+  /** What is wrong with the log as against the checkpoint (signature, size, root), if anything. */
+  readonly checkpointProblem: string | null;
+  /** The first problem, as one line (null when ok). */
+  readonly problem: string | null;
+  /** The tree of the events read, for signing a checkpoint of them. */
+  readonly tree: MerkleLog | null;
+}
+
+const PROGRESS_EVERY = 5000;
+
+const mismatchOf = (row: Row, problem: string): Mismatch => ({
+  position: typeof row.position === 'number' ? row.position : Number(row.position),
+  stream: String(row.stream),
+  revision: typeof row.revision === 'number' ? row.revision : Number(row.revision),
+  problem,
+});
+
+/**
+ * The store writes `JSON.stringify(value)`; reading a column back must give a value that serialises to exactly
+ * the same text, so that a changed byte is found even where it would not change the parsed value.
+ */
+const parseColumn = (row: Row, column: 'data' | 'metadata'): { value: unknown } | { problem: string } => {
+  const text = row[column];
+  if (typeof text !== 'string') return { problem: `${column} is not text` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { problem: `${column} is not JSON (${(e as Error).message})` };
+  }
+  if (JSON.stringify(value) !== text) return { problem: `${column} is not stored as the store writes it: its bytes were changed` };
+  return { value };
+};
+
+const columnsProblem = (row: Row): string | null => {
+  if (!Number.isSafeInteger(row.position)) return 'position is not a whole number';
+  if (!Number.isSafeInteger(row.revision) || (row.revision as number) < 0) return 'revision is not a whole number ≥ 0';
+  for (const column of ['id', 'stream', 'type', 'hash'] as const) if (typeof row[column] !== 'string') return `${column} is not text`;
+  if (row.previous_hash !== null && typeof row.previous_hash !== 'string') return 'previous_hash is neither text nor null';
+  return null;
+};
+
+/** The first problem of the log as against the checkpoint, or null when the log extends it. */
+const checkpointProblemOf = (cp: Checkpoint, publicKey: KeyObject | undefined, tree: MerkleLog | null, size: number): string | null => {
+  if (!publicKey) return 'no public key to check the checkpoint with';
+  if (!verifyCheckpointSignature(cp, publicKey)) return "the checkpoint's signature does not verify with the key: it was not signed by this service, or was changed";
+  if (cp.size > size)
+    return `the log has ${size} events, fewer than the checkpoint's ${cp.size}: events from position ${size + 1} were removed`;
+  if (!tree) return 'the tree could not be computed';
+  const now = tree.root(size);
+  if (cp.size === 0) return cp.root === EMPTY_ROOT.toString('base64') ? null : 'a checkpoint of size 0 must have the empty root';
+  const atSize = tree.root(cp.size).toString('base64');
+  const proof = tree.consistencyProof(cp.size, size);
+  if (atSize !== cp.root || !verifyConsistency(cp.size, size, proof, Buffer.from(cp.root, 'base64'), now))
+    return (
+      `the first ${cp.size} events do not have the checkpoint's root (${cp.root}, here ${atSize}): ` +
+      `an event up to position ${cp.size} was changed, removed, inserted or reordered since the checkpoint was signed`
+    );
+  return null;
+};
+
+/**
+ * `dgr verify`: re-reads every event in order straight from the SQLite file (read-only), recomputes every event
+ * hash and chain link and the Merkle tree, and, given a checkpoint, checks its signature and that the log
+ * extends it (a consistency proof from the checkpoint's size to the current size against both roots).
+ */
+export const verifyLog = (options: VerifyOptions): VerifyResult => {
+  if (!existsSync(options.file)) throw new VerifyUsageError(`no store at ${options.file}`);
+  let db: Database.Database;
+  let columns: string[];
+  try {
+    db = new Database(options.file, { readonly: true, fileMustExist: true });
+    columns = db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
+  } catch (e) {
+    throw new VerifyUsageError(`cannot read ${options.file} as an SQLite store: ${(e as Error).message}`);
+  }
+  try {
+    if (columns.length === 0) throw new VerifyUsageError(`${options.file} has no events table: it is not a DGR store`);
+    if (!columns.includes('hash') || !columns.includes('previous_hash'))
+      throw new VerifyUsageError(`${options.file} predates event hashes: open it once with the service (npm start), which adds them`);
+    const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
+    const checker = new LogChecker();
+    const streams = new Set<string>();
+    let unreadable: Mismatch | null = null;
+    let lastRecordedAt: string | null = null;
+    let read = 0;
+    const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
+    for (const row of rows) {
+      const bad = columnsProblem(row);
+      const data = bad ? null : parseColumn(row, 'data');
+      const metadata = bad ? null : parseColumn(row, 'metadata');
+      const problem = bad ?? (data && 'problem' in data ? data.problem : null) ?? (metadata && 'problem' in metadata ? metadata.problem : null);
+      if (problem) {
+        unreadable = mismatchOf(row, problem);
+        break;
+      }
+      const meta = (metadata as { value: unknown }).value;
+      checker.add({
+        id: row.id as string,
+        position: row.position as number,
+        stream: row.stream as string,
+        revision: row.revision as number,
+        type: row.type as string,
+        data: (data as { value: unknown }).value,
+        metadata: meta,
+        previousHash: row.previous_hash as string | null,
+        hash: row.hash as string,
+      });
+      streams.add(row.stream as string);
+      const recordedAt = (meta as { recordedAt?: unknown } | null)?.recordedAt;
+      lastRecordedAt = typeof recordedAt === 'string' ? recordedAt : null;
+      read += 1;
+      if (read % PROGRESS_EVERY === 0) options.onProgress?.(read, total);
+    }
+    options.onProgress?.(read, total);
+    // An unreadable event comes after every event the checker has seen, so the checker's mismatch is earlier.
+    const firstMismatch = checker.firstMismatch ?? unreadable;
+    const tree = unreadable ? null : checker.tree;
+    const checkpointProblem = options.checkpoint ? checkpointProblemOf(options.checkpoint, options.publicKey, tree, read) : null;
+    const problem = firstMismatch ? describeMismatch(firstMismatch) : checkpointProblem;
+    return {
+      ok: problem === null,
+      events: read,
+      streams: streams.size,
+      root: tree ? tree.root().toString('base64') : null,
+      lastRecordedAt,
+      firstMismatch,
+      checkpointProblem,
+      problem,
+      tree,
+    };
+  } finally {
+    db.close();
+  }
+};
+
+/** A progress bar on stderr: `[#########-----------]  45%  450000/1000000 events`. */
+export const progressBar = (stream: NodeJS.WriteStream, label: string) => {
+  let last = -1;
+  return (done: number, total: number): void => {
+    const share = total === 0 ? 1 : Math.min(1, done / total);
+    const percent = Math.floor(share * 100);
+    if (percent === last && done !== total) return;
+    last = percent;
+    const width = 30;
+    const filled = Math.round(share * width);
+    stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total}`);
+    if (done >= total) stream.write('\n');
+  };
+};
+
+/** The summary `dgr verify` prints. */
+export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefined): string => {
+  const lines = [`Events: ${result.events} in ${result.streams} streams`, `Root:   ${result.root ?? '–'}`];
+  if (checkpoint) lines.push(`Checkpoint: size ${checkpoint.size}, root ${checkpoint.root}, origin ${checkpoint.origin}`);
+  if (result.ok)
+    lines.push(
+      checkpoint
+        ? `OK: every event matches its hash and chain, and the log extends the checkpoint (signature valid, ${result.events - checkpoint.size} events appended since).`
+        : 'OK: every event matches its hash and chain.',
+    );
+  else lines.push(`FAILED: ${result.problem}`);
+  return lines.join('\n') + '\n';
+};
+
+const LONG_LOG = 10_000;
+
+/**
+ * The `dgr verify` command: checks the store's file (and a checkpoint with `--checkpoint FILE`), prints a summary,
+ * and with `--print-checkpoint` prints a signed checkpoint of the verified log as JSON on stdout (the summary
+ * then goes to stderr). Returns the exit code: 0 when everything matches, 1 otherwise.
+ */
+export const runVerify = (
+  config: Config,
+  values: { checkpoint?: string; 'print-checkpoint'?: boolean; 'public-key'?: string },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr },
+): number => {
+  let checkpoint: Checkpoint | undefined;
+  if (values.checkpoint !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.checkpoint, 'utf8');
+    } catch (e) {
+      throw new VerifyUsageError(`cannot read the checkpoint ${values.checkpoint}: ${(e as Error).message}`);
+    }
+    try {
+      checkpoint = parseCheckpoint(JSON.parse(text));
+    } catch (e) {
+      throw new VerifyUsageError(`${values.checkpoint} is not a checkpoint as GET /api/audit/checkpoint gives it: ${(e as Error).message}`);
+    }
+  } else if (values['public-key'] !== undefined) throw new VerifyUsageError('--public-key checks a checkpoint: give --checkpoint FILE too');
+  let publicKey: KeyObject | undefined;
+  if (checkpoint) {
+    try {
+      publicKey = checkpointPublicKey(config.audit, values['public-key']);
+    } catch (e) {
+      throw e instanceof ConfigError ? e : new VerifyUsageError((e as Error).message);
+    }
+  }
+  const bar = io.stderr.isTTY ? progressBar(io.stderr, 'verify') : null;
+  const result = verifyLog({
+    file: config.sqliteFile,
+    checkpoint,
+    publicKey,
+    onProgress: bar ? (done, total) => total >= LONG_LOG && bar(done, total) : undefined,
+  });
+  const summary = summaryOf(result, checkpoint);
+  if (!values['print-checkpoint']) {
+    (result.ok ? io.stdout : io.stderr).write(summary);
+    return result.ok ? 0 : 1;
+  }
+  io.stderr.write(summary);
+  if (!result.ok || !result.tree) return 1;
+  const { signer, createdFile } = resolveAuditSigner(config.audit, { create: true });
+  if (createdFile) io.stderr.write(`dgr: created a checkpoint signing key at ${createdFile} (owner-only)\n`);
+  const signed = signer.sign(result.events, result.tree.root().toString('base64'), result.lastRecordedAt);
+  io.stdout.write(JSON.stringify(signed, null, 2) + '\n');
+  return 0;
+};

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Checkpoint, CheckpointSigner } from '../../../audit/src';
+import { describeMismatch } from '../../../audit/src';
+import { DomainError, InvalidInput } from '../../../domain/src';
+import type { EventStore } from '../../../event-store/src';
+import { AuditLogProjection } from '../projections/audit-log.projection';
+import { EVENT_STORE } from '../tokens';
+
+/** The checkpoint signer (libs/audit's CheckpointSigner), provided by the shell that holds the key. */
+export const AUDIT_SIGNER = Symbol('AUDIT_SIGNER');
+
+export interface InclusionProof {
+  readonly leafIdx: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly root: string;
+  readonly proof: string[];
+}
+
+export interface ConsistencyProof {
+  readonly size1: number;
+  readonly size2: number;
+  readonly root1: string;
+  readonly root2: string;
+  readonly proof: string[];
+}
+
+/** The stored log does not match its own hashes: no checkpoint over it is signed. */
+export class AuditLogBroken extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'audit-log-broken';
+  readonly title = 'Loggen stämmer inte med sina hashar';
+}
+
+export class NoCheckpointKey extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'no-checkpoint-key';
+  readonly title = 'Ingen nyckel för kontrollpunkter';
+}
+
+const b64 = (h: Buffer): string => h.toString('base64');
+
+/**
+ * Checkpoints and proofs of the log (docs/audit.md), over the audit read model. Sizes are counts of events
+ * from the start of the log; the event at global position p is leaf p − 1.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly log: AuditLogProjection,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(AUDIT_SIGNER) private readonly signer: CheckpointSigner | null,
+  ) {}
+
+  /** How many events the tree holds now (the read models' position). */
+  get size(): number {
+    return this.log.size;
+  }
+
+  get origin(): string {
+    return this.requireSigner().origin;
+  }
+
+  publicKeyPem(): string {
+    return this.requireSigner().publicKeyPem;
+  }
+
+  /** The signed checkpoint of the whole log as the read models hold it now. */
+  checkpoint(): Promise<Checkpoint> {
+    return this.checkpointAt(this.size);
+  }
+
+  /**
+   * The signed checkpoint of the log's first `size` events (0 ≤ size ≤ this.size): e.g. the annual report's
+   * checkpoint at the global position of the year's last event. `at` is that event's recordedAt (null for 0).
+   * Throws InvalidInput('size') beyond the log, AuditLogBroken when an event up to `size` does not match its hash.
+   */
+  async checkpointAt(size: number): Promise<Checkpoint> {
+    this.checkSize('size', size, 0);
+    const signer = this.requireSigner();
+    const broken = this.log.firstMismatch;
+    if (broken && broken.position <= size)
+      throw new AuditLogBroken(`Loggen stämmer inte vid ${describeMismatch(broken)}; ingen kontrollpunkt signeras. Kör npx dgr verify.`);
+    const root = b64(this.log.tree.root(size));
+    const at = size === 0 ? null : ((await this.store.readAll(size - 1, 1))[0]?.metadata.recordedAt ?? null);
+    return signer.sign(size, root, at);
+  }
+
+  /** The inclusion proof of leaf `leafIdx` in the tree of `treeSize` events (default: now). */
+  inclusionProof(leafIdx: number, treeSize: number = this.size): InclusionProof {
+    this.checkSize('treeSize', treeSize, 1);
+    if (!Number.isSafeInteger(leafIdx) || leafIdx < 0 || leafIdx >= treeSize)
+      throw new InvalidInput('leafIdx', `leafIdx måste vara ett heltal från 0 till ${treeSize - 1} (mindre än treeSize)`);
+    const tree = this.log.tree;
+    return {
+      leafIdx,
+      treeSize,
+      leafHash: b64(tree.leafHash(leafIdx)),
+      root: b64(tree.root(treeSize)),
+      proof: tree.inclusionProof(leafIdx, treeSize).map(b64),
+    };
+  }
+
+  /** The proof that the tree of `size2` events (default: now) extends the tree of `size1` events. */
+  consistencyProof(size1: number, size2: number = this.size): ConsistencyProof {
+    this.checkSize('size2', size2, 1);
+    if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > size2)
+      throw new InvalidInput('size1', `size1 måste vara ett heltal från 1 till size2 (${size2})`);
+    const tree = this.log.tree;
+    return {
+      size1,
+      size2,
+      root1: b64(tree.root(size1)),
+      root2: b64(tree.root(size2)),
+      proof: tree.consistencyProof(size1, size2).map(b64),
+    };
+  }
+
+  private checkSize(field: string, size: number, min: number): void {
+    if (!Number.isSafeInteger(size) || size < min || size > this.size)
+      throw new InvalidInput(
+        field,
+        this.size < min
+          ? `${field}: loggen har ${this.size} händelser, så det finns inget träd att visa`
+          : `${field} måste vara ett heltal från ${min} till loggens storlek (${this.size})`,
+      );
+  }
+
+  private requireSigner(): CheckpointSigner {
+    if (!this.signer) throw new NoCheckpointKey('Tjänsten har ingen nyckel för att signera kontrollpunkter (DGR_AUDIT_SIGNING_KEY).');
+    return this.signer;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './checkpoint';
+export * from './leaf';
+export * from './log-checker';
+export * from './merkle';
