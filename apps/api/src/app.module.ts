@@ -14,6 +14,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { validationPipe } from './http/validation';
 import { InitiativesController } from './initiatives/initiatives.controller';
 import { PartiesController } from './parties/parties.controller';
+import { ReportsController } from './reports/reports.controller';
 
 export interface AppModuleOptions {
   readonly store: EventStore;
@@ -34,7 +35,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },

@@ -7,12 +7,15 @@ import { DomainError, isCalendarDate, isPartyId, isRole, partyName, stockholmDat
 import { SqliteEventStore } from '../../../libs/event-store/src';
 import { resolveTokenKeys } from '../../api/src/auth/token-keys';
 import { signToken } from '../../api/src/auth/tokens';
+import { resolveAuditSigner } from '../../api/src/audit/audit-key';
 import { ConfigError, loadConfig, type Config } from '../../api/src/config';
+import type { CheckpointSigner } from '../../../libs/audit/src';
 import { demoHistory } from './demo-history';
 import { runExport } from './export';
 import { ExportError } from './export-error';
 import { runImport } from './import';
 import { replayCommand } from './replay';
+import { reportCommand } from './report';
 import { playDemo } from './seed-demo';
 import { stateText } from './state-text';
 import { runVerify, VerifyUsageError } from './verify';
@@ -45,6 +48,9 @@ Usage:
                                            signature and that the log extends it. Exits 1 naming the first event
                                            that does not match. --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
+  dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
+                                           The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),
+                                           with the log's signed checkpoint; Markdown by default.
   dgr help                                 This text.
 
 The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
@@ -54,9 +60,9 @@ with the service.
 
 class UsageError extends Error {}
 
-const openContext = async (file: string) => {
+const openContext = async (file: string, auditSigner?: CheckpointSigner) => {
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file) }),
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner }),
     { logger: false },
   );
   app.enableShutdownHooks();
@@ -160,6 +166,19 @@ const main = async (argv: string[]): Promise<number> => {
     case 'seed-demo':
       await seedDemo(file);
       return 0;
+    case 'report': {
+      const year = values.year;
+      const format = values.format ?? 'md';
+      if (year === undefined || !/^\d{4}$/.test(year)) throw new UsageError('--year must be a year like 2024');
+      if (format !== 'md' && format !== 'html' && format !== 'json') throw new UsageError('--format must be md, html or json');
+      const app = await openContext(file, resolveAuditSigner(config.audit, { create: true }).signer);
+      try {
+        await reportCommand(app, Number(year), format, values.out);
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
     case 'verify':
       try {
         return runVerify(config, values);

@@ -1,0 +1,196 @@
+import { formatOre, lastDayOfYear, partyName, type PartyId } from '../../domain/src';
+import type { ReadView } from './queries';
+
+/** The signed checkpoint of the log at the end of the reported year (see docs/audit.md). */
+export interface ReportCheckpoint {
+  readonly origin: string;
+  readonly size: number;
+  readonly root: string;
+  readonly at: string | null;
+  readonly signature: string;
+}
+
+export interface AnnualReport {
+  readonly year: number;
+  /** The day the figures are taken at: 31 December of the year. */
+  readonly asOf: string;
+  readonly fund: {
+    readonly openingOre: number;
+    readonly depositsOre: number;
+    readonly withdrawalsOre: number;
+    readonly returnsOre: number;
+    readonly closingOre: number;
+    /** The change since the previous year's closing balance. */
+    readonly changeOre: number;
+    readonly closed: boolean;
+  };
+  readonly initiatives: ReadonlyArray<{
+    readonly id: string;
+    readonly title: string;
+    readonly grantedOre: number;
+    readonly paidThisYearOre: number;
+    readonly returnedThisYearOre: number;
+    readonly paidTotalOre: number;
+    readonly returnedTotalOre: number;
+    readonly outcomeReports: ReadonlyArray<{ readonly summary: string; readonly reportedAt: string }>;
+  }>;
+  readonly decided: ReadonlyArray<{
+    readonly id: string;
+    readonly title: string;
+    readonly proposedBy: string;
+    readonly decisionDeadline: string;
+    readonly status: string;
+    readonly reachedOn: string | null;
+    readonly rejectedBy: string[];
+    readonly missing: string[];
+  }>;
+  readonly checkpoint: ReportCheckpoint | null;
+}
+
+/**
+ * What Region Värmland reports to Värmlandsrådet for a year: the fund's opening and closing balance, its
+ * movements and the change since the year before; per funded initiative the grant, what was paid and
+ * returned that year and in total, and VRAG's outcome reports for the year; the initiatives decided that
+ * year (deadline or consensus in the year) with their consensus dates; and the log's checkpoint.
+ */
+export const annualReport = (view: ReadView, year: number, checkpoint: ReportCheckpoint | null): AnnualReport => {
+  const asOf = lastDayOfYear(year);
+  const row = view.fundYears().find((y) => y.year === year);
+  const fund = row
+    ? { openingOre: row.openingOre, depositsOre: row.depositsOre, withdrawalsOre: row.withdrawalsOre, returnsOre: row.returnsOre, closingOre: row.closingOre, changeOre: row.changeOre, closed: row.closed }
+    : { openingOre: 0, depositsOre: 0, withdrawalsOre: 0, returnsOre: 0, closingOre: 0, changeOre: 0, closed: false };
+  const before = new Map(view.listInitiatives(lastDayOfYear(year - 1)).map((i) => [i.id, i]));
+  const atEnd = view.listInitiatives(asOf);
+  const initiatives = atEnd
+    .filter((i) => i.grantedOre > 0 || i.withdrawnOre > 0)
+    .map((i) => {
+      const b = before.get(i.id);
+      return {
+        id: i.id,
+        title: i.title,
+        grantedOre: i.grantedOre,
+        paidThisYearOre: i.withdrawnOre - (b?.withdrawnOre ?? 0),
+        returnedThisYearOre: i.returnedOre - (b?.returnedOre ?? 0),
+        paidTotalOre: i.withdrawnOre,
+        returnedTotalOre: i.returnedOre,
+        outcomeReports: view
+          .getInitiative(i.id, asOf)
+          .outcomeReports.filter((r) => r.year === year)
+          .map(({ summary, reportedAt }) => ({ summary, reportedAt })),
+      };
+    });
+  // Judged the day after the year ends: an initiative whose deadline was 31 December has lapsed by then.
+  const decided = view
+    .listInitiatives(`${year + 1}-01-01`)
+    .filter((i) => i.decisionDeadline.startsWith(`${year}-`) || (i.consensus.reachedOn ?? '').startsWith(`${year}-`))
+    .map((i) => ({
+      id: i.id,
+      title: i.title,
+      proposedBy: i.proposedBy,
+      decisionDeadline: i.decisionDeadline,
+      status: i.status,
+      reachedOn: i.consensus.reachedOn,
+      rejectedBy: i.consensus.rejected,
+      missing: i.consensus.missing,
+    }));
+  return { year, asOf, fund, initiatives, decided, checkpoint };
+};
+
+const STATUS_SV: Record<string, string> = {
+  consensus: 'konsensus',
+  blocked: 'blockerat',
+  lapsed: 'förfallet',
+  open: 'öppet',
+  cancelled: 'återkallat',
+};
+
+const names = (ids: string[]): string => ids.map((p) => partyName(p as PartyId)).join(', ');
+
+/** The report as Markdown, in Swedish, amounts as `188 000 000,00 kr`. */
+export const annualReportMarkdown = (r: AnnualReport): string => {
+  const kr = formatOre;
+  const lines: string[] = [];
+  lines.push(`# DGR – årsredovisning till Värmlandsrådet ${r.year}`, '');
+  lines.push(`De gemensamma resurserna per ${r.asOf}${r.fund.closed ? ' (året är stängt)' : ' (året är inte stängt: siffrorna kan ändras)'}.`, '');
+  lines.push('## Fonden', '', '| | belopp |', '|---|---:|');
+  lines.push(`| Ingående balans | ${kr(r.fund.openingOre)} |`);
+  lines.push(`| Insättningar | ${kr(r.fund.depositsOre)} |`);
+  lines.push(`| Utbetalningar | ${kr(r.fund.withdrawalsOre)} |`);
+  lines.push(`| Återföringar | ${kr(r.fund.returnsOre)} |`);
+  lines.push(`| **Utgående balans** | **${kr(r.fund.closingOre)}** |`);
+  lines.push(`| Förändring sedan föregående år | ${kr(r.fund.changeOre)} |`, '');
+  lines.push('## Finansierade insatser', '');
+  if (r.initiatives.length === 0) lines.push('Inga insatser har beviljats medel.', '');
+  else {
+    lines.push('| insats | beviljat | utbetalt i år | återfört i år | utbetalt totalt | återfört totalt |', '|---|---:|---:|---:|---:|---:|');
+    for (const i of r.initiatives)
+      lines.push(`| ${escapeCell(i.title)} | ${kr(i.grantedOre)} | ${kr(i.paidThisYearOre)} | ${kr(i.returnedThisYearOre)} | ${kr(i.paidTotalOre)} | ${kr(i.returnedTotalOre)} |`);
+    lines.push('');
+    const reports = r.initiatives.filter((i) => i.outcomeReports.length > 0);
+    lines.push(`### VRAG:s redovisning av utfallet ${r.year}`, '');
+    if (reports.length === 0) lines.push('Ingen utfallsrapport för året.', '');
+    for (const i of reports) for (const o of i.outcomeReports) lines.push(`- **${i.title}**: ${o.summary}`);
+    if (reports.length > 0) lines.push('');
+  }
+  lines.push(`## Ställningstaganden ${r.year}`, '');
+  if (r.decided.length === 0) lines.push('Inga initiativ hade beslutsfrist eller nådde konsensus under året.', '');
+  else {
+    lines.push('| initiativ | beslutsfrist | läge vid årets slut | konsensus nådd | avslag | saknas |', '|---|---|---|---|---|---|');
+    for (const d of r.decided)
+      lines.push(
+        `| ${escapeCell(d.title)} | ${d.decisionDeadline} | ${STATUS_SV[d.status] ?? d.status} | ${d.reachedOn ?? '–'} | ${names(d.rejectedBy) || '–'} | ${d.missing.length === 17 ? 'alla' : names(d.missing) || '–'} |`,
+      );
+    lines.push('');
+  }
+  lines.push('## Kontrollpunkt för revision', '');
+  if (r.checkpoint)
+    lines.push(
+      `Loggens storlek ${r.checkpoint.size} händelser, rot \`${r.checkpoint.root}\`, ursprung \`${r.checkpoint.origin}\`, senast registrerat ${r.checkpoint.at ?? '–'}.`,
+      `Signatur (Ed25519): \`${r.checkpoint.signature}\`. Kontrollera med \`npx dgr verify --checkpoint FIL\`.`,
+      '',
+    );
+  else lines.push('Ingen kontrollpunkt.', '');
+  return lines.join('\n');
+};
+
+const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The report as a standalone HTML page (Swedish, printable). */
+export const annualReportHtml = (r: AnnualReport): string => {
+  const kr = (o: number) => escapeHtml(formatOre(o));
+  const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('\n');
+  return `<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>DGR – årsredovisning ${r.year}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.3rem .6rem}td:not(:first-child){text-align:right}code{word-break:break-all}</style>
+</head><body>
+<h1>DGR – årsredovisning till Värmlandsrådet ${r.year}</h1>
+<p>De gemensamma resurserna per ${r.asOf}${r.fund.closed ? ' (året är stängt)' : ' (året är inte stängt: siffrorna kan ändras)'}.</p>
+<h2>Fonden</h2>
+<table><tbody>
+${rows([
+  ['Ingående balans', kr(r.fund.openingOre)],
+  ['Insättningar', kr(r.fund.depositsOre)],
+  ['Utbetalningar', kr(r.fund.withdrawalsOre)],
+  ['Återföringar', kr(r.fund.returnsOre)],
+  ['<strong>Utgående balans</strong>', `<strong>${kr(r.fund.closingOre)}</strong>`],
+  ['Förändring sedan föregående år', kr(r.fund.changeOre)],
+])}
+</tbody></table>
+<h2>Finansierade insatser</h2>
+<table><thead><tr><th>insats</th><th>beviljat</th><th>utbetalt i år</th><th>återfört i år</th><th>utbetalt totalt</th><th>återfört totalt</th></tr></thead><tbody>
+${rows(r.initiatives.map((i) => [escapeHtml(i.title), kr(i.grantedOre), kr(i.paidThisYearOre), kr(i.returnedThisYearOre), kr(i.paidTotalOre), kr(i.returnedTotalOre)]))}
+</tbody></table>
+<h3>VRAG:s redovisning av utfallet ${r.year}</h3>
+<ul>${r.initiatives.flatMap((i) => i.outcomeReports.map((o) => `<li><strong>${escapeHtml(i.title)}</strong>: ${escapeHtml(o.summary)}</li>`)).join('') || '<li>Ingen utfallsrapport för året.</li>'}</ul>
+<h2>Ställningstaganden ${r.year}</h2>
+<table><thead><tr><th>initiativ</th><th>beslutsfrist</th><th>läge vid årets slut</th><th>konsensus nådd</th><th>avslag</th></tr></thead><tbody>
+${rows(r.decided.map((d) => [escapeHtml(d.title), d.decisionDeadline, STATUS_SV[d.status] ?? d.status, d.reachedOn ?? '–', escapeHtml(names(d.rejectedBy)) || '–']))}
+</tbody></table>
+<h2>Kontrollpunkt för revision</h2>
+${r.checkpoint ? `<p>Loggens storlek ${r.checkpoint.size} händelser, rot <code>${escapeHtml(r.checkpoint.root)}</code>, ursprung <code>${escapeHtml(r.checkpoint.origin)}</code>.</p><p>Signatur (Ed25519): <code>${escapeHtml(r.checkpoint.signature)}</code></p>` : '<p>Ingen kontrollpunkt.</p>'}
+</body></html>
+`;
+};
