@@ -1,5 +1,4 @@
 import { DomainError } from '../errors';
-import { formatOre } from '../money';
 
 const rule = (code: string, title: string) =>
   class extends DomainError {
@@ -27,4 +26,3 @@ export class YearAlreadyClosed extends DomainError {
   }
 }
 
-export const kr = formatOre;
