@@ -51,6 +51,9 @@ const MATRIX: Record<string, Cells> = {
   'POST /api/initiatives/:id/preparation':              [201,  201,    403,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions':                [403,  403,    201,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions/:party/correction': [403, 403,  201,  403,    403,  403,    403,  403],
+  'POST /api/initiatives/:id/decisions/:party/minutes':  [403, 403,   201,  403,    403,  403,    403,  403],
+  'POST /api/initiatives/:id/decisions/:party/appeals':  [201, 201,   201,  403,    403,  403,    403,  403],
+  'POST /api/initiatives/:id/decisions/:party/appeals/:caseNumber/decision': [201, 201, 201, 403, 403, 403, 403, 403],
   'POST /api/initiatives/:id/grant':                    [403,  403,    403,  403,    201,  201,    403,  403],
   'POST /api/initiatives/:id/cancellation':             [201,  201,    403,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/outcome-reports':          [201,  201,    403,  403,    403,  403,    403,  403],
@@ -168,6 +171,35 @@ const ENDPOINTS: readonly Endpoint[] = [
         url: `/api/initiatives/${id}/decisions/${OWN}/correction`,
         body: { outcome: 'rejected', decidedOn: '2024-04-15', body: 'kommunfullmäktige', minuteReference: '§ 42', reason: 'Fel utfall registrerades.' },
       };
+    },
+  },
+  {
+    name: 'POST /api/initiatives/:id/decisions/:party/minutes',
+    method: 'POST',
+    // A fresh initiative with Karlstad's decision, no minutes recorded yet.
+    prepare: async () => {
+      const id = await fresh('Att justera');
+      await decideAll(app, id, { parties: [OWN] });
+      return { url: `/api/initiatives/${id}/decisions/${OWN}/minutes`, body: { minutesApprovedOn: '2024-04-22', noticePostedOn: '2024-04-23' } };
+    },
+  },
+  {
+    name: 'POST /api/initiatives/:id/decisions/:party/appeals',
+    method: 'POST',
+    prepare: async () => {
+      const id = await fresh('Att överklaga');
+      await decideAll(app, id, { parties: [OWN] });
+      return { url: `/api/initiatives/${id}/decisions/${OWN}/appeals`, body: { court: 'Förvaltningsrätten i Karlstad', caseNumber: '100-24', lodgedOn: '2024-05-01' } };
+    },
+  },
+  {
+    name: 'POST /api/initiatives/:id/decisions/:party/appeals/:caseNumber/decision',
+    method: 'POST',
+    prepare: async () => {
+      const id = await fresh('Överklagat, att avgöra');
+      await decideAll(app, id, { parties: [OWN] });
+      await must(app.post(`/api/initiatives/${id}/decisions/${OWN}/appeals`, { court: 'Förvaltningsrätten i Karlstad', caseNumber: '100-24', lodgedOn: '2024-05-01' }));
+      return { url: `/api/initiatives/${id}/decisions/${OWN}/appeals/100-24/decision`, body: { outcome: 'upheld', decidedOn: '2024-09-01' } };
     },
   },
   {

@@ -46,6 +46,9 @@ export const defaultAuthorization = (method: string, url: string, body: string |
   if (path.startsWith('/api/fund') || path.endsWith('/grant')) return `Bearer ${tokenFor('finance')}`;
   const correction = /\/decisions\/([^/]+)\/correction$/.exec(path);
   if (correction) return `Bearer ${tokenFor('clerk', PARTY.test(correction[1]!) ? correction[1] : '1780')}`;
+  // Justering/anslag and appeals of a party's decision: that party's clerk.
+  const legal = /\/decisions\/([^/]+)\/(minutes|appeals(\/[^/]+\/decision)?)$/.exec(path);
+  if (legal) return `Bearer ${tokenFor('clerk', PARTY.test(legal[1]!) ? legal[1] : '1780')}`;
   if (path.endsWith('/decisions')) {
     let party: unknown;
     try {

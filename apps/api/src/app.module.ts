@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { DgrApplicationModule, type Clock } from '../../../libs/application/src';
+import { DgrApplicationModule, type Clock, type ReminderContacts } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
 import type { CheckpointSigner } from '../../../libs/audit/src';
 import { AuditController } from './audit/audit.controller';
@@ -15,6 +15,7 @@ import { validationPipe } from './http/validation';
 import { InitiativesController } from './initiatives/initiatives.controller';
 import { PartiesController } from './parties/parties.controller';
 import { ReportsController } from './reports/reports.controller';
+import { REMINDER_CONTACTS, RemindersController } from './reminders/reminders.controller';
 
 export interface AppModuleOptions {
   readonly store: EventStore;
@@ -23,6 +24,10 @@ export interface AppModuleOptions {
   readonly clock?: Clock;
   /** Signs the log's checkpoints (GET /api/audit/checkpoint). */
   readonly auditSigner?: CheckpointSigner;
+  /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`). */
+  readonly requireFinalConsensus?: boolean;
+  /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
+  readonly reminderContacts?: ReminderContacts;
 }
 
 /**
@@ -34,10 +39,11 @@ export class AppModule implements NestModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController],
+      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
+        { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -11,6 +11,8 @@ describe('configuration', () => {
       corsOrigins: [],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
       audit: { key: { kind: 'local-key-file', file: './data/audit-signing-key.pem' }, origin: 'dgr' },
+      mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
+      requireFinalConsensus: false,
     });
   });
 
@@ -34,6 +36,8 @@ describe('configuration', () => {
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
       audit: { key: { kind: 'local-key-file', file: '/var/lib/dgr/audit-signing-key.pem' }, origin: 'dgr' },
+      mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
+      requireFinalConsensus: false,
     });
   });
 
@@ -55,6 +59,7 @@ describe('configuration', () => {
     [{ DGR_JWT_PUBLIC_KEY: '/no/such/key.pem' }, 'DGR_JWT_PUBLIC_KEY'],
     [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
     [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
+    [{ DGR_REQUIRE_FINAL_CONSENSUS: 'yes' }, 'DGR_REQUIRE_FINAL_CONSENSUS'],
     [{ DGR_SIE_FUND_ACCOUNT: '193' }, 'DGR_SIE_FUND_ACCOUNT'],
     [{ DGR_SIE_DEPOSIT_ACCOUNT: '2071a' }, 'DGR_SIE_DEPOSIT_ACCOUNT'],
     [{ DGR_SIE_PAYOUT_ACCOUNT: '0999' }, 'DGR_SIE_PAYOUT_ACCOUNT'],

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isPartyId, PARTY_IDS, type PartyId } from '../../../libs/domain/src';
 
 /**
  * The service's configuration: the only place that reads process.env. Every value is checked at
@@ -19,6 +20,22 @@ export interface Config {
   readonly sieAccounts: SieAccounts;
   /** Signed checkpoints of the log (docs/audit.md). */
   readonly audit: AuditConfig;
+  /**
+   * Grants wait until the initiative's consensus is final (laga kraft: every approval past its appeal
+   * window, no appeal pending). `DGR_REQUIRE_FINAL_CONSENSUS`, `true` or `false` (default).
+   */
+  readonly requireFinalConsensus: boolean;
+  /** Reminders by e-mail (`dgr remind`, GET /api/reminders; docs/reminders.md). */
+  readonly mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** `DGR_SMTP_URL`: `smtp://[user:pass@]host[:port]` or `smtps://…` (TLS from the start); null when unset. */
+  readonly smtpUrl: string | null;
+  /** The sender of reminders. `DGR_MAIL_FROM`, default `DGR <dgr@localhost>`. */
+  readonly from: string;
+  /** Each party's contact address: `DGR_PARTY_CONTACTS`, a JSON object `{ "1780": "registrator@karlstad.se" }` or a path to one. */
+  readonly contacts: Readonly<Partial<Record<PartyId, string>>>;
 }
 
 export interface AuditConfig {
@@ -107,6 +124,14 @@ const jwtKey = (env: NodeJS.ProcessEnv, sqliteFile: string): JwtKeyConfig => {
 
 const optional = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
 
+const flag = (env: NodeJS.ProcessEnv, variable: string, fallback: boolean): boolean => {
+  const raw = env[variable]?.trim().toLowerCase() ?? '';
+  if (raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(variable, `must be true or false, got "${env[variable]}"`);
+};
+
 const sieAccounts = (env: NodeJS.ProcessEnv): SieAccounts => {
   const account = (variable: string, fallback: string): string => {
     const value = env[variable]?.trim() || fallback;
@@ -147,6 +172,74 @@ const auditConfig = (env: NodeJS.ProcessEnv, sqliteFile: string): AuditConfig =>
   return { key: { kind: 'pem', privateKeyPem: pem }, origin };
 };
 
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+
+/** A plain e-mail address (`registrator@karlstad.se`): no display name, no spaces. */
+export const isEmailAddress = (value: unknown): value is string => typeof value === 'string' && value.length <= 254 && EMAIL.test(value);
+
+/** The SMTP URL with its password replaced by `***`, for messages and logs. */
+export const redactSmtpUrl = (raw: string): string => {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return '(an unparsable URL)';
+  }
+};
+
+const mailConfig = (env: NodeJS.ProcessEnv): MailConfig => {
+  const rawUrl = env.DGR_SMTP_URL?.trim() || null;
+  if (rawUrl !== null) {
+    let url: URL;
+    try {
+      url = new URL(rawUrl);
+    } catch {
+      throw new ConfigError('DGR_SMTP_URL', 'must be a URL like smtp://localhost:25 or smtps://user:password@mail.example.se:465');
+    }
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+      throw new ConfigError('DGR_SMTP_URL', `must use the scheme smtp:// or smtps://, got ${url.protocol}//`);
+    if (url.hostname === '') throw new ConfigError('DGR_SMTP_URL', 'must name the mail server\'s host, e.g. smtp://localhost:25');
+  }
+  const from = env.DGR_MAIL_FROM?.trim() || 'DGR <dgr@localhost>';
+  const named = /^([^<>\r\n]*)<([^<>\s]+)>$/.exec(from);
+  if (!isEmailAddress(named ? named[2] : from))
+    throw new ConfigError('DGR_MAIL_FROM', `must be an address like dgr@regionvarmland.se or "DGR <dgr@regionvarmland.se>", got "${env.DGR_MAIL_FROM}"`);
+  return { smtpUrl: rawUrl, from, contacts: partyContacts(env.DGR_PARTY_CONTACTS) };
+};
+
+/** `DGR_PARTY_CONTACTS`: inline JSON (starting with `{`) or a path to a JSON file, `{ "<SCB code>": "address" }`. */
+const partyContacts = (given: string | undefined): Partial<Record<PartyId, string>> => {
+  const value = given?.trim();
+  if (!value) return {};
+  let text = value;
+  if (!value.startsWith('{')) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch (e) {
+      throw new ConfigError('DGR_PARTY_CONTACTS', `cannot read the contacts file ${value}: ${(e as Error).message}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError('DGR_PARTY_CONTACTS', `is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError('DGR_PARTY_CONTACTS', 'must be a JSON object from SCB code to e-mail address, e.g. {"1780": "registrator@karlstad.se"}');
+  const contacts: Partial<Record<PartyId, string>> = {};
+  for (const [code, address] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!isPartyId(code))
+      throw new ConfigError('DGR_PARTY_CONTACTS', `"${code}" is not a party's SCB code (${PARTY_IDS.join(', ')})`);
+    const trimmed = typeof address === 'string' ? address.trim() : address;
+    if (!isEmailAddress(trimmed))
+      throw new ConfigError('DGR_PARTY_CONTACTS', `the address of ${code} must be one e-mail address like registrator@karlstad.se, got ${JSON.stringify(address)}`);
+    contacts[code] = trimmed;
+  }
+  return contacts;
+};
+
 /** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | undefined> = {}): Config => {
   const env: NodeJS.ProcessEnv = { ...source };
@@ -174,5 +267,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
     corsOrigins,
     sieAccounts: sieAccounts(env),
     audit: auditConfig(env, sqliteFile),
+    requireFinalConsensus: flag(env, 'DGR_REQUIRE_FINAL_CONSENSUS', false),
+    mail: mailConfig(env),
   };
 };

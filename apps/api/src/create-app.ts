@@ -43,7 +43,7 @@ export const createApp = async (
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer }),
+    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts }),
     { logger, bodyParser: false },
   );
   if (auth.keys.createdFile)

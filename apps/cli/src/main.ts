@@ -16,6 +16,7 @@ import { ExportError } from './export-error';
 import { runImport } from './import';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
+import { remind, RemindError } from './remind';
 import { playDemo } from './seed-demo';
 import { stateText } from './state-text';
 import { runVerify, VerifyUsageError } from './verify';
@@ -51,6 +52,12 @@ Usage:
   dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
                                            The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),
                                            with the log's signed checkpoint; Markdown by default.
+  dgr remind [--as-of DATE] [--dry-run] [--file PATH]
+                                           E-mail each party with a contact address (DGR_PARTY_CONTACTS) one digest
+                                           in Swedish through DGR_SMTP_URL: the open initiatives waiting for its
+                                           decision and its decisions lacking minutes/notice dates (as GET
+                                           /api/reminders); records a ReminderSent event per mail. --dry-run: print
+                                           the mails, send and record nothing. --asOf is the same as --as-of.
   dgr help                                 This text.
 
 The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
@@ -140,6 +147,8 @@ const main = async (argv: string[]): Promise<number> => {
       checkpoint: { type: 'string' },
       'print-checkpoint': { type: 'boolean' },
       'public-key': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      asOf: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -194,6 +203,19 @@ const main = async (argv: string[]): Promise<number> => {
         throw e instanceof ExportError ? new UsageError(e.message) : e;
       }
       return 0;
+    case 'remind': {
+      const asOf = values['as-of'] ?? values.asOf;
+      if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+      const app = await openContext(file);
+      try {
+        await remind(app, config.mail, { asOf, dryRun: values['dry-run'] === true });
+      } catch (e) {
+        throw e instanceof RemindError ? new UsageError(e.message) : e;
+      } finally {
+        await app.close();
+      }
+      return 0;
+    }
     case 'status': {
       const asOf = values['as-of'];
       if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);

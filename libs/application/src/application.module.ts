@@ -11,8 +11,10 @@ import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
 import { Queries } from './queries';
+import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
+import { Reminders } from './reminders/reminders';
 import { StreamWriter } from './stream-writer';
-import { CLOCK, EVENT_STORE, systemClock, type Clock } from './tokens';
+import { CLOCK, EVENT_STORE, GRANT_POLICY, systemClock, type Clock } from './tokens';
 
 export interface ApplicationOptions {
   /** Opens the event store; closed again when the application shuts down. */
@@ -20,6 +22,8 @@ export interface ApplicationOptions {
   readonly clock?: Clock;
   /** Signs the log's checkpoints (AuditService); without it, only proofs are served. */
   readonly auditSigner?: CheckpointSigner;
+  /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`); default false. */
+  readonly requireFinalConsensus?: boolean;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -41,6 +45,7 @@ export class DgrApplicationModule {
       providers: [
         { provide: EVENT_STORE, useFactory: options.store },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: GRANT_POLICY, useValue: { requireFinalConsensus: options.requireFinalConsensus === true } },
         InitiativesProjection,
         FundProjection,
         AuditLogProjection,
@@ -53,8 +58,10 @@ export class DgrApplicationModule {
         StoreCloser,
         ...INITIATIVE_HANDLERS,
         ...FUND_HANDLERS,
+        ...REMINDER_HANDLERS,
+        Reminders,
       ],
-      exports: [CqrsModule, Queries, AuditService, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
+      exports: [CqrsModule, Queries, Reminders, AuditService, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
     };
   }
 }

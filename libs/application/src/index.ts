@@ -14,3 +14,5 @@ export * from './idempotency';
 export * from './annual-report';
 export * from './audit/audit.service';
 export * from './projections/audit-log.projection';
+export * from './reminders/reminders';
+export * from './reminders/reminder.handlers';

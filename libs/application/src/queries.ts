@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   consensusAsOf,
   daysBetween,
+  decisionFinalityAsOf,
   InitiativeNotFound,
   initiativeStream,
   partyName,
@@ -51,18 +52,31 @@ export class ReadView {
     if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
     const decisions = [...i.decisions.values()]
       .filter((d) => d.decidedOn <= asOf)
-      .map((d) => ({
-        party: d.party,
-        partyName: partyName(d.party),
-        outcome: d.outcome,
-        decidedOn: d.decidedOn,
-        body: d.body,
-        minuteReference: d.minuteReference,
-        caseNumber: d.caseNumber,
-        registeredAt: d.registeredAt,
-        countsTowardsConsensus: d.decidedOn <= i.decisionDeadline,
-        corrections: d.corrections,
-      }))
+      .map((d) => {
+        // The legal clock as of `asOf`: justering, anslag, the appeal window, appeals (finality.ts).
+        const legal = decisionFinalityAsOf(d, asOf);
+        return {
+          party: d.party,
+          partyName: partyName(d.party),
+          outcome: d.outcome,
+          decidedOn: d.decidedOn,
+          body: d.body,
+          minuteReference: d.minuteReference,
+          caseNumber: d.caseNumber,
+          registeredAt: d.registeredAt,
+          countsTowardsConsensus: d.decidedOn <= i.decisionDeadline && legal.annulledOn === null,
+          corrections: d.corrections,
+          minutesApprovedOn: legal.minutesApprovedOn,
+          noticePostedOn: legal.noticePostedOn,
+          appealEndsOn: legal.appealEndsOn,
+          finalOn: legal.finalOn,
+          final: legal.final,
+          notFinal: legal.notFinal,
+          annulledOn: legal.annulledOn,
+          minutesLate: legal.minutesLate,
+          appeals: legal.appeals,
+        };
+      })
       .sort((a, b) => (a.decidedOn < b.decidedOn ? -1 : a.decidedOn > b.decidedOn ? 1 : 0));
     const preparations = i.preparations.filter((p) => p.preparedOn <= asOf);
     return {
@@ -145,6 +159,7 @@ export class ReadView {
       daysLeft: Math.max(0, daysBetween(asOf, i.decisionDeadline)),
       status: c.status,
       consensus: { approved: c.approved, rejected: c.rejected, missing: c.missing, reachedOn: c.reachedOn },
+      finality: c.finality,
       grantedOre: money.grantedOre,
       withdrawnOre: money.withdrawnOre,
       returnedOre: money.returnedOre,

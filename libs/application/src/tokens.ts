@@ -1,6 +1,8 @@
 /** Injection tokens for the ports the application layer depends on. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const CLOCK = Symbol('CLOCK');
+/** The GrantPolicy (libs/domain) grants are decided under, from the configuration. */
+export const GRANT_POLICY = Symbol('GRANT_POLICY');
 
 /** The time, injected so that tests and the demo seed can set it. */
 export interface Clock {

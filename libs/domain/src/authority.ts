@@ -6,8 +6,10 @@ import { isPartyId, partyName, type PartyId } from './parties';
  *
  * | role          | may write                                                                 |
  * |---------------|---------------------------------------------------------------------------|
- * | `secretariat` | propose (for any party), preparation, cancellation, outcome reports        |
- * | `clerk`       | decisions and corrections for its own party; propose for its own party     |
+ * | `secretariat` | propose (for any party), preparation, cancellation, outcome reports,       |
+ * |               | appeals (for any party)                                                   |
+ * | `clerk`       | decisions, corrections, justering/anslag and appeals for its own party;    |
+ * |               | propose for its own party                                                 |
  * | `finance`     | grants, deposits, withdrawals, returns, closing years                      |
  * | `auditor`     | nothing                                                                   |
  */
@@ -36,7 +38,9 @@ export type WriteAction =
   | 'deposit'
   | 'withdraw'
   | 'return'
-  | 'close-year';
+  | 'close-year'
+  | 'record-minutes'
+  | 'record-appeal';
 
 /** `any`: for any party; `own`: only for the actor's own party (the party the request names). */
 type Scope = 'any' | 'own';
@@ -53,6 +57,8 @@ export const AUTHORITY: Readonly<Record<WriteAction, Partial<Record<Role, Scope>
   withdraw: { finance: 'any' },
   return: { finance: 'any' },
   'close-year': { finance: 'any' },
+  'record-minutes': { clerk: 'own' },
+  'record-appeal': { secretariat: 'any', clerk: 'own' },
 };
 
 const ROLE_NAMES: Record<Role, string> = {

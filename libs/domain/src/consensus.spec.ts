@@ -38,6 +38,7 @@ describe('consensusAsOf', () => {
         rejected: [],
         missing: [...PARTY_IDS],
         reachedOn: null,
+        finality: { final: false, finalOn: null, notFinal: [] },
       });
     });
   });
@@ -55,6 +56,8 @@ describe('consensusAsOf', () => {
         rejected: [],
         missing: [],
         reachedOn: '2021-11-20',
+        // No decision has a notice (anslag) recorded: none is final yet.
+        finality: { final: false, finalOn: null, notFinal: PARTY_IDS.map((party) => ({ party, reason: 'no-notice', until: null })) },
       });
     });
 
@@ -99,6 +102,7 @@ describe('consensusAsOf', () => {
         rejected: [ARVIKA],
         missing: [],
         reachedOn: null,
+        finality: { final: false, finalOn: null, notFinal: others(ARVIKA).map((party) => ({ party, reason: 'no-notice', until: null })) },
       });
     });
 

@@ -1,4 +1,5 @@
 import type { CalendarDate } from './calendar';
+import { decisionFinalityAsOf, type NotFinalReason } from './finality';
 import { PARTY_IDS, type PartyId } from './parties';
 import type { Initiative } from './initiative/initiative.state';
 
@@ -6,7 +7,8 @@ import type { Initiative } from './initiative/initiative.state';
  * Consensus of all 17 parties, judged on decision dates (never on registration times), as of a day.
  *
  * - A decision counts when it is dated on or before `asOf` (later ones have not happened yet)
- *   and on or before the initiative's decision deadline (later ones are kept but do not count).
+ *   and on or before the initiative's decision deadline (later ones are kept but do not count),
+ *   unless a court annulled it on or before `asOf` (laglighetsprövning; see finality.ts).
  * - `cancelled`: withdrawn on or before `asOf`.
  * - `consensus`: every party's counting decision is an approval.
  * - `blocked`: a counting decision is a rejection.
@@ -22,6 +24,19 @@ export interface ConsensusView {
   readonly missing: PartyId[];
   /** The day the last approval needed was taken, when consensus is reached. */
   readonly reachedOn: CalendarDate | null;
+  /** Whether the consensus stands (laga kraft); see finality.ts. */
+  readonly finality: FinalityView;
+}
+
+/**
+ * `final`: there is consensus and every approval is final (its appeal window has passed, no appeal
+ * pending); `finalOn`: from then on, the latest of the approvals' final days. `notFinal`: the counting
+ * approvals that are not final yet, with the reason and the last day they are not (also without consensus).
+ */
+export interface FinalityView {
+  readonly final: boolean;
+  readonly finalOn: CalendarDate | null;
+  readonly notFinal: { readonly party: PartyId; readonly reason: NotFinalReason; readonly until: CalendarDate | null }[];
 }
 
 export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): ConsensusView => {
@@ -29,18 +44,24 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
   const rejected: PartyId[] = [];
   const missing: PartyId[] = [];
   let lastApproval: CalendarDate | null = null;
+  const notFinal: FinalityView['notFinal'] = [];
+  let finalOn: CalendarDate | null = null;
 
   for (const party of PARTY_IDS) {
     const decision = initiative.decisions.get(party);
+    const finality = decision !== undefined && decision.decidedOn <= asOf ? decisionFinalityAsOf(decision, asOf) : null;
     const counts =
       decision !== undefined &&
-      decision.decidedOn <= asOf &&
+      finality !== null &&
+      finality.annulledOn === null &&
       decision.decidedOn <= initiative.decisionDeadline;
     if (!counts) {
       missing.push(party);
     } else if (decision.outcome === 'approved') {
       approved.push(party);
       if (lastApproval === null || decision.decidedOn > lastApproval) lastApproval = decision.decidedOn;
+      if (finality.notFinal) notFinal.push({ party, ...finality.notFinal });
+      else if (finality.finalOn !== null && (finalOn === null || finality.finalOn > finalOn)) finalOn = finality.finalOn;
     } else {
       rejected.push(party);
     }
@@ -58,5 +79,13 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
             ? 'lapsed'
             : 'open';
 
-  return { status, approved, rejected, missing, reachedOn: reached ? lastApproval : null };
+  const final = status === 'consensus' && notFinal.length === 0;
+  return {
+    status,
+    approved,
+    rejected,
+    missing,
+    reachedOn: reached ? lastApproval : null,
+    finality: { final, finalOn: final ? finalOn : null, notFinal },
+  };
 };

@@ -13,6 +13,8 @@ const PARTY_OF: Partial<Record<WriteAction, (req: Request) => unknown>> = {
   'propose-initiative': (req) => (req.body as Record<string, unknown> | undefined)?.proposedBy,
   'register-decision': (req) => (req.body as Record<string, unknown> | undefined)?.party,
   'correct-decision': (req) => req.params.party,
+  'record-minutes': (req) => req.params.party,
+  'record-appeal': (req) => req.params.party,
 };
 
 /**

@@ -12,6 +12,9 @@ import {
   RegisterPartyDecisionCommand,
   ReportOutcomeCommand,
   AwardGrantCommand,
+  DecideAppealCommand,
+  LodgeAppealCommand,
+  RecordDecisionMinutesCommand,
   derivedEventId,
   type Recorded,
   type RequestContext,
@@ -25,7 +28,10 @@ import {
   AsOfQueryDto,
   CancelInitiativeDto,
   CorrectDecisionDto,
+  DecideAppealDto,
+  DecisionMinutesDto,
   GrantDto,
+  LodgeAppealDto,
   OutcomeReportDto,
   PrepareInitiativeDto,
   ProposeInitiativeDto,
@@ -94,6 +100,46 @@ export class InitiativesController {
     @Ctx() ctx: RequestContext,
   ) {
     return this.commands.execute(new CorrectPartyDecisionCommand({ ...body, party, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/decisions/:party/minutes')
+  @Writes('record-minutes')
+  @ApiCreatedResponse({
+    description:
+      'Justering and/or anslag of the party\'s decision. A date already recorded is changed only with `reason` (409 without it).',
+  })
+  recordMinutes(
+    @Param('id') id: string,
+    @Param('party', PartyParamPipe) party: PartyId,
+    @Body() body: DecisionMinutesDto,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.commands.execute(new RecordDecisionMinutesCommand({ ...body, party, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/decisions/:party/appeals')
+  @Writes('record-appeal')
+  @ApiCreatedResponse({ description: 'An appeal (laglighetsprövning) of the party\'s decision. The same case number again: 409.' })
+  lodgeAppeal(
+    @Param('id') id: string,
+    @Param('party', PartyParamPipe) party: PartyId,
+    @Body() body: LodgeAppealDto,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.commands.execute(new LodgeAppealCommand({ ...body, party, initiativeId: id }, ctx));
+  }
+
+  @Post(':id/decisions/:party/appeals/:caseNumber/decision')
+  @Writes('record-appeal')
+  @ApiCreatedResponse({ description: "The court's judgment on the appeal, once: upheld (the decision stands) or annulled." })
+  decideAppeal(
+    @Param('id') id: string,
+    @Param('party', PartyParamPipe) party: PartyId,
+    @Param('caseNumber') caseNumber: string,
+    @Body() body: DecideAppealDto,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.commands.execute(new DecideAppealCommand({ ...body, party, caseNumber, initiativeId: id }, ctx));
   }
 
   @Post(':id/grant')

@@ -100,6 +100,42 @@ class DecisionFieldsDto {
 export class RegisterDecisionDto extends DecisionFieldsDto {
   @PartyField('Den part vars beslut registreras (SCB-kod).')
   party: string;
+
+  @DateField('Dag då protokollet justerades (justering), om det redan skett.', false)
+  minutesApprovedOn?: string;
+
+  @DateField('Dag då justeringen tillkännagavs på partens anslagstavla (anslag), om det redan skett.', false)
+  noticePostedOn?: string;
+}
+
+export class DecisionMinutesDto {
+  @DateField('Dag då protokollet justerades (justering).', false)
+  minutesApprovedOn?: string;
+
+  @DateField('Dag då justeringen tillkännagavs på partens anslagstavla (anslag); överklagandetiden räknas härifrån.', false)
+  noticePostedOn?: string;
+
+  @TextField('Varför ett redan registrerat datum var fel (krävs bara för att ändra ett registrerat datum).', 2000, false)
+  reason?: string;
+}
+
+export class LodgeAppealDto {
+  @TextField('Domstolen, t.ex. Förvaltningsrätten i Karlstad.', 200, true, 'Förvaltningsrätten i Karlstad')
+  court: string;
+
+  @TextField('Domstolens målnummer.', 100, true, '1234-24')
+  caseNumber: string;
+
+  @DateField('Dag då överklagandet kom in till domstolen.')
+  lodgedOn: string;
+}
+
+export class DecideAppealDto {
+  @OneOfField(['upheld', 'annulled'], 'Domstolens avgörande: upheld (beslutet står fast, överklagandet avslås) eller annulled (beslutet upphävs).')
+  outcome: 'upheld' | 'annulled';
+
+  @DateField('Dag för domstolens avgörande.')
+  decidedOn: string;
 }
 
 export class CorrectDecisionDto extends DecisionFieldsDto {

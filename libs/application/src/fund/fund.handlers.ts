@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   awardGrant,
@@ -10,12 +11,14 @@ import {
   type AwardGrant,
   type CloseYear,
   type DepositToFund,
+  type GrantPolicy,
   type ReturnToFund,
   type WithdrawFromFund,
 } from '../../../domain/src';
 import { fundFold, initiativeFold } from '../folds';
 import type { Recorded, RequestContext } from '../request-context';
 import { StreamWriter } from '../stream-writer';
+import { GRANT_POLICY } from '../tokens';
 
 /* The fund is one stream, the ledger; every money command decides on it. */
 
@@ -36,10 +39,13 @@ export class AwardGrantCommand {
   constructor(readonly data: AwardGrant['data'], readonly context: RequestContext) {}
 }
 
-/** Reads the initiative too: a grant needs its consensus as of the grant's date. */
+/** Reads the initiative too: a grant needs its consensus (final, under the policy) as of the grant's date. */
 @CommandHandler(AwardGrantCommand)
 export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Recorded> {
-  constructor(private readonly writer: StreamWriter) {}
+  constructor(
+    private readonly writer: StreamWriter,
+    @Inject(GRANT_POLICY) private readonly policy: GrantPolicy,
+  ) {}
   execute({ data, context }: AwardGrantCommand): Promise<Recorded> {
     const initiativeStreamName = initiativeStream(data.initiativeId);
     return this.writer.decide(
@@ -47,7 +53,7 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Rec
       fundFold,
       async (fund, now) => {
         const { state: initiative } = await this.writer.load(initiativeStreamName, initiativeFold);
-        return awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative);
+        return awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative, this.policy);
       },
       context,
       [initiativeStreamName],

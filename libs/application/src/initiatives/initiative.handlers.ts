@@ -2,17 +2,23 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   cancelInitiative,
   correctPartyDecision,
+  decideAppeal,
   FUND_STREAM,
   initiativeStream,
+  lodgeAppeal,
   moneyOf,
   prepareInitiative,
   proposeInitiative,
+  recordDecisionMinutes,
   registerPartyDecision,
   reportOutcome,
   type CancelInitiative,
   type CorrectPartyDecision,
+  type DecideAppeal,
+  type LodgeAppeal,
   type PrepareInitiative,
   type ProposeInitiative,
+  type RecordDecisionMinutes,
   type RegisterPartyDecision,
   type ReportOutcome,
 } from '../../../domain/src';
@@ -113,6 +119,45 @@ export class ReportOutcomeHandler implements ICommandHandler<ReportOutcomeComman
   }
 }
 
+export class RecordDecisionMinutesCommand {
+  constructor(readonly data: RecordDecisionMinutes['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(RecordDecisionMinutesCommand)
+export class RecordDecisionMinutesHandler implements ICommandHandler<RecordDecisionMinutesCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: RecordDecisionMinutesCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      recordDecisionMinutes({ type: 'RecordDecisionMinutes', data, metadata: { now } }, state), context);
+  }
+}
+
+export class LodgeAppealCommand {
+  constructor(readonly data: LodgeAppeal['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(LodgeAppealCommand)
+export class LodgeAppealHandler implements ICommandHandler<LodgeAppealCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: LodgeAppealCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      lodgeAppeal({ type: 'LodgeAppeal', data, metadata: { now } }, state), context);
+  }
+}
+
+export class DecideAppealCommand {
+  constructor(readonly data: DecideAppeal['data'], readonly context: RequestContext) {}
+}
+
+@CommandHandler(DecideAppealCommand)
+export class DecideAppealHandler implements ICommandHandler<DecideAppealCommand, Recorded> {
+  constructor(private readonly writer: StreamWriter) {}
+  execute({ data, context }: DecideAppealCommand): Promise<Recorded> {
+    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
+      decideAppeal({ type: 'DecideAppeal', data, metadata: { now } }, state), context);
+  }
+}
+
 export const INITIATIVE_HANDLERS = [
   ProposeInitiativeHandler,
   PrepareInitiativeHandler,
@@ -120,4 +165,7 @@ export const INITIATIVE_HANDLERS = [
   CorrectPartyDecisionHandler,
   CancelInitiativeHandler,
   ReportOutcomeHandler,
+  RecordDecisionMinutesHandler,
+  LodgeAppealHandler,
+  DecideAppealHandler,
 ];

@@ -1,12 +1,14 @@
-import { isCalendarDate, stockholmDateOf, yearOf, type CalendarDate } from '../calendar';
-import { consensusAsOf } from '../consensus';
+import { addDays, isCalendarDate, stockholmDateOf, yearOf, type CalendarDate } from '../calendar';
+import { consensusAsOf, type FinalityView } from '../consensus';
 import { DateNotAllowed, InvalidInput } from '../errors';
 import { InitiativeCancelledError, InitiativeNotFound } from '../initiative/initiative.errors';
 import type { InitiativeState } from '../initiative/initiative.state';
 import { formatOre as kr } from '../money';
 import { partyName } from '../parties';
+import type { NotFinalReason } from '../finality';
 import type { AwardGrant, CloseYear, DepositToFund, ReturnToFund, WithdrawFromFund } from './fund.commands';
 import {
+  ConsensusNotFinal,
   GrantExceedsRequest,
   InsufficientAvailableFunds,
   InsufficientBalance,
@@ -75,11 +77,41 @@ export const depositToFund = (cmd: DepositToFund, fund: Fund): FundDeposited => 
   },
 });
 
+/** How strict grants are; from the configuration (`DGR_REQUIRE_FINAL_CONSENSUS`). */
+export interface GrantPolicy {
+  /** Grants wait until the consensus is final (laga kraft) as of the grant's date. */
+  readonly requireFinalConsensus: boolean;
+}
+
+export const DEFAULT_GRANT_POLICY: GrantPolicy = { requireFinalConsensus: false };
+
+const notFinalText = (reason: NotFinalReason, until: CalendarDate | null): string => {
+  switch (reason) {
+    case 'no-notice':
+      return 'anslag av justerat protokoll är inte registrerat, så överklagandetiden har inte börjat';
+    case 'appeal-window':
+      return `överklagandetiden löper till och med ${until ?? '?'} (laga kraft tidigast ${until ? addDays(until, 1) : '?'})`;
+    case 'appeal-pending':
+      return until === null
+        ? 'ett överklagande är inte avgjort'
+        : `överklagandet avgjordes ${until} (laga kraft från ${addDays(until, 1)})`;
+  }
+};
+
+const notFinalDetail = (notFinal: FinalityView['notFinal']): string =>
+  notFinal.map((n) => `${partyName(n.party)}: ${notFinalText(n.reason, n.until)}`).join('; ');
+
 /**
  * A grant needs the initiative's consensus as of the grant's date, may not take the total granted
- * over the requested amount, nor over the money available (balance − committed).
+ * over the requested amount, nor over the money available (balance − committed). Under
+ * `policy.requireFinalConsensus` the consensus must also be final (laga kraft) as of that date.
  */
-export const awardGrant = (cmd: AwardGrant, fund: Fund, initiative: InitiativeState): GrantAwarded => {
+export const awardGrant = (
+  cmd: AwardGrant,
+  fund: Fund,
+  initiative: InitiativeState,
+  policy: GrantPolicy = DEFAULT_GRANT_POLICY,
+): GrantAwarded => {
   const { initiativeId } = cmd.data;
   if (!initiative) throw new InitiativeNotFound(initiativeId);
   if (initiative.cancellation) throw new InitiativeCancelledError(initiativeId, initiative.cancellation.cancelledOn);
@@ -95,6 +127,11 @@ export const awardGrant = (cmd: AwardGrant, fund: Fund, initiative: InitiativeSt
         : `beslut saknas från ${names(consensus.missing)}`;
     throw new NoConsensus(`Initiativet har inte konsensus per ${decidedOn}: ${why}.`);
   }
+  if (policy.requireFinalConsensus && !consensus.finality.final)
+    throw new ConsensusNotFinal(
+      `Initiativets konsensus har inte vunnit laga kraft per ${decidedOn}, och medel beviljas först då ` +
+        `(DGR_REQUIRE_FINAL_CONSENSUS). Inte slutliga beslut: ${notFinalDetail(consensus.finality.notFinal)}.`,
+    );
 
   const already = moneyOf(fund, initiativeId).grantedOre;
   if (already + amountOre > initiative.requestedAmountOre)

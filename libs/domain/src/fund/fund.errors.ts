@@ -8,6 +8,7 @@ const rule = (code: string, title: string) =>
   };
 
 export class NoConsensus extends rule('no-consensus', 'Initiativet saknar konsensus') {}
+export class ConsensusNotFinal extends rule('consensus-not-final', 'Konsensus har inte vunnit laga kraft') {}
 export class GrantExceedsRequest extends rule('grant-exceeds-request', 'Beviljat belopp överstiger det sökta') {}
 export class InsufficientAvailableFunds extends rule('insufficient-available-funds', 'Det finns inte tillräckligt med disponibla medel') {}
 export class NotGranted extends rule('not-granted', 'Initiativet har inte beviljats medel') {}

@@ -2,7 +2,7 @@ import type { CalendarDate } from '../calendar';
 import type { Ore } from '../money';
 import type { PartyId } from '../parties';
 import type { StrategyLink } from '../strategy';
-import type { CoFinancingLine, DecisionFacts, PreparingBody, Recommendation } from './initiative.events';
+import type { AppealOutcome, CoFinancingLine, DecisionFacts, PreparingBody, Recommendation } from './initiative.events';
 
 /** What every command carries besides its facts: the time it is handled (an ISO instant). */
 export interface CommandMetadata {
@@ -44,7 +44,14 @@ export type PrepareInitiative = Command<
 
 export type RegisterPartyDecision = Command<
   'RegisterPartyDecision',
-  Omit<DecisionFacts, 'caseNumber'> & { initiativeId: string; caseNumber?: string | null }
+  Omit<DecisionFacts, 'caseNumber'> & {
+    initiativeId: string;
+    caseNumber?: string | null;
+    /** Justering, when already done. */
+    minutesApprovedOn?: CalendarDate | null;
+    /** Anslag, when already done. */
+    noticePostedOn?: CalendarDate | null;
+  }
 >;
 
 export type CorrectPartyDecision = Command<
@@ -60,4 +67,26 @@ export type CancelInitiative = Command<
 export type ReportOutcome = Command<
   'ReportOutcome',
   { initiativeId: string; year: number; summary: string }
+>;
+
+/** Justering and anslag of a registered decision; changing a recorded date needs a `reason`. */
+export type RecordDecisionMinutes = Command<
+  'RecordDecisionMinutes',
+  {
+    initiativeId: string;
+    party: PartyId;
+    minutesApprovedOn?: CalendarDate | null;
+    noticePostedOn?: CalendarDate | null;
+    reason?: string | null;
+  }
+>;
+
+export type LodgeAppeal = Command<
+  'LodgeAppeal',
+  { initiativeId: string; party: PartyId; court: string; caseNumber: string; lodgedOn: CalendarDate }
+>;
+
+export type DecideAppeal = Command<
+  'DecideAppeal',
+  { initiativeId: string; party: PartyId; caseNumber: string; outcome: AppealOutcome; decidedOn: CalendarDate }
 >;

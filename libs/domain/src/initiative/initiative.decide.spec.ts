@@ -426,7 +426,14 @@ describe('registerPartyDecision', () => {
 
     it('is folded into the state as the party’s decision, without corrections', () => {
       const s = initiativeAfter(proposed(), decisionRegistered(KARLSTAD, { caseNumber: 'KS-1' }));
-      expect(s.decisions.get(KARLSTAD)).toEqual({ ...facts(KARLSTAD, { caseNumber: 'KS-1' }), registeredAt: NOW, corrections: [] });
+      expect(s.decisions.get(KARLSTAD)).toEqual({
+        ...facts(KARLSTAD, { caseNumber: 'KS-1' }),
+        registeredAt: NOW,
+        corrections: [],
+        minutesApprovedOn: null,
+        noticePostedOn: null,
+        appeals: [],
+      });
       expect(s.decisions.get(KIL)).toBeUndefined();
     });
   });
@@ -585,6 +592,9 @@ describe('correctPartyDecision', () => {
         ...facts(KARLSTAD, { outcome: 'rejected' }),
         registeredAt,
         corrections: [{ reason: 'Fel utfall.', correctedAt: '2026-05-05T12:00:00Z', previous: facts(KARLSTAD) }],
+        minutesApprovedOn: null,
+        noticePostedOn: null,
+        appeals: [],
       });
     });
 

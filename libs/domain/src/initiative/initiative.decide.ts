@@ -6,13 +6,19 @@ import { strategyLinkProblem } from '../strategy';
 import type {
   CancelInitiative,
   CorrectPartyDecision,
+  DecideAppeal,
+  LodgeAppeal,
+  RecordDecisionMinutes,
   PrepareInitiative,
   ProposeInitiative,
   RegisterPartyDecision,
   ReportOutcome,
 } from './initiative.commands';
 import type {
+  AppealDecided,
+  AppealLodged,
   DecisionFacts,
+  DecisionMinutesRecorded,
   InitiativeCancelled,
   InitiativePrepared,
   InitiativeProposed,
@@ -21,6 +27,9 @@ import type {
   PartyDecisionRegistered,
 } from './initiative.events';
 import {
+  AppealAlreadyDecided,
+  AppealAlreadyLodged,
+  AppealNotFound,
   CorrectionChangesNothing,
   DecisionAlreadyRegistered,
   InitiativeAlreadyCancelled,
@@ -28,9 +37,12 @@ import {
   InitiativeAlreadyGranted,
   InitiativeCancelledError,
   InitiativeNotFound,
+  MinutesAlreadyRecorded,
+  MinutesChangeNothing,
+  NoDecisionRegistered,
   NoDecisionToCorrect,
 } from './initiative.errors';
-import type { Initiative, InitiativeState } from './initiative.state';
+import type { Initiative, InitiativeState, PartyDecision } from './initiative.state';
 
 /*
  * Each decider takes a command and the current state and returns the events to record,
@@ -165,10 +177,44 @@ export const registerPartyDecision = (
   const s = notCancelled(existing(state, cmd.data.initiativeId));
   const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
   if (s.decisions.has(facts.party)) throw new DecisionAlreadyRegistered(facts.party);
+  const minutesApprovedOn = optionalDate('minutesApprovedOn', cmd.data.minutesApprovedOn);
+  const noticePostedOn = optionalDate('noticePostedOn', cmd.data.noticePostedOn);
+  checkMinutesDates(facts.decidedOn, minutesApprovedOn, noticePostedOn, cmd.metadata.now);
   return {
     type: 'PartyDecisionRegistered',
-    data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now },
+    data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now, minutesApprovedOn, noticePostedOn },
   };
+};
+
+const optionalDate = (field: string, value: unknown): CalendarDate | null =>
+  value === undefined || value === null ? null : requireDate(field, value);
+
+/**
+ * Justering comes on or after the meeting, the notice (anslag) on or after the justering (or, when that
+ * is not known, the meeting), and neither lies in the future. Justering later than 14 days after the
+ * meeting breaks kommunallagen 5 kap. 69 § but does not void the decision: it is recorded and flagged
+ * (`minutesLate` in the read model), never refused.
+ */
+const checkMinutesDates = (
+  decidedOn: CalendarDate,
+  minutesApprovedOn: CalendarDate | null,
+  noticePostedOn: CalendarDate | null,
+  now: string,
+): void => {
+  if (minutesApprovedOn !== null) {
+    notInTheFuture('Justeringsdatumet', minutesApprovedOn, now);
+    if (minutesApprovedOn < decidedOn)
+      throw new DateNotAllowed(`Justeringsdatumet ${minutesApprovedOn} ligger före beslutsdatumet ${decidedOn}.`);
+  }
+  if (noticePostedOn !== null) {
+    notInTheFuture('Anslagsdatumet', noticePostedOn, now);
+    if (minutesApprovedOn !== null && noticePostedOn < minutesApprovedOn)
+      throw new DateNotAllowed(
+        `Anslagsdatumet ${noticePostedOn} ligger före justeringsdatumet ${minutesApprovedOn}: protokollet anslås först när det är justerat.`,
+      );
+    if (noticePostedOn < decidedOn)
+      throw new DateNotAllowed(`Anslagsdatumet ${noticePostedOn} ligger före beslutsdatumet ${decidedOn}.`);
+  }
 };
 
 const sameFacts = (a: DecisionFacts, b: DecisionFacts): boolean =>
@@ -193,6 +239,12 @@ export const correctPartyDecision = (
   const current = s.decisions.get(facts.party);
   if (!current) throw new NoDecisionToCorrect(facts.party);
   if (sameFacts(current, facts)) throw new CorrectionChangesNothing(facts.party);
+  const later = current.minutesApprovedOn ?? current.noticePostedOn;
+  if (later !== null && facts.decidedOn > later)
+    throw new DateNotAllowed(
+      `Beslutsdatumet ${facts.decidedOn} ligger efter det registrerade datumet för justering eller anslag (${later}). ` +
+        'Rätta det datumet först (POST …/decisions/:party/minutes med reason).',
+    );
   return {
     type: 'PartyDecisionCorrected',
     data: { initiativeId: s.id, ...facts, reason, correctedAt: cmd.metadata.now },
@@ -237,5 +289,96 @@ export const reportOutcome = (cmd: ReportOutcome, state: InitiativeState): Outco
       summary: requireText('summary', cmd.data.summary),
       reportedAt: cmd.metadata.now,
     },
+  };
+};
+
+const decisionToRecordFor = (s: Initiative, party: unknown): PartyDecision => {
+  if (!isPartyId(party)) throw new InvalidInput('party', `Okänd part: ${String(party)}.`);
+  const decision = s.decisions.get(party);
+  if (!decision) throw new NoDecisionRegistered(party);
+  return decision;
+};
+
+/**
+ * Justering and anslag of a registered decision, added after its registration (also after a
+ * cancellation: they are facts about a decision taken). A date already recorded is changed only with a
+ * `reason`, as a correction; without one the request is refused (409) and says how.
+ */
+export const recordDecisionMinutes = (cmd: RecordDecisionMinutes, state: InitiativeState): DecisionMinutesRecorded => {
+  const d = cmd.data;
+  const s = existing(state, d.initiativeId);
+  const current = decisionToRecordFor(s, d.party);
+  const minutesApprovedOn = optionalDate('minutesApprovedOn', d.minutesApprovedOn);
+  const noticePostedOn = optionalDate('noticePostedOn', d.noticePostedOn);
+  if (minutesApprovedOn === null && noticePostedOn === null)
+    throw new InvalidInput('minutesApprovedOn', 'Ange minutesApprovedOn (justering), noticePostedOn (anslag) eller båda.');
+  const reason = optionalText(d.reason);
+  const changes: string[] = [];
+  if (minutesApprovedOn !== null && current.minutesApprovedOn !== null && minutesApprovedOn !== current.minutesApprovedOn)
+    changes.push(`justeringsdatumet ${current.minutesApprovedOn}`);
+  if (noticePostedOn !== null && current.noticePostedOn !== null && noticePostedOn !== current.noticePostedOn)
+    changes.push(`anslagsdatumet ${current.noticePostedOn}`);
+  if (changes.length > 0 && reason === null) throw new MinutesAlreadyRecorded(current.party, changes);
+  if (
+    (minutesApprovedOn === null || minutesApprovedOn === current.minutesApprovedOn) &&
+    (noticePostedOn === null || noticePostedOn === current.noticePostedOn)
+  )
+    throw new MinutesChangeNothing(current.party);
+  checkMinutesDates(
+    current.decidedOn,
+    minutesApprovedOn ?? current.minutesApprovedOn,
+    noticePostedOn ?? current.noticePostedOn,
+    cmd.metadata.now,
+  );
+  return {
+    type: 'DecisionMinutesRecorded',
+    data: {
+      initiativeId: s.id,
+      party: current.party,
+      minutesApprovedOn,
+      noticePostedOn,
+      reason,
+      recordedAt: cmd.metadata.now,
+    },
+  };
+};
+
+/**
+ * An appeal (laglighetsprövning) of a registered decision. It may reach the court from the day of the
+ * decision (an appeal before the notice is tried too); one lodged after the appeal window is recorded all
+ * the same (it happened) but keeps nothing from being final: see finality.ts.
+ */
+export const lodgeAppeal = (cmd: LodgeAppeal, state: InitiativeState): AppealLodged => {
+  const d = cmd.data;
+  const s = existing(state, d.initiativeId);
+  const decision = decisionToRecordFor(s, d.party);
+  const court = requireText('court', d.court);
+  const caseNumber = requireText('caseNumber', d.caseNumber);
+  const lodgedOn = requireDate('lodgedOn', d.lodgedOn);
+  notInTheFuture('Överklagandedatumet', lodgedOn, cmd.metadata.now);
+  if (lodgedOn < decision.decidedOn)
+    throw new DateNotAllowed(`Överklagandedatumet ${lodgedOn} ligger före beslutsdatumet ${decision.decidedOn}.`);
+  if (decision.appeals.some((a) => a.caseNumber === caseNumber)) throw new AppealAlreadyLodged(decision.party, caseNumber);
+  return { type: 'AppealLodged', data: { initiativeId: s.id, party: decision.party, court, caseNumber, lodgedOn } };
+};
+
+/** The court's judgment on an appeal, once: `upheld` (the decision stands) or `annulled` (upphävt). */
+export const decideAppeal = (cmd: DecideAppeal, state: InitiativeState): AppealDecided => {
+  const d = cmd.data;
+  const s = existing(state, d.initiativeId);
+  const decision = decisionToRecordFor(s, d.party);
+  const caseNumber = requireText('caseNumber', d.caseNumber);
+  const appeal = decision.appeals.find((a) => a.caseNumber === caseNumber);
+  if (!appeal) throw new AppealNotFound(decision.party, caseNumber);
+  if (d.outcome !== 'upheld' && d.outcome !== 'annulled')
+    throw new InvalidInput('outcome', `outcome måste vara upheld eller annulled, inte ${String(d.outcome)}.`);
+  const decidedOn = requireDate('decidedOn', d.decidedOn);
+  if (appeal.decidedOn !== null) throw new AppealAlreadyDecided(decision.party, caseNumber, appeal.decidedOn);
+  notInTheFuture('Domstolens avgörandedatum', decidedOn, cmd.metadata.now);
+  if (decidedOn < appeal.lodgedOn)
+    throw new DateNotAllowed(`Domstolens avgörande ${decidedOn} ligger före överklagandet ${appeal.lodgedOn}.`);
+  return {
+    type: 'AppealDecided',
+    data: { initiativeId: s.id, party: decision.party, caseNumber, outcome: d.outcome, decidedOn },
   };
 };

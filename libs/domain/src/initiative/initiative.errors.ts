@@ -78,3 +78,75 @@ export class InitiativeAlreadyCancelled extends DomainError {
     super('Initiativet är redan återkallat.');
   }
 }
+
+/** Minutes, notices and appeals belong to a registered decision. */
+export class NoDecisionRegistered extends DomainError {
+  readonly kind = 'rule';
+  readonly code = 'no-decision-registered';
+  readonly title = 'Partens beslut är inte registrerat';
+  constructor(readonly party: PartyId) {
+    super(`${partyName(party)} har inget registrerat beslut i detta initiativ. Registrera beslutet först.`);
+  }
+}
+
+/** A recorded justering or anslag date is changed only with a reason, never silently. */
+export class MinutesAlreadyRecorded extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'minutes-already-recorded';
+  readonly title = 'Datumet är redan registrerat';
+  constructor(
+    readonly party: PartyId,
+    changes: readonly string[],
+  ) {
+    super(
+      `${partyName(party)}s beslut har redan ${changes.join(' och ')}. ` +
+        'Ett registrerat datum ändras bara som en rättelse: skicka samma begäran med reason (varför det registrerade datumet var fel).',
+    );
+  }
+}
+
+export class MinutesChangeNothing extends DomainError {
+  readonly kind = 'rule';
+  readonly code = 'minutes-change-nothing';
+  readonly title = 'Uppgifterna är redan registrerade';
+  constructor(readonly party: PartyId) {
+    super(`Datumen för justering och anslag av ${partyName(party)}s beslut är redan registrerade med just dessa värden.`);
+  }
+}
+
+export class AppealAlreadyLodged extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'appeal-already-lodged';
+  readonly title = 'Överklagandet är redan registrerat';
+  constructor(
+    readonly party: PartyId,
+    readonly caseNumber: string,
+  ) {
+    super(`Ett överklagande av ${partyName(party)}s beslut med målnummer ${caseNumber} är redan registrerat.`);
+  }
+}
+
+export class AppealNotFound extends DomainError {
+  readonly kind = 'not-found';
+  readonly code = 'appeal-not-found';
+  readonly title = 'Överklagandet finns inte';
+  constructor(
+    readonly party: PartyId,
+    readonly caseNumber: string,
+  ) {
+    super(`Det finns inget registrerat överklagande av ${partyName(party)}s beslut med målnummer ${caseNumber}.`);
+  }
+}
+
+export class AppealAlreadyDecided extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'appeal-already-decided';
+  readonly title = 'Överklagandet är redan avgjort';
+  constructor(
+    readonly party: PartyId,
+    readonly caseNumber: string,
+    decidedOn: string,
+  ) {
+    super(`Överklagandet av ${partyName(party)}s beslut (mål ${caseNumber}) avgjordes redan ${decidedOn}.`);
+  }
+}

@@ -62,6 +62,63 @@ export interface PartyDecisionRegistered {
     readonly initiativeId: string;
     /** When the decision was typed in (the registration time), as an ISO instant. */
     readonly registeredAt: string;
+    /**
+     * The day the minutes were approved (justering), when known at registration. Absent in events
+     * recorded before it existed; null when not given.
+     */
+    readonly minutesApprovedOn?: CalendarDate | null;
+    /** The day the approval was posted on the party's notice board (anslag), when known; as above. */
+    readonly noticePostedOn?: CalendarDate | null;
+  };
+}
+
+/**
+ * The minutes' approval (justering) and its notice (anslag) of a registered decision, recorded after the
+ * registration by the party's clerk. A date given replaces the one recorded before only with a `reason`
+ * (a correction, never silently); a date not given (null) leaves the recorded one as it is.
+ */
+export interface DecisionMinutesRecorded {
+  readonly type: 'DecisionMinutesRecorded';
+  readonly data: {
+    readonly initiativeId: string;
+    readonly party: PartyId;
+    readonly minutesApprovedOn: CalendarDate | null;
+    readonly noticePostedOn: CalendarDate | null;
+    /** Why an already recorded date is changed; null when the dates are new. */
+    readonly reason: string | null;
+    readonly recordedAt: string;
+  };
+}
+
+/** A request for laglighetsprövning (kommunallagen 13 kap.) of a party's decision, lodged with a court. */
+export interface AppealLodged {
+  readonly type: 'AppealLodged';
+  readonly data: {
+    readonly initiativeId: string;
+    readonly party: PartyId;
+    /** The court, e.g. `Förvaltningsrätten i Karlstad`. */
+    readonly court: string;
+    /** The court's case number (målnummer), unique among the appeals of this decision. */
+    readonly caseNumber: string;
+    /** The day the appeal reached the court. */
+    readonly lodgedOn: CalendarDate;
+  };
+}
+
+/**
+ * The court's judgment: `upheld`, the decision stands (the appeal is rejected, överklagandet avslås);
+ * `annulled`, the decision is annulled (upphävs) and no longer counts from `decidedOn`.
+ */
+export type AppealOutcome = 'upheld' | 'annulled';
+
+export interface AppealDecided {
+  readonly type: 'AppealDecided';
+  readonly data: {
+    readonly initiativeId: string;
+    readonly party: PartyId;
+    readonly caseNumber: string;
+    readonly outcome: AppealOutcome;
+    readonly decidedOn: CalendarDate;
   };
 }
 
@@ -100,7 +157,10 @@ export type InitiativeEvent =
   | PartyDecisionRegistered
   | PartyDecisionCorrected
   | InitiativeCancelled
-  | OutcomeReported;
+  | OutcomeReported
+  | DecisionMinutesRecorded
+  | AppealLodged
+  | AppealDecided;
 
 export type InitiativeEventType = InitiativeEvent['type'];
 
@@ -111,6 +171,9 @@ export const INITIATIVE_EVENT_TYPES: readonly InitiativeEventType[] = [
   'PartyDecisionCorrected',
   'InitiativeCancelled',
   'OutcomeReported',
+  'DecisionMinutesRecorded',
+  'AppealLodged',
+  'AppealDecided',
 ];
 
 export const initiativeStream = (initiativeId: string): string => `initiative-${initiativeId}`;

@@ -3,6 +3,7 @@ import type { Ore } from '../money';
 import type { PartyId } from '../parties';
 import type { StrategyLink } from '../strategy';
 import type {
+  AppealOutcome,
   CoFinancingLine,
   DecisionFacts,
   InitiativeEvent,
@@ -24,10 +25,25 @@ export interface Correction {
   readonly previous: DecisionFacts;
 }
 
+/** An appeal (laglighetsprövning) of a party's decision; `outcome` and `decidedOn` are null while pending. */
+export interface Appeal {
+  readonly court: string;
+  readonly caseNumber: string;
+  readonly lodgedOn: CalendarDate;
+  readonly outcome: AppealOutcome | null;
+  readonly decidedOn: CalendarDate | null;
+}
+
 /** A party's current decision: the registration with every correction applied. */
 export interface PartyDecision extends DecisionFacts {
   readonly registeredAt: string;
   readonly corrections: readonly Correction[];
+  /** The day the minutes were approved (justering), null until recorded. */
+  readonly minutesApprovedOn: CalendarDate | null;
+  /** The day the approval of the minutes was posted on the notice board (anslag), null until recorded. */
+  readonly noticePostedOn: CalendarDate | null;
+  /** Appeals in the order lodged. */
+  readonly appeals: readonly Appeal[];
 }
 
 export interface OutcomeReport {
@@ -74,6 +90,12 @@ const mustExist = (state: InitiativeState, type: string): Initiative => {
   return state;
 };
 
+const decisionOf = (s: Initiative, event: { type: string; data: { party: PartyId } }): PartyDecision => {
+  const decision = s.decisions.get(event.data.party);
+  if (!decision) throw new Error(`${event.type} for ${event.data.party} without a decision`);
+  return decision;
+};
+
 /** Folds one event into the state. Pure; events are facts, so it never refuses. */
 export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiative => {
   switch (event.type) {
@@ -107,6 +129,9 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         ...factsOf(event.data),
         registeredAt: event.data.registeredAt,
         corrections: [],
+        minutesApprovedOn: event.data.minutesApprovedOn ?? null,
+        noticePostedOn: event.data.noticePostedOn ?? null,
+        appeals: [],
       };
       return { ...s, decisions: new Map(s.decisions).set(event.data.party, decision) };
     }
@@ -115,6 +140,7 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
       const before = s.decisions.get(event.data.party);
       if (!before) throw new Error(`PartyDecisionCorrected for ${event.data.party} without a decision`);
       const corrected: PartyDecision = {
+        ...before,
         ...factsOf(event.data),
         registeredAt: before.registeredAt,
         corrections: [
@@ -132,6 +158,37 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
       const s = mustExist(state, event.type);
       const { year, summary, reportedAt } = event.data;
       return { ...s, outcomeReports: [...s.outcomeReports, { year, summary, reportedAt }] };
+    }
+    case 'DecisionMinutesRecorded': {
+      const s = mustExist(state, event.type);
+      const before = decisionOf(s, event);
+      const { minutesApprovedOn, noticePostedOn } = event.data;
+      const after: PartyDecision = {
+        ...before,
+        minutesApprovedOn: minutesApprovedOn ?? before.minutesApprovedOn,
+        noticePostedOn: noticePostedOn ?? before.noticePostedOn,
+      };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
+    }
+    case 'AppealLodged': {
+      const s = mustExist(state, event.type);
+      const before = decisionOf(s, event);
+      const { court, caseNumber, lodgedOn } = event.data;
+      const after: PartyDecision = {
+        ...before,
+        appeals: [...before.appeals, { court, caseNumber, lodgedOn, outcome: null, decidedOn: null }],
+      };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
+    }
+    case 'AppealDecided': {
+      const s = mustExist(state, event.type);
+      const before = decisionOf(s, event);
+      const { caseNumber, outcome, decidedOn } = event.data;
+      const after: PartyDecision = {
+        ...before,
+        appeals: before.appeals.map((a) => (a.caseNumber === caseNumber ? { ...a, outcome, decidedOn } : a)),
+      };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
     }
     default: {
       const _never: never = event;

@@ -125,7 +125,7 @@ export const decisionRegistered = (
   overrides: Partial<PartyDecisionRegistered['data']> = {},
 ): PartyDecisionRegistered => ({
   type: 'PartyDecisionRegistered',
-  data: { initiativeId: INITIATIVE_ID, ...facts(party), registeredAt: NOW, ...overrides },
+  data: { initiativeId: INITIATIVE_ID, ...facts(party), registeredAt: NOW, minutesApprovedOn: null, noticePostedOn: null, ...overrides },
 });
 
 export const approvedBy = (

@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  consensusAsOf,
+  daysBetween,
+  PARTY_IDS,
+  partyName,
+  stockholmDateOf,
+  type CalendarDate,
+  type Initiative,
+  type PartyDecision,
+  type PartyId,
+} from '../../../domain/src';
+import { InitiativesProjection } from '../projections/initiatives.projection';
+import { CLOCK, type Clock } from '../tokens';
+
+/** Each party's contact address for reminders (DGR_PARTY_CONTACTS); a party without one is not e-mailed. */
+export type ReminderContacts = Readonly<Partial<Record<PartyId, string>>>;
+
+export type MissingDate = 'minutesApprovedOn' | 'noticePostedOn';
+
+export interface WaitingForDecision {
+  readonly initiativeId: string;
+  readonly title: string;
+  readonly decisionDeadline: CalendarDate;
+  /** Whole days from `asOf` to the deadline (0 on the deadline itself). */
+  readonly daysLeft: number;
+}
+
+export interface MissingMinutesOrNotice {
+  readonly initiativeId: string;
+  readonly title: string;
+  readonly decidedOn: CalendarDate;
+  /** Which of the two dates the party's decision still lacks, in this order. */
+  readonly missing: readonly MissingDate[];
+}
+
+/** What one party has left to do, as of a day. */
+export interface PartyReminder {
+  readonly party: PartyId;
+  readonly partyName: string;
+  readonly contact: string | null;
+  readonly waitingForDecision: readonly WaitingForDecision[];
+  readonly missingMinutesOrNotice: readonly MissingMinutesOrNotice[];
+}
+
+/**
+ * The minutes and notice dates of a decision (issue 7). Read defensively: they are optional on
+ * decisions registered before the fields existed.
+ */
+const datesOf = (d: PartyDecision): Record<MissingDate, string | null> => {
+  const dates = d as { minutesApprovedOn?: string | null; noticePostedOn?: string | null };
+  return { minutesApprovedOn: dates.minutesApprovedOn ?? null, noticePostedOn: dates.noticePostedOn ?? null };
+};
+
+const byDeadlineThenTitle = (a: WaitingForDecision, b: WaitingForDecision): number =>
+  a.decisionDeadline < b.decisionDeadline ? -1 : a.decisionDeadline > b.decisionDeadline ? 1 : a.title.localeCompare(b.title, 'sv');
+
+const byDecidedOnThenTitle = (a: MissingMinutesOrNotice, b: MissingMinutesOrNotice): number =>
+  a.decidedOn < b.decidedOn ? -1 : a.decidedOn > b.decidedOn ? 1 : a.title.localeCompare(b.title, 'sv');
+
+/**
+ * What each party has left to do as of `asOf` (pure):
+ * - `waitingForDecision`: initiatives proposed by `asOf` whose status that day is `open` and where the
+ *   party has no counting decision (none dated on or before `asOf`), with the deadline and days left;
+ * - `missingMinutesOrNotice`: the party's decisions dated on or before `asOf`, on initiatives not
+ *   cancelled by then, that lack `minutesApprovedOn` or `noticePostedOn`.
+ * One entry per party with something to do, in the parties' order (Region Värmland first).
+ */
+export const remindersAsOf = (
+  initiatives: Iterable<Initiative>,
+  asOf: CalendarDate,
+  contacts: ReminderContacts = {},
+): PartyReminder[] => {
+  const waiting = new Map<PartyId, WaitingForDecision[]>();
+  const missing = new Map<PartyId, MissingMinutesOrNotice[]>();
+  const push = <T>(map: Map<PartyId, T[]>, party: PartyId, item: T): void => {
+    const list = map.get(party);
+    if (list) list.push(item);
+    else map.set(party, [item]);
+  };
+
+  for (const i of initiatives) {
+    if (i.proposedOn > asOf) continue;
+    const c = consensusAsOf(i, asOf);
+    if (c.status === 'cancelled') continue;
+    if (c.status === 'open') {
+      const daysLeft = Math.max(0, daysBetween(asOf, i.decisionDeadline));
+      for (const party of c.missing)
+        push(waiting, party, { initiativeId: i.id, title: i.title, decisionDeadline: i.decisionDeadline, daysLeft });
+    }
+    for (const [party, d] of i.decisions) {
+      if (d.decidedOn > asOf) continue;
+      const dates = datesOf(d);
+      const lacking = (['minutesApprovedOn', 'noticePostedOn'] as const).filter((k) => dates[k] === null || dates[k] > asOf);
+      if (lacking.length > 0) push(missing, party, { initiativeId: i.id, title: i.title, decidedOn: d.decidedOn, missing: lacking });
+    }
+  }
+
+  const reminders: PartyReminder[] = [];
+  for (const party of PARTY_IDS) {
+    const w = waiting.get(party) ?? [];
+    const m = missing.get(party) ?? [];
+    if (w.length === 0 && m.length === 0) continue;
+    reminders.push({
+      party,
+      partyName: partyName(party),
+      contact: contacts[party] ?? null,
+      waitingForDecision: w.sort(byDeadlineThenTitle),
+      missingMinutesOrNotice: m.sort(byDecidedOnThenTitle),
+    });
+  }
+  return reminders;
+};
+
+/** The reminders over the live read models (GET /api/reminders and `dgr remind`). */
+@Injectable()
+export class Reminders {
+  constructor(
+    private readonly initiatives: InitiativesProjection,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): CalendarDate {
+    return stockholmDateOf(this.clock.now());
+  }
+
+  asOf(asOf: CalendarDate = this.today(), contacts: ReminderContacts = {}): PartyReminder[] {
+    return remindersAsOf(this.initiatives.all(), asOf, contacts);
+  }
+}
