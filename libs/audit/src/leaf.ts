@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../event-store/src/canonical-json';
 import { hashLeaf } from './merkle';
 
 /** What the tree commits to about one stored event: everything the store holds for it. */
@@ -15,56 +16,19 @@ export interface LeafEvent {
   readonly hash: string;
 }
 
-/**
- * RFC 8785 canonical JSON, the same text as libs/event-store's canonicalJson (a property test holds them equal),
- * written for speed: the audit read model canonicalises every event at boot, a million of them on a large log.
- * Keys sort by UTF-16 code units (Array.prototype.sort's default order), undefined members are left out.
- */
-export const fastCanonicalJson = (value: unknown): string => {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new Error('JCS cannot represent a non-finite number');
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + fastCanonicalJson(value[i]);
-        return out + ']';
-      }
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
-      let out = '{';
-      let first = true;
-      for (const k of keys) {
-        const v = record[k];
-        if (v === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + fastCanonicalJson(v);
-        first = false;
-      }
-      return out + '}';
-    }
-    default:
-      throw new Error(`JCS cannot represent ${typeof value}`);
-  }
-};
-
 /** The canonical texts of one event: what its hash covers, and its leaf data. Data and metadata are canonicalised once. */
 const canonicalTexts = (e: LeafEvent): { hashed: string; leaf: string } => {
-  const data = fastCanonicalJson(e.data);
-  const metadata = fastCanonicalJson(e.metadata);
-  const previousHash = fastCanonicalJson(e.previousHash);
-  const revision = fastCanonicalJson(e.revision);
-  const stream = fastCanonicalJson(e.stream);
-  const type = fastCanonicalJson(e.type);
+  const data = canonicalJson(e.data);
+  const metadata = canonicalJson(e.metadata);
+  const previousHash = canonicalJson(e.previousHash);
+  const revision = canonicalJson(e.revision);
+  const stream = canonicalJson(e.stream);
+  const type = canonicalJson(e.type);
   // Members in JCS order: data, hash, id, metadata, position, previousHash, revision, stream, type.
   const tail = `"previousHash":${previousHash},"revision":${revision},"stream":${stream},"type":${type}}`;
   return {
     hashed: `{"data":${data},"metadata":${metadata},${tail}`,
-    leaf: `{"data":${data},"hash":${fastCanonicalJson(e.hash)},"id":${fastCanonicalJson(e.id)},"metadata":${metadata},"position":${fastCanonicalJson(e.position)},${tail}`,
+    leaf: `{"data":${data},"hash":${canonicalJson(e.hash)},"id":${canonicalJson(e.id)},"metadata":${metadata},"position":${canonicalJson(e.position)},${tail}`,
   };
 };
 
