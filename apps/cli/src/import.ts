@@ -1,6 +1,7 @@
+import { progressBar } from './progress';
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { eventHash, SqliteEventStore, type EventMetadata, type EventStore, type NewEvent } from '../../../libs/event-store/src';
+import { eventHash, SqliteEventStore, type EventStore, type NewEvent, type RecordedEvent } from '../../../libs/event-store/src';
 import { ExportError } from './export-error';
 
 /**
@@ -15,17 +16,8 @@ import { ExportError } from './export-error';
  * at the same position, stream and revision with the same hash.
  */
 
-export interface ExportedEvent {
-  readonly id: string;
-  readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly type: string;
-  readonly data: unknown;
-  readonly metadata: EventMetadata;
-  readonly previousHash: string | null;
-  readonly hash: string;
-}
+/** One line of a jsonl export: every stored field of the event. */
+export type ExportedEvent = RecordedEvent;
 
 export interface ImportResult {
   readonly events: number;
@@ -195,12 +187,7 @@ export const runImport = async (file: string, from: string | undefined): Promise
   if (!existsSync(from)) throw new ExportError(`there is no file ${from}`);
   const store = new SqliteEventStore(file);
   try {
-    const result = await importJsonl(store, from, {
-      onProgress: (done, total) => {
-        if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${total} händelser`);
-      },
-    });
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    const result = await importJsonl(store, from, { onProgress: progressBar('import') });
     return `Imported ${result.events} events (${result.streams} streams) from ${from} into ${file}; every hash as exported.\n`;
   } finally {
     await store.close();

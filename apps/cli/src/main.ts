@@ -14,6 +14,7 @@ import { demoHistory } from './demo-history';
 import { runExport } from './export';
 import { ExportError } from './export-error';
 import { runImport } from './import';
+import { progressBar } from './progress';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
 import { remind, RemindError } from './remind';
@@ -85,10 +86,7 @@ const seedDemo = async (file: string): Promise<void> => {
   const app = await openContext(file);
   try {
     const steps = demoHistory(stockholmDateOf(new Date().toISOString()));
-    const ids = await playDemo(app.get(CommandBus), steps, (done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${total} steg`);
-    });
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    const ids = await playDemo(app.get(CommandBus), steps, progressBar('seed-demo'));
     const head = app.get(ProjectionRunner).caughtUpTo;
     process.stdout.write(`Wrote the demo history to ${file}: ${ids.size} initiatives, ${head} events.\n`);
   } finally {

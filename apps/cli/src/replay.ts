@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ReadView, replay, systemClock } from '../../../libs/application/src';
 import { stockholmDateOf } from '../../../libs/domain/src';
 import { canonicalJson, SqliteEventStore } from '../../../libs/event-store/src';
-import { progressBar, stateText } from './state-text';
+import { progressBar } from './progress';
+import { stateText } from './state-text';
 
 /**
  * `dgr replay`: rebuilds every read model from an empty state (optionally up to a position, or with
@@ -14,8 +15,7 @@ export const replayCommand = async (file: string, options: { untilPosition?: num
   try {
     const bar = progressBar('Återuppspelning');
     const started = Date.now();
-    const { models, applied, lastPosition } = await replay(store, options, (done, total) => bar.update(done, total));
-    bar.done();
+    const { models, applied, lastPosition } = await replay(store, options, bar);
     const view = new ReadView(models, store, systemClock);
     const day = stockholmDateOf(systemClock.now());
     const limit = options.untilPosition !== undefined ? ` t.o.m. position ${options.untilPosition}` : options.knownAt ? ` känt ${options.knownAt}` : '';

@@ -27,22 +27,3 @@ export const stateText = (view: ReadView, day: string, title: string): string =>
     );
   return out.join('\n') + '\n';
 };
-
-/** A progress bar on standard error, only when it is a terminal. */
-export const progressBar = (label: string) => {
-  let last = -1;
-  return {
-    update(done: number, total: number): void {
-      if (!process.stderr.isTTY || total === 0) return;
-      const pct = Math.floor((done / total) * 100);
-      if (pct === last) return;
-      last = pct;
-      const width = 30;
-      const filled = Math.round((pct / 100) * width);
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% (${done}/${total})`);
-    },
-    done(): void {
-      if (process.stderr.isTTY && last >= 0) process.stderr.write('\n');
-    },
-  };
-};

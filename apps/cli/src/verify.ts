@@ -1,3 +1,4 @@
+import { progressBar } from './progress';
 import Database from 'better-sqlite3';
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -190,21 +191,6 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
   }
 };
 
-/** A progress bar on stderr: `[#########-----------]  45%  450000/1000000 events`. */
-export const progressBar = (stream: NodeJS.WriteStream, label: string) => {
-  let last = -1;
-  return (done: number, total: number): void => {
-    const share = total === 0 ? 1 : Math.min(1, done / total);
-    const percent = Math.floor(share * 100);
-    if (percent === last && done !== total) return;
-    last = percent;
-    const width = 30;
-    const filled = Math.round(share * width);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total}`);
-    if (done >= total) stream.write('\n');
-  };
-};
-
 /** The summary `dgr verify` prints. */
 export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefined): string => {
   const lines = [`Events: ${result.events} in ${result.streams} streams`, `Root:   ${result.root ?? '–'}`];
@@ -253,7 +239,7 @@ export const runVerify = (
       throw e instanceof ConfigError ? e : new VerifyUsageError((e as Error).message);
     }
   }
-  const bar = io.stderr.isTTY ? progressBar(io.stderr, 'verify') : null;
+  const bar = io.stderr.isTTY ? progressBar('verify', io.stderr) : null;
   const result = verifyLog({
     file: config.sqliteFile,
     checkpoint,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src';
 import { EVENT_STORE } from '../tokens';
 import { AuditLogProjection } from './audit-log.projection';
+import { ReadModels } from './read-models';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
 
@@ -16,13 +17,17 @@ export class ProjectionRunner implements OnModuleDestroy {
   private position = 0;
   private subscription: Subscription | null = null;
   private waiters: Array<{ position: number; resolve: () => void }> = [];
+  /** The same business read models a replay builds, here the live (injected) ones. */
+  private readonly business: ReadModels;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly initiatives: InitiativesProjection,
-    private readonly fund: FundProjection,
+    initiatives: InitiativesProjection,
+    fund: FundProjection,
     private readonly audit: AuditLogProjection,
-  ) {}
+  ) {
+    this.business = new ReadModels(initiatives, fund);
+  }
 
   /** Catches up with the whole log, then keeps following it. */
   async start(): Promise<void> {
@@ -47,8 +52,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     for (const event of events) {
       if (event.position <= this.position) continue;
       try {
-        this.initiatives.apply(event);
-        this.fund.apply(event);
+        this.business.apply(event);
         this.audit.apply(event);
       } catch (e) {
         this.logger.error(`Event at position ${event.position} (${event.type}) could not be applied: ${String(e)}`);
