@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@n
 import type { Response } from 'express';
 import { Writes } from '../auth/access.decorators';
 import { page } from '../http/page';
-import { KnownAtQueryDto } from '../initiatives/initiatives.dto';
+import { KnownAtQueryDto, PagedKnownAtQueryDto } from '../initiatives/initiatives.dto';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -43,7 +43,7 @@ export class FundController {
 
   @Get('ledger')
   @ApiOkResponse({ description: 'Every booking in the order recorded, with the balance after it.' })
-  async ledger(@Query() query: KnownAtQueryDto, @Res({ passthrough: true }) res: Response) {
+  async ledger(@Query() query: PagedKnownAtQueryDto, @Res({ passthrough: true }) res: Response) {
     return page((await this.queries.view(query.knownAt)).ledger(), query, res);
   }
 

@@ -26,6 +26,7 @@ import { page, PageQueryDto } from '../http/page';
 import { PartyParamPipe } from './party-param.pipe';
 import {
   AsOfQueryDto,
+  PagedAsOfQueryDto,
   CancelInitiativeDto,
   CorrectDecisionDto,
   DecideAppealDto,
@@ -61,7 +62,7 @@ export class InitiativesController {
 
   @Get()
   @ApiOkResponse({ description: 'Every initiative proposed by `asOf`, with its consensus as of that day.' })
-  async list(@Query() query: AsOfQueryDto, @Res({ passthrough: true }) res: Response) {
+  async list(@Query() query: PagedAsOfQueryDto, @Res({ passthrough: true }) res: Response) {
     return page((await this.queries.view(query.knownAt)).listInitiatives(query.asOf), query, res);
   }
 

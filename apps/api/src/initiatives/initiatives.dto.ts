@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { STRATEGY_AREAS, STRATEGY_GOALS } from '../../../../libs/domain/src';
@@ -170,7 +170,7 @@ export class OutcomeReportDto {
   summary: string;
 }
 
-export class KnownAtQueryDto extends PageQueryDto {
+export class KnownAtQueryDto {
   @InstantField('Svara bara med det som tjänsten hade registrerat vid denna tidpunkt (revision: "vad visste vi då?").')
   knownAt?: string;
 }
@@ -179,5 +179,11 @@ export class AsOfQueryDto extends KnownAtQueryDto {
   @DateField('Visa läget per denna dag (svensk kalender). Standard: i dag.', false)
   asOf?: string;
 }
+
+/** Lists: a page of the answer, as of a day and as known at an instant. */
+export class PagedAsOfQueryDto extends IntersectionType(PageQueryDto, AsOfQueryDto) {}
+
+/** The ledger: a page, as known at an instant. */
+export class PagedKnownAtQueryDto extends IntersectionType(PageQueryDto, KnownAtQueryDto) {}
 
 export const KNOWN_PARTIES_CHECK = IsIn;
