@@ -6,7 +6,11 @@ module.exports = {
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // openid-client and its two dependencies ship only ES modules; Node 20.19+ require()s them natively,
+    // jest's own module loader does not, so they are compiled to CommonJS for the tests.
+    '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
 };
