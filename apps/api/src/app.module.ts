@@ -16,6 +16,7 @@ import { InitiativesController } from './initiatives/initiatives.controller';
 import { PartiesController } from './parties/parties.controller';
 import { ReportsController } from './reports/reports.controller';
 import { REMINDER_CONTACTS, RemindersController } from './reminders/reminders.controller';
+import { SignInController, SignInOptions } from './web/sign-in.controller';
 
 export interface AppModuleOptions {
   readonly store: EventStore;
@@ -28,6 +29,8 @@ export interface AppModuleOptions {
   readonly requireFinalConsensus?: boolean;
   /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
   readonly reminderContacts?: ReminderContacts;
+  /** How the web pages sign in (identity provider, dev sign-in). */
+  readonly signIn?: SignInOptions;
 }
 
 /**
@@ -40,9 +43,10 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, SignInController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
+        { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },
         { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -13,6 +13,7 @@ describe('configuration', () => {
       audit: { key: { kind: 'local-key-file', file: './data/audit-signing-key.pem' }, origin: 'dgr' },
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
+      web: { sessionKey: { kind: 'local-secret-file', file: './data/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
     });
   });
 
@@ -38,7 +39,57 @@ describe('configuration', () => {
       audit: { key: { kind: 'local-key-file', file: '/var/lib/dgr/audit-signing-key.pem' }, origin: 'dgr' },
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
+      web: { sessionKey: { kind: 'local-secret-file', file: '/var/lib/dgr/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
     });
+  });
+
+  it('takes the web sign-in settings: session secret and length, secure cookies, the identity provider and its claims', () => {
+    const web = loadConfig({
+      DGR_SESSION_SECRET: 's'.repeat(32),
+      DGR_SESSION_HOURS: '4',
+      DGR_SECURE_COOKIES: 'true',
+      DGR_OIDC_ISSUER: 'https://login.regionvarmland.se/realms/dgr',
+      DGR_OIDC_CLIENT_ID: 'dgr',
+      DGR_OIDC_CLIENT_SECRET: 'hemligt',
+      DGR_OIDC_ROLE_CLAIM: 'groups',
+      DGR_OIDC_PARTY_CLAIM: 'scb_kod',
+    }).web;
+    expect(web).toEqual({
+      sessionKey: { kind: 'secret', secret: 's'.repeat(32) },
+      sessionHours: 4,
+      secureCookies: true,
+      oidc: {
+        issuer: 'https://login.regionvarmland.se/realms/dgr',
+        clientId: 'dgr',
+        clientSecret: 'hemligt',
+        scopes: 'openid profile',
+        roleClaim: 'groups',
+        partyClaim: 'scb_kod',
+        allowInsecureRequests: false,
+      },
+      devSignIn: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).web.secureCookies).toBe(true);
+    expect(loadConfig({ DGR_WEB_DEV_SIGN_IN: 'true' }).web.devSignIn).toBe(true);
+    expect(loadConfig({ DGR_OIDC_ISSUER: 'http://127.0.0.1:4000', DGR_OIDC_CLIENT_ID: 'a', DGR_OIDC_CLIENT_SECRET: 'b' }).web.oidc?.allowInsecureRequests).toBe(true);
+  });
+
+  it.each([
+    [{ DGR_WEB_DEV_SIGN_IN: 'true', NODE_ENV: 'production' }, 'DGR_WEB_DEV_SIGN_IN'],
+    [{ DGR_WEB_DEV_SIGN_IN: 'ja' }, 'DGR_WEB_DEV_SIGN_IN'],
+    [{ DGR_SESSION_SECRET: 'short' }, 'DGR_SESSION_SECRET'],
+    [{ DGR_SESSION_HOURS: '0' }, 'DGR_SESSION_HOURS'],
+    [{ DGR_SESSION_HOURS: '48' }, 'DGR_SESSION_HOURS'],
+    [{ DGR_OIDC_CLIENT_ID: 'dgr' }, 'DGR_OIDC_ISSUER'],
+    [{ DGR_OIDC_ISSUER: 'login.regionvarmland.se' }, 'DGR_OIDC_ISSUER'],
+    [{ DGR_OIDC_ISSUER: 'http://login.regionvarmland.se', DGR_OIDC_CLIENT_ID: 'a', DGR_OIDC_CLIENT_SECRET: 'b' }, 'DGR_OIDC_ISSUER'],
+    [{ DGR_OIDC_ISSUER: 'https://login.regionvarmland.se', DGR_OIDC_CLIENT_SECRET: 'b' }, 'DGR_OIDC_CLIENT_ID'],
+    [{ DGR_OIDC_ISSUER: 'https://login.regionvarmland.se', DGR_OIDC_CLIENT_ID: 'a' }, 'DGR_OIDC_CLIENT_SECRET'],
+    [{ DGR_OIDC_ISSUER: 'https://login.regionvarmland.se', DGR_OIDC_CLIENT_ID: 'a', DGR_OIDC_CLIENT_SECRET: 'b', DGR_OIDC_SCOPES: 'profile' }, 'DGR_OIDC_SCOPES'],
+    [{ DGR_OIDC_ISSUER: 'https://login.regionvarmland.se', DGR_OIDC_CLIENT_ID: 'a', DGR_OIDC_CLIENT_SECRET: 'b', DGR_OIDC_ROLE_CLAIM: 'has space' }, 'DGR_OIDC_ROLE_CLAIM'],
+    [{ DGR_OIDC_ISSUER: 'https://login.regionvarmland.se', DGR_OIDC_CLIENT_ID: 'a', DGR_OIDC_CLIENT_SECRET: 'b', DGR_OIDC_REDIRECT_URI: '/auth/callback' }, 'DGR_OIDC_REDIRECT_URI'],
+  ])('refuses the web setting %j, naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 
   it('picks RS256 for an RSA public key and ES256 for a P-256 key', () => {

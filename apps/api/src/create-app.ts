@@ -9,8 +9,11 @@ import { SqliteEventStore } from '../../../libs/event-store/src';
 import { AppModule } from './app.module';
 import { resolveAuditSigner } from './audit/audit-key';
 import { AuthSettings } from './auth/auth-settings';
+import { OidcSignIn } from './auth/oidc';
+import { resolveSessionSettings } from './auth/session';
 import { resolveTokenKeys } from './auth/token-keys';
 import { ConfigError, type Config } from './config';
+import { SignInOptions } from './web/sign-in.controller';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
@@ -24,10 +27,16 @@ const openStore = (config: Config): SqliteEventStore => {
 };
 
 const authSettingsOf = (config: Config): AuthSettings => {
+  let keys;
   try {
-    return new AuthSettings(config.auth, resolveTokenKeys(config.auth));
+    keys = resolveTokenKeys(config.auth);
   } catch (e) {
     throw new ConfigError('DGR_SQLITE_FILE', `cannot create the local token secret beside the store: ${(e as Error).message}`);
+  }
+  try {
+    return new AuthSettings(config.auth, keys, resolveSessionSettings(config.web));
+  } catch (e) {
+    throw new ConfigError('DGR_SQLITE_FILE', `cannot create the local session secret beside the store: ${(e as Error).message}`);
   }
 };
 
@@ -43,13 +52,16 @@ export const createApp = async (
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts }),
+    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts, signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn) }),
     { logger, bodyParser: false },
   );
   if (auth.keys.createdFile)
     new Logger('Auth').log(
       `No DGR_JWT_SECRET or DGR_JWT_PUBLIC_KEY: created a token secret at ${auth.keys.createdFile} (owner-only); \`npx dgr token\` signs with it.`,
     );
+  if (auth.session.createdFile)
+    new Logger('Auth').log(`No DGR_SESSION_SECRET: created a session secret at ${auth.session.createdFile} (owner-only); several instances need one shared DGR_SESSION_SECRET.`);
+  if (config.web.devSignIn) new Logger('Auth').warn('DGR_WEB_DEV_SIGN_IN=true: anyone can sign in to the web pages as any role without authentication. Local trials only.');
   if (audit.createdFile)
     new Logger('Audit').log(`No DGR_AUDIT_SIGNING_KEY: created a checkpoint signing key at ${audit.createdFile} (owner-only); keep it with the log.`);
   app.disable('x-powered-by');
@@ -74,6 +86,8 @@ export const createApp = async (
   if (logger instanceof JsonLogger) app.use(requestLogMiddleware(logger));
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
+  // The sign-in forms (/auth/*) post plain HTML forms; jsonOnlyMiddleware refuses such bodies everywhere else.
+  app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(jsonDepthMiddleware);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

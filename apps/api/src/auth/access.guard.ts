@@ -1,9 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { authorise, type Actor, type WriteAction } from '../../../../libs/domain/src';
+import { authorise, NotAuthorised, type Actor, type WriteAction } from '../../../../libs/domain/src';
 import { AuthSettings } from './auth-settings';
 import { PUBLIC, WRITES } from './access.decorators';
+import { cookieOf, SESSION_COOKIE, verifySession } from './session';
 import { Unauthenticated, verifyToken } from './tokens';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
@@ -17,10 +18,14 @@ const PARTY_OF: Partial<Record<WriteAction, (req: Request) => unknown>> = {
   'record-appeal': (req) => req.params.party,
 };
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Every request but the public ones needs a valid bearer token (401 otherwise); a write also needs the
- * authority for its action, and a clerk acts only for its own party (403 otherwise, whatever the body says).
- * Runs before validation, so a request outside one's authority learns nothing about the body's faults.
+ * Every request but the public ones needs a valid bearer token or a web session cookie (401 otherwise);
+ * a write also needs the authority for its action, and a clerk acts only for its own party (403 otherwise,
+ * whatever the body says). Runs before validation, so a request outside one's authority learns nothing
+ * about the body's faults. Public routes (health, the web pages, sign-in) get `actor` when the request
+ * carries valid credentials, and none otherwise.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -31,15 +36,57 @@ export class AccessGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.header('authorization');
-    const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim()) : null;
-    if (!match) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
-    const actor = verifyToken(match[1]!, this.settings.keys, this.settings.auth);
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) {
+      req.actor = this.optionalActor(req);
+      return true;
+    }
+    const actor = this.actorOf(req);
     req.actor = actor;
     const action = this.reflector.getAllAndOverride<WriteAction | undefined>(WRITES, targets);
     if (action) authorise(actor, action, PARTY_OF[action]?.(req));
     return true;
   }
+
+  private actorOf(req: Request): Actor {
+    const header = req.header('authorization');
+    if (header !== undefined) {
+      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+      if (!match) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
+      return verifyToken(match[1]!, this.settings.keys, this.settings.auth);
+    }
+    const session = cookieOf(req, SESSION_COOKIE);
+    if (session === undefined) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
+    const actor = verifySession(session, this.settings.session);
+    if (!SAFE_METHODS.has(req.method)) refuseCrossSite(req);
+    return actor;
+  }
+
+  private optionalActor(req: Request): Actor | undefined {
+    try {
+      return this.actorOf(req);
+    } catch {
+      return undefined;
+    }
+  }
 }
+
+/**
+ * A write carried by the session cookie must come from the service's own pages. SameSite=Lax already keeps
+ * the cookie off cross-site posts, and the API takes only JSON (which a foreign form cannot send without
+ * CORS); this refuses what a browser marks as coming from elsewhere, as a third wall.
+ */
+const refuseCrossSite = (req: Request): void => {
+  const site = req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    throw new NotAuthorised('Begäran kom från en annan webbplats och avvisades.');
+  const origin = req.header('origin');
+  if (origin === undefined) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = '';
+  }
+  if (host !== req.header('host')) throw new NotAuthorised('Begäran kom från en annan webbplats och avvisades.');
+};

@@ -1,10 +1,12 @@
 import type { AuthConfig } from '../config';
+import type { SessionSettings } from './session';
 import type { TokenKeys } from './token-keys';
 
-/** The resolved authentication settings, provided once to the guard. */
+/** The resolved authentication settings, provided once to the guard and the sign-in pages. */
 export class AuthSettings {
   constructor(
     readonly auth: AuthConfig,
     readonly keys: TokenKeys,
+    readonly session: SessionSettings,
   ) {}
 }

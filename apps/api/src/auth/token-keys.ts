@@ -27,14 +27,7 @@ export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
     case 'public-key':
       return { algorithm: key.algorithm, verifyKey: createPublicKey(key.publicKeyPem), signKey: null, createdFile: null };
     case 'local-secret-file': {
-      let createdFile: string | null = null;
-      if (!existsSync(key.file)) {
-        mkdirSync(dirname(key.file), { recursive: true });
-        writeFileSync(key.file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
-        createdFile = key.file;
-      }
-      chmodSync(key.file, 0o600);
-      const secret = readFileSync(key.file, 'utf8').trim();
+      const { secret, createdFile } = localSecret(key.file);
       return { algorithm: 'HS256', verifyKey: createSecretKey(Buffer.from(secret, 'utf8')), signKey: secret, createdFile };
     }
     default: {
@@ -42,4 +35,16 @@ export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
       throw new Error(`Unknown key kind ${JSON.stringify(_never)}`);
     }
   }
+};
+
+/** A random secret kept in `file` (owner-only), created on first use; `createdFile` is set when this call created it. */
+export const localSecret = (file: string): { secret: string; createdFile: string | null } => {
+  let createdFile: string | null = null;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+    createdFile = file;
+  }
+  chmodSync(file, 0o600);
+  return { secret: readFileSync(file, 'utf8').trim(), createdFile };
 };

@@ -22,11 +22,13 @@ export const requestIdMiddleware = (req: Request, res: Response, next: NextFunct
 
 /**
  * A body that is not JSON is refused (415) rather than ignored, so a clerk never sees every field
- * reported missing when the real problem is the content type.
+ * reported missing when the real problem is the content type. The one exception: the sign-in forms
+ * under /auth/, which are plain HTML forms.
  */
 export const jsonOnlyMiddleware = (req: Request, _res: Response, next: NextFunction): void => {
   const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
-  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+  const signInForm = req.path.startsWith('/auth/') && req.is('application/x-www-form-urlencoded');
+  if (hasBody && !req.is('application/json') && !req.is('application/*+json') && !signInForm) {
     next(new UnsupportedMediaTypeException('Begärans innehåll ska vara JSON (Content-Type: application/json).'));
     return;
   }
