@@ -54,6 +54,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // The web pages' script runs in the browser as it is (no build step).
+    files: ['web/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly' } },
+  },
+  {
     files: ['bin/**/*.js', '*.js', '*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -16,6 +16,8 @@ import { InitiativesController } from './initiatives/initiatives.controller';
 import { PartiesController } from './parties/parties.controller';
 import { ReportsController } from './reports/reports.controller';
 import { REMINDER_CONTACTS, RemindersController } from './reminders/reminders.controller';
+import { AssetsController } from './web/assets.controller';
+import { PagesController } from './web/pages.controller';
 import { SignInController, SignInOptions } from './web/sign-in.controller';
 
 export interface AppModuleOptions {
@@ -43,7 +45,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, SignInController],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, SignInController, PagesController, AssetsController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },

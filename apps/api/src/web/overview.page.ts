@@ -1,0 +1,123 @@
+/**
+ * Översikt: the consensus matrix. Initiatives as rows, the 17 parties as columns; each cell says by
+ * colour, symbol and (hidden) text whether the party has approved, rejected or not yet decided, and
+ * whether an approval has gained legal force (laga kraft).
+ */
+import { AUTHORITY, PARTIES, partyName, type Actor, type InitiativeStatus, type PartyId } from '../../../../libs/domain/src';
+import type { ReadView } from '../../../../libs/application/src';
+import { days, html, longDate, type RawHtml } from './html';
+import { isStatus, NOT_FINAL_TEXT, STATUS_ORDER, STATUS_TEXT } from './words';
+
+export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+
+export interface OverviewFilters {
+  readonly status?: InitiativeStatus;
+  readonly year?: number;
+}
+
+/** The filters from the query string; anything unknown is ignored (all initiatives). */
+export const overviewFiltersOf = (query: Record<string, unknown>): OverviewFilters => {
+  const status = isStatus(query.status) ? query.status : undefined;
+  const year = typeof query.year === 'string' && /^\d{4}$/.test(query.year) ? Number(query.year) : undefined;
+  return { status, year };
+};
+
+const yearOfDate = (date: string): number => Number(date.slice(0, 4));
+
+export const filterInitiatives = (all: readonly InitiativeSummary[], f: OverviewFilters): InitiativeSummary[] =>
+  all.filter((i) => (f.status === undefined || i.status === f.status) && (f.year === undefined || yearOfDate(i.proposedOn) === f.year));
+
+type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing';
+
+/** One party's cell for one initiative. */
+export const cellOf = (i: InitiativeSummary, party: PartyId): { cell: Cell; text: string } => {
+  if (i.consensus.rejected.includes(party)) return { cell: 'rejected', text: 'Avslaget' };
+  if (i.consensus.approved.includes(party)) {
+    const notFinal = i.finality.notFinal.find((n) => n.party === party);
+    if (!notFinal) return { cell: 'approved-final', text: 'Godkänt, laga kraft' };
+    return {
+      cell: 'approved',
+      text: `Godkänt, inte laga kraft (${NOT_FINAL_TEXT[notFinal.reason]}${notFinal.until ? ` till ${notFinal.until}` : ''})`,
+    };
+  }
+  return { cell: 'missing', text: 'Saknas' };
+};
+
+const SYMBOL: Record<Cell, string> = { 'approved-final': '✓', approved: '✓', rejected: '✗', missing: '–' };
+const CLASS: Record<Cell, string> = { 'approved-final': 'godkant lk', approved: 'godkant', rejected: 'avslaget', missing: 'saknas' };
+
+const matrixCell = (i: InitiativeSummary, party: PartyId): RawHtml => {
+  const { cell, text } = cellOf(i, party);
+  return html`<td class="cell ${CLASS[cell]}" data-party="${party}" title="${partyName(party)}: ${text}"><span aria-hidden="true">${SYMBOL[cell]}${cell === 'approved-final' ? html`<span class="lk-markering">LK</span>` : ''}</span><span class="visually-hidden">${text}</span></td>`;
+};
+
+const deadlineText = (i: InitiativeSummary): RawHtml =>
+  html`<span class="datum">${i.decisionDeadline}</span><br><span class="kvar">${
+    i.status === 'open' ? `${days(i.daysLeft)} kvar` : i.daysLeft > 0 ? `${days(i.daysLeft)} kvar` : 'passerad'
+  }</span>`;
+
+const statusBadge = (status: InitiativeStatus): RawHtml => html`<span class="status status-${status}">${STATUS_TEXT[status]}</span>`;
+
+const row = (i: InitiativeSummary): RawHtml =>
+  html`<tr data-initiative="${i.id}">
+<th scope="row" class="initiativ-namn"><a href="/initiativ/${i.id}">${i.title}</a><span class="antal">${i.consensus.approved.length} av 17 godkänt</span></th>
+<td>${statusBadge(i.status)}${i.status === 'consensus' ? html`<br><span class="lk-status">${i.finality.final ? 'laga kraft' : 'ej laga kraft'}</span>` : ''}</td>
+<td class="deadline">${deadlineText(i)}</td>
+${PARTIES.map((p) => matrixCell(i, p.id))}
+</tr>`;
+
+const legend = html`<div class="teckenforklaring" id="teckenforklaring">
+<h2 class="visually-hidden">Teckenförklaring</h2>
+<ul>
+<li><span class="cell godkant lk exempel" aria-hidden="true">✓<span class="lk-markering">LK</span></span> Godkänt och laga kraft</li>
+<li><span class="cell godkant exempel" aria-hidden="true">✓</span> Godkänt, ännu inte laga kraft</li>
+<li><span class="cell avslaget exempel" aria-hidden="true">✗</span> Avslaget</li>
+<li><span class="cell saknas exempel" aria-hidden="true">–</span> Beslut saknas</li>
+</ul>
+</div>`;
+
+const filterForm = (all: readonly InitiativeSummary[], f: OverviewFilters): RawHtml => {
+  const years = [...new Set(all.map((i) => yearOfDate(i.proposedOn)))].sort((a, b) => b - a);
+  return html`<form class="filter" method="get" action="/">
+<div class="falt"><label for="filter-status">Status</label><select id="filter-status" name="status">
+<option value="">Alla</option>${STATUS_ORDER.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${STATUS_TEXT[s]}</option>`)}
+</select></div>
+<div class="falt"><label for="filter-ar">År (då initiativet lämnades)</label><select id="filter-ar" name="year">
+<option value="">Alla</option>${years.map((y) => html`<option value="${String(y)}"${f.year === y ? html` selected` : ''}>${String(y)}</option>`)}
+</select></div>
+<div class="knappar"><button type="submit" class="knapp">Visa</button></div>
+</form>`;
+};
+
+/** May this actor propose initiatives (for any party, or for its own)? */
+export const mayPropose = (actor: Actor): boolean => AUTHORITY['propose-initiative'][actor.role] !== undefined;
+
+export const overviewBody = (options: {
+  readonly all: readonly InitiativeSummary[];
+  readonly filters: OverviewFilters;
+  readonly today: string;
+  readonly actor: Actor;
+}): RawHtml => {
+  const shown = filterInitiatives(options.all, options.filters);
+  return html`<h1>Översikt</h1>
+<p class="ingress">Parternas beslut om varje initiativ per ${longDate(options.today)}. Ett initiativ har konsensus när alla 17 parter har godkänt det före sista beslutsdag.</p>
+${mayPropose(options.actor) ? html`<p><a class="knapp-lank" href="/initiativ/nytt">Lämna ett nytt initiativ</a></p>` : ''}
+${filterForm(options.all, options.filters)}
+<p id="antal-initiativ" aria-live="polite">Visar ${String(shown.length)} av ${String(options.all.length)} initiativ.</p>
+${legend}
+${
+  shown.length === 0
+    ? html`<p>Inga initiativ matchar urvalet.</p>`
+    : html`<div class="matris-ram" role="region" aria-labelledby="matris-rubrik" tabindex="0">
+<table class="matris" id="matris">
+<caption id="matris-rubrik">Konsensusmatris: initiativ och parternas beslut</caption>
+<thead><tr><th scope="col" class="initiativ-namn">Initiativ</th><th scope="col">Status</th><th scope="col">Sista beslutsdag</th>${PARTIES.map(
+        (p) => html`<th scope="col" class="part">${p.name}</th>`,
+      )}</tr></thead>
+<tbody>
+${shown.map(row)}
+</tbody>
+</table>
+</div>`
+}`;
+};

@@ -1,0 +1,129 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuditService, Queries } from '../../../../libs/application/src';
+import { InitiativeNotFound, yearOf, type Actor } from '../../../../libs/domain/src';
+import { Public } from '../auth/access.decorators';
+import type { AuthenticatedRequest } from '../auth/access.guard';
+import { auditBody } from './audit.page';
+import { fundBody } from './fund.page';
+import { html } from './html';
+import { initiativeBody, proposeBody } from './initiative.page';
+import { renderPage, type PageOptions } from './layout';
+import { mayPropose, overviewBody, overviewFiltersOf } from './overview.page';
+
+/** Sends a whole page; pages show what the signed-in actor may see, so no cache keeps them. */
+const send = (res: Response, options: PageOptions): void => {
+  res.status(options.status ?? 200).type('text/html; charset=utf-8').setHeader('Cache-Control', 'no-store');
+  res.send(renderPage(options));
+};
+
+/**
+ * The signed-in actor, or undefined after redirecting to the sign-in page (303) with the page to come
+ * back to. The pages are public routes: the guard sets `actor` when the request carries a session.
+ */
+const actorOr303 = (req: AuthenticatedRequest, res: Response): Actor | undefined => {
+  if (req.actor) return req.actor;
+  res.redirect(303, `/logga-in?next=${encodeURIComponent(req.originalUrl ?? req.url)}`);
+  return undefined;
+};
+
+const notFound = (res: Response, actor: Actor, what: string): void =>
+  send(res, {
+    title: 'Finns inte',
+    actor,
+    status: 404,
+    body: html`<h1>Finns inte</h1><p>${what}</p><p><a href="/">Till översikten</a></p>`,
+  });
+
+/**
+ * The web pages in Swedish (docs/web.md). They read through the same Queries as the JSON controllers;
+ * their forms post to the JSON API (web/assets/app.js), which enforces the authority again.
+ */
+@ApiExcludeController()
+@Controller()
+@Public()
+export class PagesController {
+  constructor(
+    private readonly queries: Queries,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  overview(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): void {
+    const actor = actorOr303(req, res);
+    if (!actor) return;
+    const today = this.queries.today();
+    send(res, {
+      title: 'Översikt',
+      actor,
+      current: 'oversikt',
+      body: overviewBody({ all: this.queries.listInitiatives(today), filters: overviewFiltersOf(query), today, actor }),
+    });
+  }
+
+  @Get('initiativ/nytt')
+  propose(@Req() req: AuthenticatedRequest, @Res() res: Response): void {
+    const actor = actorOr303(req, res);
+    if (!actor) return;
+    if (!mayPropose(actor)) {
+      send(res, {
+        title: 'Behörighet saknas',
+        actor,
+        current: 'initiativ',
+        status: 403,
+        body: html`<h1>Behörighet saknas</h1><p>Din roll får inte lämna initiativ.</p><p><a href="/">Till översikten</a></p>`,
+      });
+      return;
+    }
+    send(res, { title: 'Nytt initiativ', actor, current: 'initiativ', body: proposeBody(actor, this.queries.today()) });
+  }
+
+  @Get('initiativ/:id')
+  async initiative(@Req() req: AuthenticatedRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const actor = actorOr303(req, res);
+    if (!actor) return;
+    try {
+      const initiative = this.queries.getInitiative(id);
+      const events = await this.queries.initiativeEvents(id);
+      const bookings = this.queries.ledger().filter((b) => b.initiativeId === id);
+      send(res, { title: initiative.title, actor, current: 'initiativ', body: initiativeBody({ initiative, events, bookings, actor }) });
+    } catch (e) {
+      if (e instanceof InitiativeNotFound) return notFound(res, actor, 'Det finns inget initiativ med den adressen.');
+      throw e;
+    }
+  }
+
+  @Get('fonden')
+  fund(@Req() req: AuthenticatedRequest, @Res() res: Response): void {
+    const actor = actorOr303(req, res);
+    if (!actor) return;
+    const today = this.queries.today();
+    send(res, {
+      title: 'Fonden',
+      actor,
+      current: 'fonden',
+      body: fundBody({
+        status: this.queries.fundStatus(),
+        years: this.queries.fundYears(),
+        ledger: this.queries.ledger(),
+        initiatives: this.queries.listInitiatives(today),
+        actor,
+        thisYear: yearOf(today),
+      }),
+    });
+  }
+
+  @Get('revision')
+  async revision(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const actor = actorOr303(req, res);
+    if (!actor) return;
+    const years = this.queries.fundYears().map((y) => y.year);
+    send(res, {
+      title: 'Revision',
+      actor,
+      current: 'revision',
+      body: auditBody({ checkpoint: await this.audit.checkpoint(), years: years.length > 0 ? years : [yearOf(this.queries.today())] }),
+    });
+  }
+}

@@ -1,0 +1,372 @@
+// DGR web pages: progressive enhancement, plain browser JavaScript (no framework, no build step).
+//
+// A <form class="api-form" data-api="/api/…" data-method="POST" data-redirect="…"> is sent to the JSON
+// API: its fields become a JSON object (data-type says how a value is typed: int, kronor → öre, bool,
+// json-list; dotted names nest), with an Idempotency-Key made once per form display, so a double click
+// or a retry records once. A problem answer (application/problem+json) is shown beside the fields and in
+// a summary that takes the focus; on success the page goes to data-redirect and announces "Sparat".
+'use strict';
+
+(function () {
+  var FLASH = 'dgr-meddelande';
+
+  function newKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Values
+  // ---------------------------------------------------------------------------------------------
+
+  var KRONOR = /^(\d+)(?:[,.](\d{1,2}))?$/;
+
+  /** "1 250 000,50" (spaces, non-breaking spaces, "kr" allowed) → 125000050 öre, or null. */
+  function kronorToOre(text) {
+    var compact = text.replace(/[\s\u00a0\u2009\u202f]/g, '').replace(/kr$/i, '').replace(/:-$/, '');
+    var m = KRONOR.exec(compact);
+    if (!m) return null;
+    var ore = Number(m[1]) * 100 + Number((m[2] || '0').padEnd(2, '0'));
+    return Number.isSafeInteger(ore) ? ore : null;
+  }
+
+  /** Sets `value` at a dotted path ("coFinancing.0.amountOre"); numeric segments make lists. */
+  function setPath(target, name, value) {
+    var parts = name.split('.');
+    var node = target;
+    for (var i = 0; i < parts.length - 1; i++) {
+      var key = parts[i];
+      if (node[key] === undefined) node[key] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      node = node[key];
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+
+  /** The form as the API's JSON body, the values of the API path's {placeholders}, and what is wrong. */
+  function serialise(form) {
+    var body = {};
+    var pathValues = {};
+    var errors = [];
+    var lists = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.tagName === 'BUTTON' || el.tagName === 'FIELDSET') return;
+      var type = el.dataset.type || 'text';
+      if (el.type === 'checkbox' && type === 'json-list') {
+        if (!lists[el.name]) lists[el.name] = [];
+        if (el.checked) lists[el.name].push(JSON.parse(el.value));
+        return;
+      }
+      if (el.type === 'checkbox') {
+        setPath(body, el.name, el.checked);
+        return;
+      }
+      if (el.type === 'radio' && !el.checked) return;
+      var text = el.value.trim();
+      if (text === '') return;
+      if (el.hasAttribute('data-path')) {
+        pathValues[el.name] = text;
+        return;
+      }
+      var value = text;
+      if (type === 'int') {
+        if (!/^-?\d+$/.test(text)) {
+          errors.push({ field: el.name, message: 'Ange ett heltal, till exempel 2026.' });
+          return;
+        }
+        value = Number(text);
+      } else if (type === 'kronor') {
+        value = kronorToOre(text);
+        if (value === null) {
+          errors.push({ field: el.name, message: 'Ange ett belopp i kronor, till exempel 1 250 000 eller 1 250 000,50.' });
+          return;
+        }
+      }
+      setPath(body, el.name, value);
+    });
+    Object.keys(lists).forEach(function (name) {
+      if (lists[name].length > 0) setPath(body, name, lists[name]);
+    });
+    return { body: body, pathValues: pathValues, errors: errors };
+  }
+
+  function fillPath(template, values) {
+    return template.replace(/\{([A-Za-z0-9_.]+)\}/g, function (_, name) {
+      return encodeURIComponent(values[name] === undefined ? '' : String(values[name]));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Errors beside the fields
+  // ---------------------------------------------------------------------------------------------
+
+  function describedBy(el, id, add) {
+    var ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (x) { return x && x !== id; });
+    if (add) ids.unshift(id);
+    if (ids.length > 0) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
+
+  function controlsOf(wrapper) {
+    return Array.prototype.filter.call(wrapper.querySelectorAll('input, select, textarea'), function (el) {
+      return el.type !== 'hidden';
+    });
+  }
+
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll('[data-field]'), function (wrapper) {
+      var id = wrapper.dataset.errorId;
+      var p = document.getElementById(id);
+      if (p) { p.textContent = ''; p.hidden = true; }
+      controlsOf(wrapper).forEach(function (el) {
+        el.removeAttribute('aria-invalid');
+        describedBy(el, id, false);
+      });
+    });
+    var summary = form.querySelector('.felsammanfattning');
+    summary.hidden = true;
+    summary.textContent = '';
+  }
+
+  /** The wrapper of an API field: `coFinancing.0.amountOre`, else `coFinancing.0`, else `coFinancing`. */
+  function wrapperOf(form, field) {
+    var parts = String(field || '').split('.');
+    while (parts.length > 0) {
+      var name = parts.join('.');
+      var found = Array.prototype.find.call(form.querySelectorAll('[data-field]'), function (w) { return w.dataset.field === name; });
+      if (found) return found;
+      parts.pop();
+    }
+    return null;
+  }
+
+  function showProblem(form, problem) {
+    var summary = form.querySelector('.felsammanfattning');
+    summary.textContent = '';
+    var heading = document.createElement('p');
+    heading.textContent = problem.title || 'Det gick inte att spara';
+    summary.appendChild(heading);
+    if (problem.detail) {
+      var detail = document.createElement('p');
+      detail.className = 'detalj';
+      detail.textContent = problem.detail;
+      summary.appendChild(detail);
+    }
+    var list = document.createElement('ul');
+    (problem.errors || []).forEach(function (error) {
+      var item = document.createElement('li');
+      var wrapper = wrapperOf(form, error.field);
+      if (wrapper) {
+        var p = document.getElementById(wrapper.dataset.errorId);
+        p.textContent = p.hidden || p.textContent === '' ? error.message : p.textContent + ' ' + error.message;
+        p.hidden = false;
+        var controls = controlsOf(wrapper);
+        controls.forEach(function (el) {
+          el.setAttribute('aria-invalid', 'true');
+          describedBy(el, wrapper.dataset.errorId, true);
+        });
+        if (controls.length > 0) {
+          var link = document.createElement('a');
+          link.href = '#' + controls[0].id;
+          link.textContent = error.message;
+          link.addEventListener('click', function (event) {
+            event.preventDefault();
+            controls[0].focus();
+          });
+          item.appendChild(link);
+        } else {
+          item.textContent = error.message;
+        }
+      } else {
+        item.textContent = error.message;
+      }
+      list.appendChild(item);
+    });
+    if (list.children.length > 0) summary.appendChild(list);
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+  // ---------------------------------------------------------------------------------------------
+
+  function setSending(form, sending) {
+    form.dataset.sending = sending ? 'true' : 'false';
+    Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) {
+      b.disabled = sending;
+      if (sending) b.setAttribute('aria-disabled', 'true');
+      else b.removeAttribute('aria-disabled');
+    });
+  }
+
+  function readJson(res) {
+    return res.text().then(function (text) {
+      try { return text ? JSON.parse(text) : {}; } catch { return { detail: text }; }
+    });
+  }
+
+  function submit(form) {
+    if (form.dataset.sending === 'true') return;
+    clearErrors(form);
+    var data = serialise(form);
+    if (data.errors.length > 0) {
+      showProblem(form, { title: 'Rätta uppgifterna', detail: 'Några uppgifter har fel form.', errors: data.errors });
+      return;
+    }
+    if (!form.dataset.idempotencyKey) form.dataset.idempotencyKey = newKey();
+    var noBody = form.hasAttribute('data-no-body');
+    var headers = { Accept: 'application/json', 'Idempotency-Key': form.dataset.idempotencyKey };
+    if (!noBody) headers['Content-Type'] = 'application/json';
+    setSending(form, true);
+    fetch(fillPath(form.dataset.api, data.pathValues), {
+      method: form.dataset.method || 'POST',
+      headers: headers,
+      body: noBody ? undefined : JSON.stringify(data.body),
+      credentials: 'same-origin',
+    }).then(function (res) {
+      return readJson(res).then(function (answer) {
+        if (res.ok) {
+          try { window.sessionStorage.setItem(FLASH, 'Sparat'); } catch { /* private mode: no announcement */ }
+          var target = form.dataset.redirect ? fillPath(form.dataset.redirect, answer) : window.location.pathname + window.location.search;
+          window.location.assign(target);
+          return;
+        }
+        // A refused request recorded nothing: the next attempt is a new request, with a new key, except
+        // while the same key is still being answered.
+        if (answer.code !== 'idempotency-key-in-progress') delete form.dataset.idempotencyKey;
+        if (res.status === 401) answer.detail = (answer.detail ? answer.detail + ' ' : '') + 'Logga in igen och försök på nytt.';
+        setSending(form, false);
+        showProblem(form, answer);
+      });
+    }).catch(function () {
+      // No answer: the key is kept, so sending again cannot record twice.
+      setSending(form, false);
+      showProblem(form, { title: 'Inget svar från tjänsten', detail: 'Kontrollera anslutningen och försök igen; uppgifterna registreras bara en gång.' });
+    });
+  }
+
+  function enhanceForms() {
+    Array.prototype.forEach.call(document.querySelectorAll('form.api-form'), function (form) {
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        submit(form);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Revision: verify the log
+  // ---------------------------------------------------------------------------------------------
+
+  var VERIFY_LABELS = {
+    ok: 'Resultat',
+    events: 'Antal händelser',
+    size: 'Antal händelser',
+    streams: 'Antal strömmar',
+    root: 'Merkle-rot',
+    head: 'Senaste position',
+    checkedAt: 'Kontrollerad',
+    verifiedAt: 'Kontrollerad',
+    durationMs: 'Tid (ms)',
+    checkpoint: 'Kontrollpunkt',
+    mismatches: 'Avvikelser',
+    firstMismatch: 'Första avvikelse',
+    message: 'Meddelande',
+  };
+
+  function describeValue(value) {
+    if (value === null || value === undefined) return '–';
+    if (typeof value === 'boolean') return value ? 'ja' : 'nej';
+    if (typeof value === 'object') return JSON.stringify(value);
+    return String(value);
+  }
+
+  function renderVerification(region, result) {
+    region.textContent = '';
+    region.className = 'resultat ' + (result.ok ? 'ok' : 'inte-ok');
+    var heading = document.createElement('h3');
+    heading.textContent = result.ok ? '✓ Loggen är oförändrad: varje hash och Merkle-roten stämmer.' : '✗ Loggen stämmer inte.';
+    region.appendChild(heading);
+    var list = document.createElement('dl');
+    Object.keys(result).forEach(function (key) {
+      if (key === 'ok') return;
+      var value = result[key];
+      var dt = document.createElement('dt');
+      dt.textContent = VERIFY_LABELS[key] || key;
+      var dd = document.createElement('dd');
+      if (Array.isArray(value)) {
+        if (value.length === 0) dd.textContent = 'inga';
+        else {
+          var ul = document.createElement('ul');
+          value.forEach(function (v) {
+            var li = document.createElement('li');
+            li.textContent = typeof v === 'object' && v !== null && v.message ? v.message : describeValue(v);
+            ul.appendChild(li);
+          });
+          dd.appendChild(ul);
+        }
+      } else {
+        dd.textContent = describeValue(value);
+      }
+      list.appendChild(dt);
+      list.appendChild(dd);
+    });
+    region.appendChild(list);
+  }
+
+  function enhanceVerify() {
+    var button = document.getElementById('verifiera');
+    var region = document.getElementById('verifieringsresultat');
+    if (!button || !region) return;
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      region.className = 'resultat';
+      region.textContent = 'Verifierar loggen …';
+      fetch(button.dataset.verify, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (res) {
+          return readJson(res).then(function (answer) {
+            if (res.ok) renderVerification(region, answer);
+            else {
+              region.className = 'resultat inte-ok';
+              region.textContent = (answer.title || 'Verifieringen misslyckades') + (answer.detail ? ': ' + answer.detail : '');
+            }
+          });
+        })
+        .catch(function () {
+          region.className = 'resultat inte-ok';
+          region.textContent = 'Inget svar från tjänsten. Försök igen.';
+        })
+        .then(function () { button.disabled = false; });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // "Sparat" after the page that saved navigated here
+  // ---------------------------------------------------------------------------------------------
+
+  function announceSaved() {
+    var message;
+    try {
+      message = window.sessionStorage.getItem(FLASH);
+      window.sessionStorage.removeItem(FLASH);
+    } catch {
+      message = null;
+    }
+    var region = document.getElementById('meddelande');
+    if (message && region) {
+      // Filled after load, so screen readers announce the live region's change.
+      window.setTimeout(function () { region.textContent = message; }, 50);
+    }
+  }
+
+  function start() {
+    enhanceForms();
+    enhanceVerify();
+    announceSaved();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
