@@ -224,7 +224,7 @@ ${
     <input type="hidden" name="next" value="${view.next}">
     <div class="falt">
       <label for="dev-name">Namn</label>
-      <input id="dev-name" name="name" autocomplete="name">
+      <input id="dev-name" name="name" type="text" autocomplete="name">
     </div>
     <div class="falt">
       <label for="dev-role">Roll</label>
