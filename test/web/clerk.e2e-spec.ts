@@ -75,7 +75,7 @@ it('the server’s validation messages appear beside the fields, and what was ty
   await form.getByRole('button', { name: 'Spara datumen' }).click();
   const summary = form.locator('.felsammanfattning');
   await summary.waitFor({ state: 'visible' });
-  await expect(summary.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  await expect(summary.evaluate((el) => el === (globalThis as any).document.activeElement)).resolves.toBe(true);
   const text = await summary.textContent();
   expect(text).not.toBe('');
   // Typed values are kept.
@@ -99,7 +99,7 @@ it('a clerk sees no form for another party, and a forced request for another par
 
   // The form, tampered with to name Arvika.
   const form = page.locator('form#registrera-beslut');
-  await form.locator('input[name="party"]').evaluate((el: HTMLInputElement) => (el.value = '1784'));
+  await form.locator('input[name="party"]').evaluate((el: any) => (el.value = '1784'));
   await form.getByLabel('Bifall (godkänt)').check();
   await form.getByLabel('Beslutsdatum').fill('2025-06-09');
   await form.getByLabel('Paragraf i protokollet').fill('§ 7');

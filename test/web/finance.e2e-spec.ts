@@ -98,7 +98,7 @@ it('a double click deposits once', async () => {
   await form.getByLabel('Verifikation').fill('Ver 2025-0614');
   // Two clicks, and two more submits of the same form straight after: one deposit.
   await form.getByRole('button', { name: 'Sätt in' }).dblclick();
-  await form.evaluate((f: HTMLFormElement) => {
+  await form.evaluate((f: any) => {
     f.requestSubmit();
     f.requestSubmit();
   }).catch(() => undefined); // the page may already be navigating

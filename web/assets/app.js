@@ -260,60 +260,67 @@
   // Revision: verify the log
   // ---------------------------------------------------------------------------------------------
 
-  var VERIFY_LABELS = {
-    ok: 'Resultat',
-    events: 'Antal händelser',
-    size: 'Antal händelser',
-    streams: 'Antal strömmar',
-    root: 'Merkle-rot',
-    head: 'Senaste position',
-    checkedAt: 'Kontrollerad',
-    verifiedAt: 'Kontrollerad',
-    durationMs: 'Tid (ms)',
-    checkpoint: 'Kontrollpunkt',
-    mismatches: 'Avvikelser',
-    firstMismatch: 'Första avvikelse',
-    message: 'Meddelande',
-  };
-
-  function describeValue(value) {
-    if (value === null || value === undefined) return '–';
-    if (typeof value === 'boolean') return value ? 'ja' : 'nej';
-    if (typeof value === 'object') return JSON.stringify(value);
-    return String(value);
+  /** An ISO instant as the day and time in Sweden: "2025-06-15 12:00:00". */
+  function swedishTime(iso) {
+    if (!iso) return '–';
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? String(iso) : d.toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' });
   }
 
-  function renderVerification(region, result) {
+  function addRow(list, term, value, code) {
+    var dt = document.createElement('dt');
+    dt.textContent = term;
+    var dd = document.createElement('dd');
+    if (code) {
+      var c = document.createElement('code');
+      c.className = 'hash';
+      c.textContent = value;
+      dd.appendChild(c);
+    } else {
+      dd.textContent = value;
+    }
+    list.appendChild(dt);
+    list.appendChild(dd);
+  }
+
+  /** The answer of GET /api/audit/verify (apps/api/src/audit/verify-answer.ts) in Swedish. */
+  function renderVerification(region, r) {
     region.textContent = '';
-    region.className = 'resultat ' + (result.ok ? 'ok' : 'inte-ok');
+    region.className = 'resultat ' + (r.ok ? 'ok' : 'inte-ok');
     var heading = document.createElement('h3');
-    heading.textContent = result.ok ? '✓ Loggen är oförändrad: varje hash och Merkle-roten stämmer.' : '✗ Loggen stämmer inte.';
+    heading.textContent = r.ok ? '✓ Loggen är oförändrad' : '✗ Loggen stämmer inte';
     region.appendChild(heading);
+    if (r.summary) {
+      var summary = document.createElement('p');
+      summary.textContent = r.summary;
+      region.appendChild(summary);
+    }
     var list = document.createElement('dl');
-    Object.keys(result).forEach(function (key) {
-      if (key === 'ok') return;
-      var value = result[key];
-      var dt = document.createElement('dt');
-      dt.textContent = VERIFY_LABELS[key] || key;
-      var dd = document.createElement('dd');
-      if (Array.isArray(value)) {
-        if (value.length === 0) dd.textContent = 'inga';
-        else {
-          var ul = document.createElement('ul');
-          value.forEach(function (v) {
-            var li = document.createElement('li');
-            li.textContent = typeof v === 'object' && v !== null && v.message ? v.message : describeValue(v);
-            ul.appendChild(li);
-          });
-          dd.appendChild(ul);
-        }
-      } else {
-        dd.textContent = describeValue(value);
-      }
-      list.appendChild(dt);
-      list.appendChild(dd);
-    });
+    addRow(list, 'Kontrollerad', swedishTime(r.checkedAt));
+    addRow(list, 'Händelser', String(r.events));
+    addRow(list, 'Strömmar', String(r.streams));
+    addRow(list, 'Senast registrerat', swedishTime(r.lastRecordedAt));
+    addRow(list, 'Merkle-rot', r.rootHash || '–', Boolean(r.rootHash));
+    addRow(list, 'Avvikelser', String(r.mismatchCount));
+    addRow(
+      list,
+      'Signerad kontrollpunkt',
+      r.checkpointProblem ? r.checkpointProblem : r.checkpoint ? r.checkpoint.size + ' händelser, ursprung ' + r.checkpoint.origin + ': loggen bygger vidare på den' : '–',
+    );
     region.appendChild(list);
+    var mismatches = r.mismatches || [];
+    if (mismatches.length > 0) {
+      var title = document.createElement('h4');
+      title.textContent = r.mismatchCount > mismatches.length ? 'De första ' + mismatches.length + ' av ' + r.mismatchCount + ' avvikelserna' : 'Avvikelser';
+      region.appendChild(title);
+      var ul = document.createElement('ul');
+      mismatches.forEach(function (m) {
+        var li = document.createElement('li');
+        li.textContent = m.description || m.kind + ' vid position ' + m.position;
+        ul.appendChild(li);
+      });
+      region.appendChild(ul);
+    }
   }
 
   function enhanceVerify() {

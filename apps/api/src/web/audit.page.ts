@@ -15,7 +15,9 @@ export interface Download {
 export const EXPORTS = {
   verify: '/api/audit/verify',
   events: '/api/exports/events.jsonl',
-  ledgerCsv: '/api/exports/ledger.csv',
+  ledgerCsv: (excel: boolean) => `/api/exports/ledger.csv${excel ? '?separator=%3B' : ''}`,
+  decisionsCsv: (excel: boolean) => `/api/exports/decisions.csv${excel ? '?separator=%3B' : ''}`,
+  initiativesCsv: (excel: boolean) => `/api/exports/initiatives.csv${excel ? '?separator=%3B' : ''}`,
   sie: (year: number) => `/api/exports/sie/${year}`,
   annualReport: (year: number, format: 'html' | 'md' | 'json') => `/api/reports/annual/${year}?format=${format}`,
 } as const;
@@ -38,8 +40,13 @@ const checkpointSection = (c: Checkpoint): RawHtml => html`<section aria-labelle
 <p><a href="/api/audit/checkpoint">Kontrollpunkten som JSON</a> · <a href="/api/audit/public-key">Den publika nyckeln</a></p>
 </section>`;
 
-export const auditBody = (options: { readonly checkpoint: Checkpoint; readonly years: readonly number[] }): RawHtml => {
-  const years = [...options.years].sort((a, b) => b - a);
+export interface AuditYear {
+  readonly year: number;
+  readonly closed: boolean;
+}
+
+export const auditBody = (options: { readonly checkpoint: Checkpoint; readonly years: readonly AuditYear[] }): RawHtml => {
+  const years = [...options.years].sort((a, b) => b.year - a.year);
   return html`<h1>Revision</h1>
 <p class="ingress">Varje händelse i loggen har en hash kedjad till föregående, och loggen som helhet ett Merkle-träd vars rot signeras. Verifieringen räknar om allt från början.</p>
 <section aria-labelledby="verifiera-rubrik">
@@ -51,18 +58,26 @@ export const auditBody = (options: { readonly checkpoint: Checkpoint; readonly y
 ${checkpointSection(options.checkpoint)}
 <section aria-labelledby="exporter-rubrik">
 <h2 id="exporter-rubrik">Exporter</h2>
-${downloadList([
-  { href: EXPORTS.events, label: 'Hela loggen (JSON Lines)', note: 'förlustfri, med hashar; kan läsas in igen med dgr import' },
-  { href: EXPORTS.ledgerCsv, label: 'Huvudboken (CSV)' },
-])}
+${downloadList([{ href: EXPORTS.events, label: 'Hela loggen (JSON Lines)', note: 'förlustfri, med hashar; kan läsas in igen med dgr import' }])}
+<h3>Tabeller (CSV)</h3>
+<p class="hjalp">För Excel: semikolon, decimalkomma och BOM så att å, ä och ö visas rätt. Annars: kommatecken och decimalpunkt, för program.</p>
+<ul class="nedladdningar">${[
+    { what: 'Huvudboken', href: EXPORTS.ledgerCsv },
+    { what: 'Parternas beslut', href: EXPORTS.decisionsCsv },
+    { what: 'Initiativen', href: EXPORTS.initiativesCsv },
+  ].map(
+    (e) =>
+      html`<li>${e.what}: <a href="${e.href(true)}">för Excel<span class="visually-hidden"> (${e.what.toLowerCase()})</span></a> · <a href="${e.href(false)}">för program<span class="visually-hidden"> (${e.what.toLowerCase()})</span></a></li>`,
+  )}</ul>
 <h3>SIE 4E per år</h3>
-${downloadList(years.map((y) => ({ href: EXPORTS.sie(y), label: `SIE ${y}` })))}
+<p class="hjalp">Fondens delbok för bokföringssystemet; ett år som inte är stängt kan fortfarande ändras.</p>
+${downloadList(years.map((y) => ({ href: EXPORTS.sie(y.year), label: `SIE ${y.year}`, note: y.closed ? 'stängt' : 'öppet' })))}
 </section>
 <section aria-labelledby="arsrapport-rubrik">
 <h2 id="arsrapport-rubrik">Årsrapport till Värmlandsrådet</h2>
-<ul class="nedladdningar">${years.map(
-    (y) =>
-      html`<li>${String(y)}: <a href="${EXPORTS.annualReport(y, 'html')}">webbsida<span class="visually-hidden"> ${String(y)}</span></a> · <a href="${EXPORTS.annualReport(y, 'md')}">Markdown<span class="visually-hidden"> ${String(y)}</span></a> · <a href="${EXPORTS.annualReport(y, 'json')}">JSON<span class="visually-hidden"> ${String(y)}</span></a></li>`,
-  )}</ul>
+<ul class="nedladdningar">${years.map(({ year }) => {
+    const y = String(year);
+    return html`<li>${y}: <a href="${EXPORTS.annualReport(year, 'html')}">webbsida<span class="visually-hidden"> ${y}</span></a> · <a href="${EXPORTS.annualReport(year, 'md')}">Markdown<span class="visually-hidden"> ${y}</span></a> · <a href="${EXPORTS.annualReport(year, 'json')}">JSON<span class="visually-hidden"> ${y}</span></a></li>`;
+  })}</ul>
 </section>`;
 };

@@ -118,12 +118,12 @@ export class PagesController {
   async revision(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const actor = actorOr303(req, res);
     if (!actor) return;
-    const years = this.queries.fundYears().map((y) => y.year);
+    const years = this.queries.fundYears().map((y) => ({ year: y.year, closed: y.closed }));
     send(res, {
       title: 'Revision',
       actor,
       current: 'revision',
-      body: auditBody({ checkpoint: await this.audit.checkpoint(), years: years.length > 0 ? years : [yearOf(this.queries.today())] }),
+      body: auditBody({ checkpoint: await this.audit.checkpoint(), years: years.length > 0 ? years : [{ year: yearOf(this.queries.today()), closed: false }] }),
     });
   }
 }
