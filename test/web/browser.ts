@@ -88,7 +88,7 @@ export const checkA11y = async (page: Page, what: string = page.url()): Promise<
   if (!loaded) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const { axe, document } = globalThis as any;
-    const result: { violations: any[] } = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const result: { violations: any[] } = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id as string,
       impact: v.impact as string,

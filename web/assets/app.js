@@ -141,13 +141,22 @@
     return null;
   }
 
+  /** The visible name of a field: its label or legend without "(obligatoriskt)". */
+  function labelOf(wrapper) {
+    var label = wrapper.querySelector('label, legend, .etikett');
+    if (!label) return '';
+    var first = label.firstChild;
+    return (first && first.nodeType === 3 ? first.textContent : label.textContent).replace(/:\s*$/, '').trim();
+  }
+
   function showProblem(form, problem) {
     var summary = form.querySelector('.felsammanfattning');
     summary.textContent = '';
     var heading = document.createElement('p');
     heading.textContent = problem.title || 'Det gick inte att spara';
     summary.appendChild(heading);
-    if (problem.detail) {
+    // Field errors are listed below (the detail only repeats them); otherwise the detail says what is wrong.
+    if (problem.detail && !(problem.errors && problem.errors.length > 0)) {
       var detail = document.createElement('p');
       detail.className = 'detalj';
       detail.textContent = problem.detail;
@@ -169,7 +178,8 @@
         if (controls.length > 0) {
           var link = document.createElement('a');
           link.href = '#' + controls[0].id;
-          link.textContent = error.message;
+          var label = labelOf(wrapper);
+          link.textContent = label ? label + ': ' + error.message : error.message;
           link.addEventListener('click', function (event) {
             event.preventDefault();
             controls[0].focus();

@@ -14,7 +14,9 @@ import { BOOKING_TEXT } from './words';
 export type FundStatusView = ReturnType<ReadView['fundStatus']>;
 export type FundYearView = ReturnType<ReadView['fundYears']>[number];
 
-const CHART = { width: 720, height: 340, left: 16, right: 16, top: 48, bottom: 56 };
+/** The chart's frame in SVG units; each year gets at least YEAR_WIDTH of the width. */
+const CHART = { minWidth: 480, height: 360, left: 12, right: 12, top: 76, bottom: 48 };
+const YEAR_WIDTH = 150;
 
 /** Millions of kronor, one decimal when below 10: for the chart's labels ("188 Mkr", "−2,5 Mkr"). */
 export const mkr = (ore: number): string => {
@@ -29,7 +31,8 @@ export const mkr = (ore: number): string => {
  * bar, below the zero line when negative), on one scale. Its text alternative is the table.
  */
 export const fundChart = (years: readonly FundYearView[]): RawHtml => {
-  const { width, height, left, right, top, bottom } = CHART;
+  const { height, left, right, top, bottom } = CHART;
+  const width = Math.max(CHART.minWidth, left + right + YEAR_WIDTH * years.length);
   const max = Math.max(0, ...years.map((y) => Math.max(y.closingOre, y.changeOre)));
   const min = Math.min(0, ...years.map((y) => Math.min(y.closingOre, y.changeOre)));
   const span = max - min || 1;
@@ -37,7 +40,9 @@ export const fundChart = (years: readonly FundYearView[]): RawHtml => {
   const yOf = (ore: number): number => top + ((max - ore) / span) * plotHeight;
   const zero = yOf(0);
   const slot = (width - left - right) / Math.max(1, years.length);
-  const barWidth = Math.min(56, slot * 0.34);
+  const barWidth = Math.min(48, slot * 0.3);
+  // Far enough apart that the two value labels ("156 Mkr") do not overlap.
+  const gap = Math.max(6, Math.min(18, slot * 0.12));
   const bar = (x: number, ore: number, cls: string, label: string): RawHtml => {
     const y = Math.min(yOf(ore), zero);
     const h = Math.max(1, Math.abs(yOf(ore) - zero));
@@ -51,12 +56,12 @@ export const fundChart = (years: readonly FundYearView[]): RawHtml => {
 <defs><pattern id="streck" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" class="forandring-bakgrund"></rect><line x1="0" y1="0" x2="0" y2="8" class="forandring-streck"></line></pattern></defs>
 <g class="forklaring" aria-hidden="true">
 <rect class="balans" x="${String(left)}" y="10" width="16" height="16"></rect><text x="${String(left + 22)}" y="23">Utgående balans</text>
-<rect class="forandring" x="${String(left + 170)}" y="10" width="16" height="16"></rect><text x="${String(left + 192)}" y="23">Förändring under året</text>
+<rect class="forandring" x="${String(left)}" y="32" width="16" height="16"></rect><text x="${String(left + 22)}" y="45">Förändring under året</text>
 </g>
 <line class="nollinje" x1="${String(left)}" x2="${String(width - right)}" y1="${zero.toFixed(1)}" y2="${zero.toFixed(1)}"></line>
 ${years.map((y, i) => {
-  const x0 = left + i * slot + (slot - 2 * barWidth - 6) / 2;
-  return html`<g class="ar" data-year="${String(y.year)}">${bar(x0, y.closingOre, 'balans', mkr(y.closingOre))}${bar(x0 + barWidth + 6, y.changeOre, 'forandring', mkr(y.changeOre))}<text class="arstal" x="${(left + i * slot + slot / 2).toFixed(1)}" y="${String(height - bottom + 40)}" text-anchor="middle">${String(y.year)}</text></g>`;
+  const x0 = left + i * slot + (slot - 2 * barWidth - gap) / 2;
+  return html`<g class="ar" data-year="${String(y.year)}">${bar(x0, y.closingOre, 'balans', mkr(y.closingOre))}${bar(x0 + barWidth + gap, y.changeOre, 'forandring', mkr(y.changeOre))}<text class="arstal" x="${(left + i * slot + slot / 2).toFixed(1)}" y="${String(height - bottom + 30)}" text-anchor="middle">${String(y.year)}</text></g>`;
 })}
 </svg>
 <figcaption>Staplarna visar varje års utgående balans (hel färg) och förändringen sedan året innan (randig). Mkr = miljoner kronor.</figcaption>
