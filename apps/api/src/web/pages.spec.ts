@@ -1,0 +1,173 @@
+/**
+ * The pages' pure parts: what the matrix cells say, the filters, which forms a role is given, the chart
+ * and the layout. (The pages in a browser: test/web/.)
+ */
+import type { Actor } from '../../../../libs/domain/src';
+import { auditBody } from './audit.page';
+import { fundChart, mkr, type FundYearView } from './fund.page';
+import { describeEvent, formsFor, type InitiativeDetail } from './initiative.page';
+import { html } from './html';
+import { navigationFor, renderPage, roleTitle } from './layout';
+import { cellOf, filterInitiatives, overviewFiltersOf, type InitiativeSummary } from './overview.page';
+
+const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary => ({
+  id: 'i-1',
+  title: 'Kompetensplattform',
+  proposedBy: '1780',
+  proposedByName: 'Karlstad',
+  proposedOn: '2025-02-01',
+  requestedAmountOre: 100,
+  decisionDeadline: '2025-12-31',
+  daysLeft: 10,
+  status: 'open',
+  consensus: { approved: ['17', '1780'], rejected: ['1784'], missing: [], reachedOn: null },
+  finality: { final: false, finalOn: null, notFinal: [{ party: '1780', reason: 'appeal-window', until: '2025-06-20' }] },
+  grantedOre: 0,
+  withdrawnOre: 0,
+  returnedOre: 0,
+  ...overrides,
+});
+
+const clerk: Actor = { sub: 'c', name: 'Kim', role: 'clerk', party: '1780' };
+const finance: Actor = { sub: 'f', name: 'Fia', role: 'finance' };
+const secretariat: Actor = { sub: 's', name: 'Sam', role: 'secretariat' };
+const auditor: Actor = { sub: 'a', name: 'Ada', role: 'auditor' };
+
+describe('the matrix cells', () => {
+  it('say approved (final or not, and why not), rejected or missing in words', () => {
+    const i = summary();
+    expect(cellOf(i, '17')).toEqual({ cell: 'approved-final', text: 'Godkänt, laga kraft' });
+    expect(cellOf(i, '1780')).toEqual({ cell: 'approved', text: 'Godkänt, inte laga kraft (överklagandetiden löper till 2025-06-20)' });
+    expect(cellOf(i, '1784')).toEqual({ cell: 'rejected', text: 'Avslaget' });
+    expect(cellOf(i, '1715')).toEqual({ cell: 'missing', text: 'Saknas' });
+  });
+});
+
+describe('the overview filters', () => {
+  it('take a known status and a four-digit year, and ignore anything else', () => {
+    expect(overviewFiltersOf({ status: 'blocked', year: '2024' })).toEqual({ status: 'blocked', year: 2024 });
+    expect(overviewFiltersOf({ status: 'nonsense', year: '24' })).toEqual({ status: undefined, year: undefined });
+    expect(overviewFiltersOf({ status: ['open'], year: ['2024'] })).toEqual({ status: undefined, year: undefined });
+  });
+
+  it('filter by status and by the year the initiative was proposed', () => {
+    const all = [summary({ id: 'a', status: 'open' }), summary({ id: 'b', status: 'blocked', proposedOn: '2024-03-01' }), summary({ id: 'c', status: 'blocked' })];
+    expect(filterInitiatives(all, { status: 'blocked' }).map((i) => i.id)).toEqual(['b', 'c']);
+    expect(filterInitiatives(all, { year: 2024 }).map((i) => i.id)).toEqual(['b']);
+    expect(filterInitiatives(all, {}).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the forms a role is given on an initiative', () => {
+  const detail = (overrides: Partial<InitiativeDetail> = {}): InitiativeDetail =>
+    ({
+      ...summary({ status: 'consensus' }),
+      summary: '',
+      strategyLinks: [],
+      transportProgramme: false,
+      coFinancing: [],
+      decisions: [],
+      preparation: null,
+      preparations: [],
+      outcomeReports: [],
+      cancellation: null,
+      ...overrides,
+    }) as InitiativeDetail;
+  const ids = (actor: Actor, i: InitiativeDetail) => formsFor(i, actor).map((f) => /<form id="([^"]+)"/.exec(f.value)![1]);
+
+  it('a clerk: only its own party’s decision, and once registered its minutes and correction', () => {
+    expect(ids(clerk, detail())).toEqual(['registrera-beslut']);
+    expect(formsFor(detail(), clerk)[0]!.value).toContain('value="1780"');
+    const decided = detail({ decisions: [{ party: '1780', outcome: 'approved', decidedOn: '2025-04-01', body: 'kommunfullmäktige', minuteReference: '§ 1' } as InitiativeDetail['decisions'][number]] });
+    expect(ids(clerk, decided)).toEqual(['justering', 'ratta-beslut']);
+    expect(ids(clerk, detail({ cancellation: { reason: 'x', cancelledOn: '2025-05-01' } }))).toEqual([]);
+  });
+
+  it('finance: a grant only with consensus and nothing granted yet', () => {
+    expect(ids(finance, detail())).toEqual(['bevilja']);
+    expect(ids(finance, detail({ status: 'open' }))).toEqual([]);
+    expect(ids(finance, detail({ grantedOre: 100 }))).toEqual([]);
+  });
+
+  it('the secretariat: preparation, outcome report, cancellation; an auditor: nothing', () => {
+    expect(ids(secretariat, detail())).toEqual(['beredning', 'utfallsrapport', 'aterkalla']);
+    expect(ids(auditor, detail())).toEqual([]);
+  });
+});
+
+describe('the history', () => {
+  it('tells each event in Swedish', () => {
+    expect(describeEvent('PartyDecisionRegistered', { party: '1780', outcome: 'approved', decidedOn: '2025-06-09', body: 'kommunfullmäktige', minuteReference: '§ 112' })).toBe(
+      'Karlstad: Godkänt 2025-06-09 (kommunfullmäktige, § 112).',
+    );
+    expect(describeEvent('AppealDecided', { party: '1784', outcome: 'annulled', decidedOn: '2025-09-01', caseNumber: '12-25' })).toBe(
+      'Arvika: domstolen upphävde beslutet 2025-09-01 (mål 12-25).',
+    );
+    expect(describeEvent('SomethingNew', {})).toBe('SomethingNew');
+  });
+});
+
+describe('the fund chart', () => {
+  const year = (y: number, closingOre: number, changeOre: number): FundYearView => ({
+    year: y,
+    openingOre: closingOre - changeOre,
+    depositsOre: 0,
+    withdrawalsOre: 0,
+    returnsOre: 0,
+    closingOre,
+    changeOre,
+    closed: false,
+  });
+
+  it('labels in millions of kronor', () => {
+    expect(mkr(18_800_000_000)).toBe('188 Mkr');
+    expect(mkr(-125_000_050)).toBe('−1,3 Mkr');
+    expect(mkr(0)).toBe('0 Mkr');
+  });
+
+  it('is an image with a title and a description carrying every figure; a negative change goes below the zero line', () => {
+    const svg = fundChart([year(2024, 15_600_000_000, 15_600_000_000), year(2025, 15_500_000_000, -100_000_000)]).value;
+    expect(svg).toContain('role="img" aria-labelledby="diagram-titel diagram-beskrivning"');
+    expect(svg).toContain('<title id="diagram-titel">Fondens utgående balans och förändring per år</title>');
+    expect(svg).toContain('2025: utgående balans 155 000 000,00 kr, förändring −1 000 000,00 kr');
+    const zero = Number(/class="nollinje"[^>]* y1="([\d.]+)"/.exec(svg)![1]);
+    const negative = /<g class="ar" data-year="2025">.*?<rect class="forandring" x="[\d.]+" y="([\d.]+)"/.exec(svg)!;
+    expect(Number(negative[1])).toBeCloseTo(zero, 0);
+  });
+});
+
+describe('the layout', () => {
+  it('names the role in Swedish', () => {
+    expect(roleTitle(clerk)).toBe('Registrator för Karlstad');
+    expect(roleTitle(finance)).toBe('Ekonomi');
+    expect(roleTitle(secretariat)).toBe('Sekretariatet');
+    expect(roleTitle(auditor)).toBe('Revisor');
+  });
+
+  it('offers the pages to the signed-in, only sign-in to others', () => {
+    expect(navigationFor(auditor).map((e) => e.label)).toEqual(['Översikt', 'Fonden', 'Revision']);
+    expect(navigationFor(undefined).map((e) => e.label)).toEqual(['Logga in']);
+  });
+
+  it('a Swedish document with skip link, main landmark, the current page marked and a sign-out form', () => {
+    const page = renderPage({ title: 'Fonden', actor: finance, current: 'fonden', body: html`<h1>Fonden</h1>` });
+    expect(page).toMatch(/^<!doctype html>\n<html lang="sv">/);
+    expect(page).toContain('<title>Fonden – DGR</title>');
+    expect(page).toContain('<a class="hoppa" href="#innehall">Hoppa till innehållet</a>');
+    expect(page).toContain('<main id="innehall" tabindex="-1">');
+    expect(page).toContain('<a href="/fonden" aria-current="page">Fonden</a>');
+    expect(page).toContain('<form method="post" action="/auth/logout">');
+    expect(page).toContain('<strong>Fia</strong> <span class="roll">Ekonomi</span>');
+    expect(page).not.toMatch(/<script>|<script [^>]*>[^<]/);
+  });
+});
+
+describe('the revision page', () => {
+  it('links each year’s SIE file and annual report', () => {
+    const body = auditBody({ checkpoint: { origin: 'dgr', size: 3, root: 'r', at: null, signature: 's' }, years: [{ year: 2024, closed: true }] }).value;
+    expect(body).toContain('href="/api/exports/sie/2024"');
+    expect(body).toContain('href="/api/reports/annual/2024?format=html"');
+    expect(body).toContain('href="/api/exports/ledger.csv?separator=%3B"');
+    expect(body).toContain('data-verify="/api/audit/verify"');
+  });
+});
