@@ -3,3 +3,5 @@ export * from './event-hash';
 export * from './event-store.port';
 export * from './in-memory-event-store';
 export * from './sqlite-event-store';
+export * from './eventstoredb-event-store';
+export { EventStoreDbUnavailable, redactConnectionString } from './eventstoredb-mapping';
