@@ -11,6 +11,8 @@ export interface Config {
   readonly port: number;
   /** The embedded store's file. `DGR_SQLITE_FILE`, default `./data/dgr.sqlite`. */
   readonly sqliteFile: string;
+  /** Which event store holds the log: `DGR_STORE` (docs/operations.md). */
+  readonly store: StoreConfig;
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
   readonly rateLimitPerMinute: number;
@@ -279,6 +281,26 @@ const partyContacts = (given: string | undefined): Partial<Record<PartyId, strin
   return contacts;
 };
 
+/**
+ * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
+ * (KurrentDB) server or cluster at `EVENTSTORE_CONNECTION_STRING` (`esdb://host:2113?tls=false`,
+ * `esdb://a:2113,b:2113,c:2113`, `esdb+discover://cluster.dns:2113`). Secrets and keys stay in the
+ * `DGR_SQLITE_FILE` folder either way.
+ */
+export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+
+const storeConfig = (env: NodeJS.ProcessEnv): StoreConfig => {
+  const kind = env.DGR_STORE?.trim().toLowerCase() || 'sqlite';
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim() || '';
+  if (kind === 'sqlite') return { kind };
+  if (kind !== 'eventstoredb') throw new ConfigError('DGR_STORE', `must be sqlite or eventstoredb, got "${env.DGR_STORE}"`);
+  if (connectionString === '')
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be set when DGR_STORE=eventstoredb, e.g. esdb://localhost:2113?tls=false');
+  if (!/^esdb(\+discover)?:\/\/\S+$/.test(connectionString))
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be a connection string like esdb://localhost:2113?tls=false or esdb+discover://cluster.dns:2113');
+  return { kind, connectionString };
+};
+
 /** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | undefined> = {}): Config => {
   const env: NodeJS.ProcessEnv = { ...source };
@@ -301,6 +323,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
   return {
     port: Number(rawPort),
     sqliteFile,
+    store: storeConfig(env),
     auth: { key: jwtKey(env, sqliteFile), issuer: optional(env.DGR_JWT_ISSUER), audience: optional(env.DGR_JWT_AUDIENCE) },
     rateLimitPerMinute: Number(rawRate),
     corsOrigins,

@@ -5,7 +5,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { ProjectionRunner, type Clock } from '../../../libs/application/src';
-import { SqliteEventStore } from '../../../libs/event-store/src';
 import { AppModule } from './app.module';
 import { resolveAuditSigner } from './audit/audit-key';
 import { AuthSettings } from './auth/auth-settings';
@@ -15,16 +14,8 @@ import { resolveTokenKeys } from './auth/token-keys';
 import { ConfigError, type Config } from './config';
 import { SignInOptions } from './web/sign-in.controller';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
+import { openStore } from './open-store';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
-
-/** Opens the embedded store before anything else, so that a bad path stops the start with one clear line. */
-const openStore = (config: Config): SqliteEventStore => {
-  try {
-    return new SqliteEventStore(config.sqliteFile);
-  } catch (e) {
-    throw new ConfigError('DGR_SQLITE_FILE', `cannot open the store at ${config.sqliteFile}: ${(e as Error).message}`);
-  }
-};
 
 const authSettingsOf = (config: Config): AuthSettings => {
   let keys;
@@ -52,7 +43,7 @@ export const createApp = async (
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ store: openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts, signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn) }),
+    AppModule.forRoot({ store: await openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts, signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn) }),
     { logger, bodyParser: false },
   );
   if (auth.keys.createdFile)

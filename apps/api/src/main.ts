@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redactConnectionString } from '../../../libs/event-store/src';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './create-app';
 
@@ -7,7 +8,7 @@ const main = async (): Promise<void> => {
   const app = await createApp(config);
   await app.listen(config.port);
   const logger = new Logger('DGR');
-  logger.log(`Store: ${config.sqliteFile}`);
+  logger.log(`Store: ${config.store.kind === 'eventstoredb' ? `EventStoreDB at ${redactConnectionString(config.store.connectionString)}` : config.sqliteFile}`);
   logger.log(`Listening on http://localhost:${config.port} — API docs at http://localhost:${config.port}/api/docs`);
 };
 
