@@ -68,19 +68,35 @@ it('a clerk registers their party’s decision in the form and sees the matrix c
 
 it('the server’s validation messages appear beside the fields, and what was typed stays', async () => {
   const { page } = karlstad;
-  await visit(page, `/initiativ/${history.open}`);
-  const form = page.locator('form#justering');
-  await form.getByLabel('Justering').fill('2025-06-12');
-  await form.getByLabel('Anslag').fill('2025-06-10');
-  await form.getByRole('button', { name: 'Spara datumen' }).click();
+  const id = await propose(app, { title: 'Laddinfrastruktur', proposedOn: '2025-06-01', decisionDeadline: '2025-12-31' });
+  await visit(page, `/initiativ/${id}`);
+  const before = await app.position();
+  const form = page.locator('form#registrera-beslut');
+  // No outcome chosen, the body emptied: the API answers 400 naming both fields.
+  await form.getByLabel('Beslutsdatum').fill('2025-06-09');
+  await form.getByLabel('Beslutande organ').fill('');
+  await form.getByLabel('Paragraf i protokollet').fill('§ 5');
+  await form.getByRole('button', { name: 'Registrera beslutet' }).click();
   const summary = form.locator('.felsammanfattning');
   await summary.waitFor({ state: 'visible' });
   await expect(summary.evaluate((el) => el === (globalThis as any).document.activeElement)).resolves.toBe(true);
-  const text = await summary.textContent();
-  expect(text).not.toBe('');
-  // Typed values are kept.
-  await expect(form.getByLabel('Justering').inputValue()).resolves.toBe('2025-06-12');
-  await expect(form.getByLabel('Anslag').inputValue()).resolves.toBe('2025-06-10');
+  await expect(summary.locator('li').allTextContents()).resolves.toEqual(['Beslut: outcome måste vara ett av: approved, rejected', 'Beslutande organ: body får inte vara tomt']);
+  const body = form.getByLabel('Beslutande organ');
+  await expect(body.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(page.locator('#registrera-beslut-body-fel').textContent()).resolves.toBe('body får inte vara tomt');
+  await expect(body.getAttribute('aria-describedby')).resolves.toBe('registrera-beslut-body-fel');
+  await expect(form.getByLabel('Bifall (godkänt)').getAttribute('aria-invalid')).resolves.toBe('true');
+  // What was typed stays; nothing was written.
+  await expect(form.getByLabel('Beslutsdatum').inputValue()).resolves.toBe('2025-06-09');
+  await expect(form.getByLabel('Paragraf i protokollet').inputValue()).resolves.toBe('§ 5');
+  expect(await app.position()).toBe(before);
+
+  // Corrected, it is sent again (a new request: the refused one recorded nothing) and the errors go.
+  await form.getByLabel('Bifall (godkänt)').check();
+  await form.getByLabel('Beslutande organ').fill('kommunstyrelsen');
+  await form.getByRole('button', { name: 'Registrera beslutet' }).click();
+  await expectSaved(page);
+  await expect(page.locator('table.beslut tr[data-party="1780"]').textContent()).resolves.toContain('kommunstyrelsen, § 5');
 });
 
 it('a clerk sees no form for another party, and a forced request for another party is refused with the message shown', async () => {
@@ -142,4 +158,34 @@ it('a double click on submit records the decision once, sent with one Idempotenc
   expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
   const events = (await app.get(`/api/initiatives/${id}/events`)).body as any[];
   expect(events.filter((e) => e.type === 'PartyDecisionRegistered')).toHaveLength(1);
+});
+
+it('a clerk proposes an initiative for its own party: strategy links, co-financing in kronor, then its page', async () => {
+  const { page } = karlstad;
+  await visit(page, '/');
+  await page.getByRole('link', { name: 'Lämna ett nytt initiativ' }).click();
+  await page.waitForURL('**/initiativ/nytt');
+  const form = page.locator('form#nytt-initiativ');
+  await expect(form.locator('.fast').textContent()).resolves.toBe('Lämnas av: Karlstad');
+  await form.getByLabel('Titel').fill('Vätgas i Värmland');
+  await form.getByLabel('Sammanfattning').fill('Tankstationer för vätgas längs E18.');
+  await form.getByLabel('Sökt belopp (kr)').fill('12 500 000 kr');
+  await form.getByLabel('Stärka konkurrenskraften – Innovationsdrivet näringsliv').check();
+  await form.getByLabel('Möter Trafikförsörjningsprogrammets prioriteringar (målbild 2040)').check();
+  await form.getByLabel('Medfinansiär').fill('Energimyndigheten');
+  await form.getByLabel('Medfinansiering (kr)').fill('2 000 000,50');
+  await form.getByRole('button', { name: 'Lämna initiativet' }).click();
+  await expectSaved(page);
+  const id = new URL(page.url()).pathname.split('/').pop()!;
+  await expect(page.locator('h1').textContent()).resolves.toBe('Vätgas i Värmland');
+  const made = (await app.get(`/api/initiatives/${id}`)).body;
+  expect(made).toMatchObject({
+    proposedBy: '1780',
+    proposedOn: '2025-06-15',
+    requestedAmountOre: 1_250_000_000,
+    decisionDeadline: '2025-12-31',
+    strategyLinks: [{ area: 'Stärka konkurrenskraften', goal: 'Innovationsdrivet näringsliv' }],
+    transportProgramme: true,
+    coFinancing: [{ source: 'Energimyndigheten', amountOre: 200_000_050 }],
+  });
 });
