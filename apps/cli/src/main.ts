@@ -14,6 +14,7 @@ import { demoHistory } from './demo-history';
 import { runExport } from './export';
 import { ExportError } from './export-error';
 import { runImport } from './import';
+import { CopyError, runCopy } from './copy';
 import { progressBar } from './progress';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
@@ -44,6 +45,10 @@ Usage:
   dgr import --from FILE.jsonl [--file PATH]
                                            A jsonl export into an empty store; refuses the first line whose
                                            position or hash does not come out as exported.
+  dgr copy --from STORE --to STORE         The whole log from one store to another, in order, every event at its
+                                           position with its hash (checked before and after), with a progress bar.
+                                           STORE: sqlite:FILE or eventstoredb:esdb://host:2113?tls=false. Only into
+                                           an empty store, or resuming an interrupted copy of the same log.
   dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--file PATH]
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
@@ -140,6 +145,7 @@ const main = async (argv: string[]): Promise<number> => {
       year: { type: 'string' },
       out: { type: 'string' },
       from: { type: 'string' },
+      to: { type: 'string' },
       bom: { type: 'boolean' },
       'no-bom': { type: 'boolean' },
       checkpoint: { type: 'string' },
@@ -192,6 +198,13 @@ const main = async (argv: string[]): Promise<number> => {
       } catch (e) {
         throw e instanceof VerifyUsageError ? new UsageError(e.message) : e;
       }
+    case 'copy':
+      try {
+        process.stdout.write(await runCopy(values.from, values.to));
+      } catch (e) {
+        throw e instanceof CopyError ? new UsageError(e.message) : e;
+      }
+      return 0;
     case 'export':
     case 'import':
       try {
