@@ -178,6 +178,24 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       expect(client.appendCalls).toHaveLength(calls);
     });
 
+    it('repeats an append the server could not take during a leader election, and writes it once', async () => {
+      jest.spyOn(client, 'appendToStream').mockRejectedValueOnce(new UnavailableError(undefined, '14 UNAVAILABLE: leader changed'));
+      const batch = newEvents(2);
+      expect(await store.append('s', batch, 'no_stream')).toEqual({ nextRevision: 1, position: 2 });
+      expect(client.all.filter((e) => e.streamId === 's').map((e) => e.id)).toEqual(batch.map((e) => e.id));
+    });
+
+    it('an append written although its answer was lost answers as written, and is not written twice', async () => {
+      const realAppend = client.appendToStream.bind(client);
+      jest.spyOn(client, 'appendToStream').mockImplementationOnce(async (stream, events, options) => {
+        await realAppend(stream, events, options);
+        throw new UnavailableError(undefined, '14 UNAVAILABLE: connection reset');
+      });
+      const batch = newEvents(3);
+      expect(await store.append('s', batch, 'no_stream')).toEqual({ nextRevision: 2, position: 3 });
+      expect(client.all.filter((e) => e.streamId === 's')).toHaveLength(3);
+    });
+
     it('says what to change when the server refuses an append as too large', async () => {
       const small = await openOnFake({ maxAppendSize: 1000 });
       await expect(small.store.append('s', [newEvent('Stor', { text: 'å'.repeat(1000) })], 'no_stream')).rejects.toThrow(
@@ -187,11 +205,11 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       await small.store.close();
     });
 
-    it('says the server is unavailable when it is', async () => {
+    it('says the server is unavailable when it stays so', async () => {
       client.unavailable = true;
-      await expect(store.append('s', newEvents(1), 'no_stream')).rejects.toThrow(/EventStoreDB is unavailable \(read \$all\)/);
+      await expect(store.append('s', newEvents(1), 'no_stream')).rejects.toThrow(/^EventStoreDB is unavailable \(read \$all\): 14 UNAVAILABLE/);
       client.unavailable = false;
-    });
+    }, 10_000);
   });
 
   describe('subscriptions', () => {

@@ -88,6 +88,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** How often an 'any' append re-reads the stream's head after losing a race before it gives up. */
 const ANY_ATTEMPTS = 10;
+/** How often an append is tried while the server is unavailable (a leader election takes a few seconds), and the delay's step. */
+const UNAVAILABLE_ATTEMPTS = 4;
+const UNAVAILABLE_DELAY_MS = 250;
 
 /**
  * The production adapter on an EventStoreDB (KurrentDB) server or cluster. Streams, revisions, event ids,
@@ -127,13 +130,15 @@ export class EventStoreDbEventStore implements EventStore {
     for (const e of events) checkStorable(e);
     // Serialised before anything is sent: an event that is not JSON fails the whole batch, and nothing is written.
     const contents = events.map((e) => ({ data: JSON.parse(JSON.stringify(e.data)) as unknown, metadata: JSON.parse(JSON.stringify(e.metadata)) as EventMetadata }));
-    await this.catchUp();
-    const retried = await this.asRetry(stream, events);
-    if (retried) return retried;
     for (let attempt = 1; ; attempt++) {
-      const head = await this.streamHead(stream);
-      const pinned = expected === 'any' ? (head ? head.revision : 'no_stream') : expected;
       try {
+        // This very batch may be in the log already: a retried command, a retry in flight beside this one, or an
+        // earlier attempt of this call whose answer was lost. Then it answers as that append did.
+        await this.catchUp();
+        const retried = await this.asRetry(stream, events);
+        if (retried) return retried;
+        const head = await this.streamHead(stream);
+        const pinned = expected === 'any' ? (head ? head.revision : 'no_stream') : expected;
         // A check the server repeats; made here too so that the hashes below are computed on the right predecessor.
         if ((head ? head.revision : null) !== headFor(pinned)) throw new WrongExpectedRevision(stream, expected, head ? head.revision : 'no_stream');
         let previousHash = head ? head.hash : null;
@@ -147,13 +152,18 @@ export class EventStoreDbEventStore implements EventStore {
         const result = await this.client.appendToStream(this.prefix + stream, prepared, { expectedRevision: toEsdbExpectedRevision(pinned) });
         return await this.resultOf(stream, events, result, head ? head.revision : -1);
       } catch (raw) {
-        const e = raw instanceof WrongExpectedVersionError || raw instanceof WrongExpectedRevision ? raw : translateAppendError(raw, stream, expected);
-        if (!(e instanceof WrongExpectedVersionError || e instanceof WrongExpectedRevision)) throw e;
-        // The same batch may have been written meanwhile by a retry still in flight: then it answers as that one did.
-        await this.catchUp();
-        const written = await this.asRetry(stream, events);
-        if (written) return written;
-        if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw translateAppendError(e, stream, expected);
+        const conflict = raw instanceof WrongExpectedVersionError || raw instanceof WrongExpectedRevision;
+        const e = translateAppendError(raw, stream, expected);
+        if (conflict) {
+          await this.catchUp();
+          const written = await this.asRetry(stream, events);
+          if (written) return written;
+          // 'any' lost a race to another writer: read the new head and try again.
+          if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw e;
+        } else if (e instanceof EventStoreDbUnavailable && attempt < UNAVAILABLE_ATTEMPTS) {
+          // A leader election or a dropped connection: safe to repeat, the event ids make it idempotent.
+          await sleep(UNAVAILABLE_DELAY_MS * attempt);
+        } else throw e;
       }
     }
   }
