@@ -137,6 +137,12 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       await second.close();
     });
 
+    it('treats a conflict the client answers instead of throwing (throwOnAppendFailure=false) as one', async () => {
+      await store.append('s', newEvents(2), 'no_stream');
+      jest.spyOn(client, 'appendToStream').mockResolvedValueOnce({ success: false, nextExpectedRevision: 4n, position: undefined });
+      await expect(store.append('s', newEvents(1), 1)).rejects.toMatchObject({ name: 'WrongExpectedRevision', stream: 's', expected: 1, actual: 4 });
+    });
+
     it("'any' that loses a race reads the head again and appends after the winner, with the chain intact", async () => {
       await store.append('s', newEvents(1), 'no_stream');
       const realAppend = client.appendToStream.bind(client);

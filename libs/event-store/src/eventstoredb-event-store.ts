@@ -150,6 +150,9 @@ export class EventStoreDbEventStore implements EventStore {
           return data;
         });
         const result = await this.client.appendToStream(this.prefix + stream, prepared, { expectedRevision: toEsdbExpectedRevision(pinned) });
+        // A connection string with throwOnAppendFailure=false makes the client answer a conflict instead of throwing it.
+        if (!result.success)
+          throw new WrongExpectedRevision(stream, expected, result.nextExpectedRevision < 0n ? 'no_stream' : Number(result.nextExpectedRevision));
         return await this.resultOf(stream, events, result, head ? head.revision : -1);
       } catch (raw) {
         const conflict = raw instanceof WrongExpectedVersionError || raw instanceof WrongExpectedRevision;
