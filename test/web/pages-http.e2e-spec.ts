@@ -1,0 +1,72 @@
+/**
+ * The pages over plain HTTP (no browser): who gets a page and who is sent to sign in, headers, escaping of
+ * what users typed, unknown initiatives, and the assets folder serving nothing else.
+ */
+import { HttpApp, propose, tokenFor } from '../support/http-app';
+
+let app: HttpApp;
+let initiative: string;
+
+const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+
+beforeAll(async () => {
+  app = await HttpApp.start();
+  initiative = await propose(app, { title: XSS, summary: `Sammanfattning ${XSS}`, proposedOn: '2025-03-01', decisionDeadline: '2025-12-31' });
+});
+
+afterAll(async () => {
+  await app.dispose();
+});
+
+const page = (path: string, token: string | null = tokenFor('auditor')) =>
+  fetch(app.baseUrl + path, { redirect: 'manual', headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+it.each(['/', '/?status=open&year=2025', '/fonden', '/revision', '/initiativ/nytt'])('%s without a session: 303 to sign in, coming back afterwards', async (path) => {
+  const res = await page(path, null);
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toBe(`/logga-in?next=${encodeURIComponent(path)}`);
+});
+
+it.each(['/', '/fonden', '/revision'])('%s signed in: an HTML page in Swedish, not cached, under the CSP', async (path) => {
+  const res = await page(path);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  const text = await res.text();
+  expect(text).toMatch(/^<!doctype html>\n<html lang="sv">/);
+  expect(text).toContain('<script src="/assets/app.js" defer></script>');
+  expect(text).not.toMatch(/<script>/);
+});
+
+it('what users typed is escaped on every page that shows it', async () => {
+  for (const path of ['/', `/initiativ/${initiative}`]) {
+    const text = await (await page(path)).text();
+    expect(text).not.toContain(XSS);
+    expect(text).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+  }
+});
+
+it('an unknown initiative is a 404 page, not a problem document', async () => {
+  const res = await page('/initiativ/00000000-0000-4000-8000-000000000000');
+  expect(res.status).toBe(404);
+  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(await res.text()).toContain('<h1>Finns inte</h1>');
+});
+
+it('only a role that may propose gets the proposal page', async () => {
+  expect((await page('/initiativ/nytt', tokenFor('secretariat'))).status).toBe(200);
+  expect((await page('/initiativ/nytt', tokenFor('clerk', '1780'))).status).toBe(200);
+  expect((await page('/initiativ/nytt', tokenFor('finance'))).status).toBe(403);
+});
+
+it('assets: the stylesheet and the script with their types, and nothing outside web/assets', async () => {
+  const css = await page('/assets/app.css', null);
+  expect(css.status).toBe(200);
+  expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  const js = await page('/assets/app.js', null);
+  expect(js.status).toBe(200);
+  expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  for (const path of ['/assets/..%2Fpackage.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/nothing.css', '/assets/'])
+    expect((await page(path, null)).status).toBe(404);
+});
