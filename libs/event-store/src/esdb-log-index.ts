@@ -25,6 +25,7 @@ export class LogIndex {
   private prepares = new BigUint64Array(1024);
   private count = 0;
   private readonly positionById = new Map<string, number>();
+  private originAt: Position | null = null;
 
   /** How many events of the log are indexed: the highest position known. */
   get length(): number {
@@ -36,6 +37,24 @@ export class LogIndex {
     if (!Number.isInteger(position) || position < 1 || position > this.count)
       throw new RangeError(`Position ${position} is not indexed (1 … ${this.count})`);
     return { commit: this.commits[position - 1]!, prepare: this.prepares[position - 1]! };
+  }
+
+  /**
+   * Where a read of the log after `position` starts in `$all`: the event at `position`, or for 0 the last
+   * transaction-log position known to hold no event of the log before the first one (null: the start of `$all`).
+   */
+  startAfter(position: number): Position | null {
+    return position === 0 ? this.originAt : this.logPositionOf(position);
+  }
+
+  /**
+   * A reader read `$all` from its start (or from the origin) up to `at` and met no event of the log: later
+   * reads from the start skip that part (on a server shared with other logs, or after many system events).
+   */
+  noLogEventUpTo(at: Position): void {
+    if (this.count > 0 && comparePositions(at, this.logPositionOf(1)) >= 0)
+      throw new LogIndexMismatch(`$all up to ${show(at)} was read as holding no event of the log, but position 1 is at ${show(this.logPositionOf(1))}`);
+    if (this.originAt === null || comparePositions(at, this.originAt) > 0) this.originAt = at;
   }
 
   /** The position of the event with this id, if it is indexed. */

@@ -84,6 +84,46 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
     });
   });
 
+  describe('a stream prefix: several logs on one server', () => {
+    it('each adapter sees only the streams under its prefix, numbered densely, named without the prefix', async () => {
+      const a = await EventStoreDbEventStore.open(client, { streamPrefix: 'a-' });
+      const b = await EventStoreDbEventStore.open(client, { streamPrefix: 'b-' });
+      await a.append('s', newEvents(2), 'no_stream');
+      await store.append('unprefixed', newEvents(1), 'no_stream');
+      await b.append('s', newEvents(3), 'no_stream');
+      await a.append('s', newEvents(1), 1);
+      expect((await a.readAll(0, 100)).map((e) => [e.stream, e.position, e.revision])).toEqual([
+        ['s', 1, 0],
+        ['s', 2, 1],
+        ['s', 3, 2],
+      ]);
+      expect((await b.readAll(0, 100)).map((e) => e.position)).toEqual([1, 2, 3]);
+      expect(client.all.filter((e) => e.streamId === 'a-s')).toHaveLength(3);
+      const seen: RecordedEvent[] = [];
+      const subscription = b.subscribeToAll(0, (batch) => void seen.push(...batch));
+      await a.append('s', newEvents(1), 2);
+      await b.append('t', newEvents(1), 'no_stream');
+      await waitFor(() => seen.length >= 4);
+      expect(seen.map((e) => `${e.stream}@${e.position}`)).toEqual(['s@1', 's@2', 's@3', 't@4']);
+      await subscription.close();
+      await a.close();
+      await b.close();
+    });
+
+    it('once it has read past the part of $all before its first event, reads from the start begin after it', async () => {
+      for (let i = 0; i < 30; i++) await store.append(`other-${i}`, newEvents(1), 'no_stream');
+      const mine = await EventStoreDbEventStore.open(client, { streamPrefix: 'mine-' });
+      await mine.append('s', newEvents(2), 'no_stream');
+      const reads = jest.spyOn(client, 'readAll');
+      expect((await mine.readAll(0, 10)).map((e) => e.position)).toEqual([1, 2]);
+      const from = reads.mock.calls[0]![0]!.fromPosition;
+      expect(from).not.toBe('start');
+      // Everything before it is another log's.
+      expect(client.all.filter((e) => e.position.commit <= (from as Position).commit).every((e) => !e.streamId.startsWith('mine-'))).toBe(true);
+      await mine.close();
+    });
+  });
+
   describe('storage format', () => {
     it('stores type, data and metadata as given, with the hash chain beside the metadata, and reads it back without it', async () => {
       const e = newEvent('BeslutFattat', { kommun: 'Årjäng', paragraf: '§ 112' }, { correlationId: 'k-Säffle' });
@@ -97,10 +137,12 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       expect(read!.metadata).toEqual(e.metadata);
     });
 
-    it('refuses ids EventStoreDB would not give back as written, and metadata holding the adapter’s key, writing nothing', async () => {
+    it('refuses ids EventStoreDB would not give back as written, system or empty types, and metadata holding the adapter’s key, writing nothing', async () => {
       await expect(store.append('s', [{ ...newEvent(), id: 'e1' }], 'no_stream')).rejects.toThrow(/lowercase UUID/);
       const upper = newEvent();
       await expect(store.append('s', [{ ...upper, id: upper.id.toUpperCase() }], 'no_stream')).rejects.toThrow(/lowercase UUID/);
+      await expect(store.append('s', [newEvent('')], 'no_stream')).rejects.toThrow(/its type must be a name not starting with "\$", got ""/);
+      await expect(store.append('s', [newEvent('$metadata')], 'no_stream')).rejects.toThrow(/not starting with "\$"/);
       const sneaky = newEvent('T', {}, { [HASH_CHAIN_KEY]: 'x' } as never);
       await expect(store.append('s', [sneaky], 'no_stream')).rejects.toThrow(/must not hold "hashChain"/);
       expect(client.appendCalls).toEqual([]);
@@ -353,6 +395,17 @@ describe('LogIndex', () => {
     const index = new LogIndex();
     for (let i = 1; i <= 3000; i++) index.observe(i, `id-${i}`, at(i * 10));
     expect(index.logPositionOf(2999)).toEqual(at(29990));
+  });
+
+  it('remembers where in $all reads of the log may start, and never past its first event', () => {
+    const index = new LogIndex();
+    expect(index.startAfter(0)).toBeNull();
+    index.noLogEventUpTo(at(50));
+    index.noLogEventUpTo(at(40));
+    expect(index.startAfter(0)).toEqual(at(50));
+    index.observe(1, 'a', at(70));
+    expect(index.startAfter(1)).toEqual(at(70));
+    expect(() => index.noLogEventUpTo(at(70))).toThrow(LogIndexMismatch);
   });
 
   it('refuses a log that changed under it, a repeated id, and a reader skipping ahead', () => {

@@ -245,9 +245,10 @@ export class EventStoreDbEventStore implements EventStore {
     if (afterPosition > this.index.length) return [];
     const out: RecordedEvent[] = [];
     let position = afterPosition;
-    let from: Position | null = afterPosition === 0 ? null : this.index.logPositionOf(afterPosition);
+    let from = this.index.startAfter(afterPosition);
     while (out.length < maxCount) {
       const page = await this.readAllPage(from, Math.min(this.pageSize, maxCount - out.length + 1));
+      if (position === 0 && page.beforeFirst) this.index.noLogEventUpTo(page.beforeFirst);
       for (const e of page.events) {
         position += 1;
         this.index.observe(position, e.id, e.position);
@@ -267,10 +268,12 @@ export class EventStoreDbEventStore implements EventStore {
   private async readAllPage(
     from: Position | null,
     count: number,
-  ): Promise<{ events: Array<NonNullable<ReturnType<typeof eventOf>>>; last: Position | null; complete: boolean }> {
+  ): Promise<{ events: Array<NonNullable<ReturnType<typeof eventOf>>>; last: Position | null; beforeFirst: Position | null; complete: boolean }> {
     const events = [];
     let read = 0;
     let last = from;
+    /** The last position read before the page's first event of the log. */
+    let beforeFirst: Position | null = null;
     try {
       for await (const resolved of this.client.readAll({ fromPosition: from ?? START, maxCount: count })) {
         read += 1;
@@ -279,11 +282,12 @@ export class EventStoreDbEventStore implements EventStore {
         if (from && comparePositions(e.position, from) <= 0) continue;
         last = e.position;
         if (belongsToLog(e, this.prefix)) events.push(e);
+        else if (events.length === 0) beforeFirst = e.position;
       }
     } catch (e) {
       throw translateError(e, 'read $all');
     }
-    return { events, last, complete: read < count };
+    return { events, last, beforeFirst, complete: read < count };
   }
 
   /**
@@ -305,8 +309,8 @@ export class EventStoreDbEventStore implements EventStore {
     for (;;) {
       // Numbered from where the read starts: a subscription may extend the index while the page is read.
       let position = this.index.length;
-      const from = position === 0 ? null : this.index.logPositionOf(position);
-      const page = await this.readAllPage(from, this.pageSize);
+      const page = await this.readAllPage(this.index.startAfter(position), this.pageSize);
+      if (position === 0 && page.beforeFirst) this.index.noLogEventUpTo(page.beforeFirst);
       for (const e of page.events) this.index.observe(++position, e.id, e.position);
       if (page.complete) return;
     }
@@ -447,7 +451,7 @@ export class EventStoreDbSubscription implements Subscription {
     const { index, prefix } = this.context;
     // The page read above indexed everything up to the position reached (or beyond, when it started past the end).
     let numbered = Math.min(this.position, index.length);
-    const from: ReadPosition = numbered === 0 ? START : index.logPositionOf(numbered);
+    const from: ReadPosition = index.startAfter(numbered) ?? START;
     const subscription = this.context.client.subscribeToAll({ fromPosition: from, filter: this.context.filter });
     this.live = subscription;
     const events = subscription[Symbol.asyncIterator]();

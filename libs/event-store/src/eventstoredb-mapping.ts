@@ -42,7 +42,7 @@ export const comparePositions = (a: Position, b: Position): number =>
  * only streams under it. Applied to every read of `$all`, so that every reader numbers the same events.
  */
 export const belongsToLog = (e: { streamId: string; type: string }, streamPrefix: string): boolean =>
-  !e.type.startsWith('$') && !e.streamId.startsWith('$') && e.streamId.startsWith(streamPrefix);
+  e.type !== '' && !e.type.startsWith('$') && !e.streamId.startsWith('$') && e.streamId.startsWith(streamPrefix);
 
 /** The port's expected revision as the client's. `any` never reaches the server: the adapter pins it (see append). */
 export const toEsdbExpectedRevision = (expected: Exclude<ExpectedRevision, 'any'>): 'no_stream' | bigint =>
@@ -58,10 +58,13 @@ export interface PreparedEvent {
 }
 
 /**
- * Checks what the server could not keep as given: an id that is not a lowercase UUID (the server stores GUIDs
- * and answers lowercase), metadata that is not an object or already holds the hash-chain key.
+ * Checks what the server could not keep as given, or what would not read back as part of the log: an empty
+ * type or a system type (`$…`), an id that is not a lowercase UUID (the server stores GUIDs and answers
+ * lowercase), metadata that is not an object or already holds the hash-chain key.
  */
 export const checkStorable = (e: NewEvent): void => {
+  // The server-side filter of subscriptions (`^[^$].*`) would not deliver an event with an empty type.
+  if (e.type === '' || e.type.startsWith('$')) throw new Error(`Event ${e.id}: its type must be a name not starting with "$", got "${e.type}"`);
   if (!CANONICAL_UUID.test(e.id))
     throw new Error(`Event id "${e.id}" cannot be stored in EventStoreDB: it must be a lowercase UUID (8-4-4-4-12 hex digits)`);
   if (typeof e.metadata !== 'object' || e.metadata === null || Array.isArray(e.metadata))
