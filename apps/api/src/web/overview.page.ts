@@ -108,9 +108,11 @@ ${legend}
 ${
   shown.length === 0
     ? html`<p>Inga initiativ matchar urvalet.</p>`
-    : html`<div class="matris-ram" role="region" aria-labelledby="matris-rubrik" tabindex="0">
+    : html`<h2 id="matris-rubrik" class="matris-rubrik">Konsensusmatris</h2>
+<p class="hjalp matris-tips">Tabellen rullar i sidled: initiativen står kvar till vänster.</p>
+<div class="matris-ram" role="region" aria-labelledby="matris-rubrik" tabindex="0">
 <table class="matris" id="matris">
-<caption id="matris-rubrik">Konsensusmatris: initiativ och parternas beslut</caption>
+<caption class="visually-hidden">Konsensusmatris: initiativ och parternas beslut</caption>
 <thead><tr><th scope="col" class="initiativ-namn">Initiativ</th><th scope="col">Status</th><th scope="col">Sista beslutsdag</th>${PARTIES.map(
         (p) => html`<th scope="col" class="part">${p.name}</th>`,
       )}</tr></thead>
