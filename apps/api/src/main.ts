@@ -9,7 +9,9 @@ const main = async (): Promise<void> => {
   await app.listen(config.port);
   const logger = new Logger('DGR');
   logger.log(`Store: ${config.store.kind === 'eventstoredb' ? `EventStoreDB at ${redactConnectionString(config.store.connectionString)}` : config.sqliteFile}`);
-  logger.log(`Listening on http://localhost:${config.port} — API docs at http://localhost:${config.port}/api/docs`);
+  logger.log(`Listening on http://localhost:${config.port} — web pages at http://localhost:${config.port}/, API docs at http://localhost:${config.port}/api/docs`);
+  if (!config.web.oidc && !config.web.devSignIn)
+    logger.log('Web sign-in: paste a token from `npx dgr token --role … --name …` at /logga-in (or set DGR_OIDC_ISSUER; DGR_WEB_DEV_SIGN_IN=true for local trials).');
 };
 
 main().catch((e: unknown) => {
