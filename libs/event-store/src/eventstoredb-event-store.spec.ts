@@ -218,6 +218,20 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       expect(client.all.filter((e) => e.streamId === 's').map((e) => e.id)).toEqual([expect.any(String), ...batch.map((e) => e.id)]);
     });
 
+    it('a success naming another revision than the append implies is answered from where the batch really is', async () => {
+      await store.append('s', newEvents(1), 'no_stream');
+      const realAppend = client.appendToStream.bind(client);
+      // The batch ends up one revision later than the head this adapter read (as when a server answers a
+      // repeated append as idempotent): the answer must name where it is, not where it was expected.
+      jest.spyOn(client, 'appendToStream').mockImplementationOnce(async (stream, events) => {
+        await realAppend(stream, [{ id: newEvent().id, contentType: 'application/json', type: 'Between', data: {}, metadata: {} }], { expectedRevision: 0n });
+        return realAppend(stream, events, { expectedRevision: 1n });
+      });
+      const batch = newEvents(2);
+      expect(await store.append('s', batch, 0)).toEqual({ nextRevision: 3, position: 4 });
+      expect((await store.readStream('s')).map((e) => e.id).slice(2)).toEqual(batch.map((e) => e.id));
+    });
+
     it('refuses a batch that repeats a stored id after a new one, before sending anything', async () => {
       const [a] = newEvents(1);
       await store.append('s', [a!], 'no_stream');

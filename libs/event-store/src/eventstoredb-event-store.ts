@@ -198,8 +198,12 @@ export class EventStoreDbEventStore implements EventStore {
       await this.catchUp();
     }
     const written = Number(result.nextExpectedRevision) === headRevision + events.length;
-    // The server answered an identical earlier append (same ids): check it is this very batch.
-    if (!written) return (await this.asRetry(stream, events))!;
+    if (!written) {
+      // The server answered an identical earlier append (same ids) as idempotent: check it is this very batch.
+      const earlier = await this.asRetry(stream, events);
+      if (!earlier) throw new Error(`The append to ${stream} was answered at revision ${result.nextExpectedRevision}, but its first event is not in $all`);
+      return earlier;
+    }
     return { nextRevision: headRevision + events.length, position: this.index.positionOfId(lastId)! };
   }
 
