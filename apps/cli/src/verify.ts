@@ -3,12 +3,10 @@ import Database from 'better-sqlite3';
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  EMPTY_ROOT,
-  LogChecker,
+  LogVerifier,
+  describeCheckpointProblem,
   describeMismatch,
   parseCheckpoint,
-  verifyCheckpointSignature,
-  verifyConsistency,
   type Checkpoint,
   type Mismatch,
   type MerkleLog,
@@ -65,13 +63,6 @@ export interface VerifyResult {
 
 const PROGRESS_EVERY = 5000;
 
-const mismatchOf = (row: Row, problem: string): Mismatch => ({
-  position: typeof row.position === 'number' ? row.position : Number(row.position),
-  stream: String(row.stream),
-  revision: typeof row.revision === 'number' ? row.revision : Number(row.revision),
-  problem,
-});
-
 /**
  * The store writes `JSON.stringify(value)`; reading a column back must give a value that serialises to exactly
  * the same text, so that a changed byte is found even where it would not change the parsed value.
@@ -97,25 +88,6 @@ const columnsProblem = (row: Row): string | null => {
   return null;
 };
 
-/** The first problem of the log as against the checkpoint, or null when the log extends it. */
-const checkpointProblemOf = (cp: Checkpoint, publicKey: KeyObject | undefined, tree: MerkleLog | null, size: number): string | null => {
-  if (!publicKey) return 'no public key to check the checkpoint with';
-  if (!verifyCheckpointSignature(cp, publicKey)) return "the checkpoint's signature does not verify with the key: it was not signed by this service, or was changed";
-  if (cp.size > size)
-    return `the log has ${size} events, fewer than the checkpoint's ${cp.size}: events from position ${size + 1} were removed`;
-  if (!tree) return 'the tree could not be computed';
-  const now = tree.root(size);
-  if (cp.size === 0) return cp.root === EMPTY_ROOT.toString('base64') ? null : 'a checkpoint of size 0 must have the empty root';
-  const atSize = tree.root(cp.size).toString('base64');
-  const proof = tree.consistencyProof(cp.size, size);
-  if (atSize !== cp.root || !verifyConsistency(cp.size, size, proof, Buffer.from(cp.root, 'base64'), now))
-    return (
-      `the first ${cp.size} events do not have the checkpoint's root (${cp.root}, here ${atSize}): ` +
-      `an event up to position ${cp.size} was changed, removed, inserted or reordered since the checkpoint was signed`
-    );
-  return null;
-};
-
 /**
  * `dgr verify`: re-reads every event in order straight from the SQLite file (read-only), recomputes every event
  * hash and chain link and the Merkle tree, and, given a checkpoint, checks its signature and that the log
@@ -136,11 +108,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
     if (!columns.includes('hash') || !columns.includes('previous_hash'))
       throw new VerifyUsageError(`${options.file} predates event hashes: open it once with the service (npm start), which adds them`);
     const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
-    const checker = new LogChecker();
-    const streams = new Set<string>();
-    let unreadable: Mismatch | null = null;
-    let lastRecordedAt: string | null = null;
-    let read = 0;
+    const verifier = new LogVerifier();
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -148,43 +116,35 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       const metadata = bad ? null : parseColumn(row, 'metadata');
       const problem = bad ?? (data && 'problem' in data ? data.problem : null) ?? (metadata && 'problem' in metadata ? metadata.problem : null);
       if (problem) {
-        unreadable = mismatchOf(row, problem);
+        verifier.addUnreadable(Number(row.position), String(row.stream), Number(row.revision), problem);
         break;
       }
-      const meta = (metadata as { value: unknown }).value;
-      checker.add({
+      verifier.add({
         id: row.id as string,
         position: row.position as number,
         stream: row.stream as string,
         revision: row.revision as number,
         type: row.type as string,
         data: (data as { value: unknown }).value,
-        metadata: meta,
+        metadata: (metadata as { value: unknown }).value,
         previousHash: row.previous_hash as string | null,
         hash: row.hash as string,
       });
-      streams.add(row.stream as string);
-      const recordedAt = (meta as { recordedAt?: unknown } | null)?.recordedAt;
-      lastRecordedAt = typeof recordedAt === 'string' ? recordedAt : null;
-      read += 1;
-      if (read % PROGRESS_EVERY === 0) options.onProgress?.(read, total);
+      if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
-    options.onProgress?.(read, total);
-    // An unreadable event comes after every event the checker has seen, so the checker's mismatch is earlier.
-    const firstMismatch = checker.firstMismatch ?? unreadable;
-    const tree = unreadable ? null : checker.tree;
-    const checkpointProblem = options.checkpoint ? checkpointProblemOf(options.checkpoint, options.publicKey, tree, read) : null;
-    const problem = firstMismatch ? describeMismatch(firstMismatch) : checkpointProblem;
+    options.onProgress?.(verifier.events, total);
+    const result = verifier.result(options.checkpoint ? { checkpoint: options.checkpoint, publicKey: options.publicKey } : undefined);
+    const checkpointProblem = result.checkpointProblem ? describeCheckpointProblem(result.checkpointProblem) : null;
     return {
-      ok: problem === null,
-      events: read,
-      streams: streams.size,
-      root: tree ? tree.root().toString('base64') : null,
-      lastRecordedAt,
-      firstMismatch,
+      ok: result.ok,
+      events: result.events,
+      streams: result.streams,
+      root: result.root,
+      lastRecordedAt: result.lastRecordedAt,
+      firstMismatch: result.firstMismatch,
       checkpointProblem,
-      problem,
-      tree,
+      problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
+      tree: result.tree,
     };
   } finally {
     db.close();

@@ -16,3 +16,4 @@ export * from './audit/audit.service';
 export * from './projections/audit-log.projection';
 export * from './reminders/reminders';
 export * from './reminders/reminder.handlers';
+export * from './audit/verify-store';

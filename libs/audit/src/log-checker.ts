@@ -1,16 +1,98 @@
 import { hashAndLeafData, type LeafEvent } from './leaf';
 import { MerkleLog } from './merkle';
 
+/** What is wrong with one event, as data: `describeMismatch` says it in English (dgr verify), `describeMismatchInSwedish` in Swedish (the API). */
+export type MismatchReason =
+  /** Positions jump: events are missing before this one. */
+  | { readonly kind: 'position-gap'; readonly expected: number }
+  /** A position at or below one already seen. */
+  | { readonly kind: 'position-order'; readonly expected: number }
+  | { readonly kind: 'no-hash' }
+  /** Revisions jump: an event of the stream is missing before this one. */
+  | { readonly kind: 'revision-gap'; readonly expected: number }
+  | { readonly kind: 'revision-order'; readonly expected: number }
+  /** `previousHash` is not the stream predecessor's hash. */
+  | { readonly kind: 'chain-broken'; readonly previousHash: string | null; readonly predecessorRevision: number; readonly predecessorHash: string }
+  /** Revision 0 with a `previousHash`. */
+  | { readonly kind: 'chain-start'; readonly previousHash: string | null }
+  /** The stored hash is not the one recomputed from the event's content. */
+  | { readonly kind: 'hash'; readonly stored: string; readonly recomputed: string }
+  | { readonly kind: 'not-canonical'; readonly error: string }
+  /** The stored event cannot be read as an event at all (what is wrong, in the reader's words). */
+  | { readonly kind: 'unreadable'; readonly detail: string };
+
 /** The first thing found wrong with a log: which event, and what. */
 export interface Mismatch {
   readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly problem: string;
+  /** Null when the event could not be read at all (its stream and revision are unknown). */
+  readonly stream: string | null;
+  readonly revision: number | null;
+  readonly reason: MismatchReason;
 }
 
+/** What is wrong, in English (the words of `dgr verify`). */
+export const mismatchProblem = (m: Mismatch): string => {
+  const r = m.reason;
+  switch (r.kind) {
+    case 'position-gap':
+      return `expected position ${r.expected} next: ${m.position - r.expected} event(s) missing before it`;
+    case 'position-order':
+      return `expected position ${r.expected} next: the log is out of order`;
+    case 'no-hash':
+      return 'the event has no hash';
+    case 'revision-gap':
+      return `expected revision ${r.expected} of the stream: an event of the stream is missing before it`;
+    case 'revision-order':
+      return `expected revision ${r.expected} of the stream: the stream is out of order`;
+    case 'chain-broken':
+      return `previousHash ${String(r.previousHash)} is not the hash of revision ${r.predecessorRevision} (${r.predecessorHash}): the chain is broken`;
+    case 'chain-start':
+      return `previousHash must be null for revision 0, found ${String(r.previousHash)}`;
+    case 'hash':
+      return `stored hash ${r.stored} does not match its content (recomputed ${r.recomputed})`;
+    case 'not-canonical':
+      return `its content cannot be canonicalised: ${r.error}`;
+    case 'unreadable':
+      return r.detail;
+  }
+};
+
+/** What is wrong, in Swedish, for the auditors' page. */
+export const mismatchProblemInSwedish = (m: Mismatch): string => {
+  const r = m.reason;
+  switch (r.kind) {
+    case 'position-gap':
+      return `position ${r.expected} väntades härnäst: ${m.position - r.expected} händelse(r) saknas före den`;
+    case 'position-order':
+      return `position ${r.expected} väntades härnäst: loggen är i fel ordning`;
+    case 'no-hash':
+      return 'händelsen saknar hash';
+    case 'revision-gap':
+      return `revision ${r.expected} av strömmen väntades: en händelse i strömmen saknas före den`;
+    case 'revision-order':
+      return `revision ${r.expected} av strömmen väntades: strömmen är i fel ordning`;
+    case 'chain-broken':
+      return `previousHash ${String(r.previousHash)} är inte hashen för revision ${r.predecessorRevision} (${r.predecessorHash}): kedjan är bruten`;
+    case 'chain-start':
+      return `previousHash ska vara null för revision 0 men är ${String(r.previousHash)}`;
+    case 'hash':
+      return `den lagrade hashen ${r.stored} stämmer inte med innehållet (omräknad: ${r.recomputed}): händelsen eller dess hash har ändrats`;
+    case 'not-canonical':
+      return `innehållet kan inte skrivas som kanonisk JSON: ${r.error}`;
+    case 'unreadable':
+      return `händelsen kan inte läsas ur lagret: ${r.detail}`;
+  }
+};
+
 export const describeMismatch = (m: Mismatch): string =>
-  `event at position ${m.position} (stream ${m.stream}, revision ${m.revision}): ${m.problem}`;
+  m.stream === null
+    ? `event at position ${m.position}: ${mismatchProblem(m)}`
+    : `event at position ${m.position} (stream ${m.stream}, revision ${m.revision}): ${mismatchProblem(m)}`;
+
+export const describeMismatchInSwedish = (m: Mismatch): string =>
+  m.stream === null
+    ? `Händelsen på position ${m.position}: ${mismatchProblemInSwedish(m)}`
+    : `Händelsen på position ${m.position} (ström ${m.stream}, revision ${m.revision}): ${mismatchProblemInSwedish(m)}`;
 
 /**
  * Takes a log's events in global order and checks each as it comes: positions 1, 2, 3… without gaps,
@@ -35,40 +117,36 @@ export class LogChecker {
   /** Checks the event and adds its leaf; returns what is wrong with it, or null. */
   add(e: LeafEvent): Mismatch | null {
     let computed: { recomputedHash: string; leafData: Buffer } | null = null;
-    let problem: string | null;
+    let reason: MismatchReason | null;
     try {
       computed = hashAndLeafData(e);
-      problem = this.problemOf(e, computed.recomputedHash);
+      reason = this.reasonOf(e, computed.recomputedHash);
     } catch (error) {
-      problem = `its content cannot be canonicalised: ${(error as Error).message}`;
+      reason = { kind: 'not-canonical', error: (error as Error).message };
     }
     this.heads.set(e.stream, { revision: e.revision, hash: e.hash });
     // An event that cannot be canonicalised still takes its place in the tree, as whatever it is.
     this.tree.appendData(computed ? computed.leafData : Buffer.from(String(JSON.stringify(e)), 'utf8'));
-    if (!problem) return null;
-    const mismatch = { position: e.position, stream: e.stream, revision: e.revision, problem };
+    if (!reason) return null;
+    const mismatch: Mismatch = { position: e.position, stream: e.stream, revision: e.revision, reason };
     this.first ??= mismatch;
     return mismatch;
   }
 
-  private problemOf(e: LeafEvent, recomputed: string): string | null {
+  private reasonOf(e: LeafEvent, recomputed: string): MismatchReason | null {
     const expectedPosition = this.tree.size + 1;
     if (e.position !== expectedPosition)
-      return e.position > expectedPosition
-        ? `expected position ${expectedPosition} next: ${e.position - expectedPosition} event(s) missing before it`
-        : `expected position ${expectedPosition} next: the log is out of order`;
-    if (!e.hash) return 'the event has no hash';
+      return { kind: e.position > expectedPosition ? 'position-gap' : 'position-order', expected: expectedPosition };
+    if (!e.hash) return { kind: 'no-hash' };
     const head = this.heads.get(e.stream);
     const expectedRevision = head ? head.revision + 1 : 0;
-    if (e.revision !== expectedRevision)
-      return `expected revision ${expectedRevision} of the stream: ${e.revision > expectedRevision ? 'an event of the stream is missing before it' : 'the stream is out of order'}`;
+    if (e.revision !== expectedRevision) return { kind: e.revision > expectedRevision ? 'revision-gap' : 'revision-order', expected: expectedRevision };
     const expectedPrevious = head ? head.hash : null;
     if (e.previousHash !== expectedPrevious)
       return head
-        ? `previousHash ${String(e.previousHash)} is not the hash of revision ${head.revision} (${head.hash}): the chain is broken`
-        : `previousHash must be null for revision 0, found ${String(e.previousHash)}`;
-    if (recomputed !== e.hash) return `stored hash ${e.hash} does not match its content (recomputed ${recomputed})`;
+        ? { kind: 'chain-broken', previousHash: e.previousHash, predecessorRevision: head.revision, predecessorHash: head.hash }
+        : { kind: 'chain-start', previousHash: e.previousHash };
+    if (recomputed !== e.hash) return { kind: 'hash', stored: e.hash, recomputed };
     return null;
   }
 }
-

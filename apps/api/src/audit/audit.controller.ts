@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { AuditService } from '../../../../libs/application/src';
+import { AuditService, type VerificationReport } from '../../../../libs/application/src';
+import { VerifyAnswer } from './verify-answer';
 
 /** A query string number is text; only plain digits become a number (anything else fails validation). */
 const digits = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value);
@@ -38,8 +39,9 @@ export class ConsistencyQueryDto {
 }
 
 /**
- * Tamper evidence (docs/audit.md): a signed checkpoint of the log, the key to check it with, and RFC 6962
- * inclusion and consistency proofs with hashes in base64. Any signed-in role may read them.
+ * Tamper evidence (docs/audit.md): a signed checkpoint of the log, the key to check it with, RFC 6962
+ * inclusion and consistency proofs with hashes in base64, and the whole check of `dgr verify`. Any signed-in
+ * role may read them.
  */
 @ApiTags('audit')
 @Controller('api/audit')
@@ -72,5 +74,17 @@ export class AuditController {
   @ApiOkResponse({ description: '`{size1, size2, root1, root2, proof}`: the RFC 6962 consistency proof (PROOF) that the log of size2 extends that of size1.' })
   consistency(@Query() query: ConsistencyQueryDto) {
     return this.audit.consistencyProof(query.size1, query.size2);
+  }
+
+  @Get('verify')
+  @ApiOkResponse({
+    type: VerifyAnswer,
+    description:
+      'The checks of `dgr verify` over the store the service runs on, read through the store: every event\'s hash and its chain to its ' +
+      "stream predecessor, positions 1, 2, 3… without gaps, the Merkle root of the whole log, and that the log extends the checkpoint " +
+      'the service signs now. Always 200: `ok` says whether the log is intact; `mismatches` and `checkpointProblem` say what is not, in Swedish.',
+  })
+  verify(): Promise<VerificationReport> {
+    return this.audit.verify();
   }
 }

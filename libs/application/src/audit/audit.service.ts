@@ -1,10 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Checkpoint, CheckpointSigner } from '../../../audit/src';
-import { describeMismatch } from '../../../audit/src';
+import { describeMismatchInSwedish } from '../../../audit/src';
 import { DomainError, InvalidInput } from '../../../domain/src';
 import type { EventStore } from '../../../event-store/src';
 import { AuditLogProjection } from '../projections/audit-log.projection';
-import { EVENT_STORE } from '../tokens';
+import { CLOCK, EVENT_STORE, type Clock } from '../tokens';
+import { verificationReport, verifyStore, type VerificationReport } from './verify-store';
 
 /** The checkpoint signer (libs/audit's CheckpointSigner), provided by the shell that holds the key. */
 export const AUDIT_SIGNER = Symbol('AUDIT_SIGNER');
@@ -50,6 +51,7 @@ export class AuditService {
     private readonly log: AuditLogProjection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(AUDIT_SIGNER) private readonly signer: CheckpointSigner | null,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** How many events the tree holds now (the read models' position). */
@@ -80,10 +82,29 @@ export class AuditService {
     const signer = this.requireSigner();
     const broken = this.log.firstMismatch;
     if (broken && broken.position <= size)
-      throw new AuditLogBroken(`Loggen stämmer inte vid ${describeMismatch(broken)}; ingen kontrollpunkt signeras. Kör npx dgr verify.`);
+      throw new AuditLogBroken(`Loggen stämmer inte: ${describeMismatchInSwedish(broken)}. Ingen kontrollpunkt signeras. Kör npx dgr verify.`);
     const root = b64(this.log.tree.root(size));
     const at = size === 0 ? null : ((await this.store.readAll(size - 1, 1))[0]?.metadata.recordedAt ?? null);
     return signer.sign(size, root, at);
+  }
+
+  /**
+   * `dgr verify` over the store the service runs on (GET /api/audit/verify): re-reads the whole log through the
+   * port, recomputes every hash, chain link and the tree, and checks the log against the checkpoint the service
+   * signs now (the tree it built as the events arrived). Events appended meanwhile are read too and extend it.
+   */
+  async verify(): Promise<VerificationReport> {
+    const checkedAt = this.clock.now();
+    let checkpoint: Checkpoint | null = null;
+    let unsigned: string | null = null;
+    try {
+      checkpoint = await this.checkpoint();
+    } catch (e) {
+      if (!(e instanceof AuditLogBroken || e instanceof NoCheckpointKey)) throw e;
+      unsigned = e.message;
+    }
+    const result = await verifyStore(this.store, { against: checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined });
+    return verificationReport(result, { checkedAt, checkpoint, unsigned });
   }
 
   /** The inclusion proof of leaf `leafIdx` in the tree of `treeSize` events (default: now). */

@@ -1,0 +1,140 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  describeCheckpointProblemInSwedish,
+  describeMismatchInSwedish,
+  LogVerifier,
+  type Checkpoint,
+  type LogVerification,
+  type MismatchReason,
+} from '../../../audit/src';
+import type { EventStore } from '../../../event-store/src';
+
+export interface VerifyStoreOptions {
+  /** A checkpoint the log must extend, and the key its signature must verify with. */
+  readonly against?: { readonly checkpoint: Checkpoint; readonly publicKey: KeyObject | string | undefined };
+  /** Events read at a time; between pages the event loop runs (other requests are served). */
+  readonly pageSize?: number;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The same checks as `dgr verify`, over any adapter: reads the log through the port (`readAll`) up to the head
+ * it sees when it starts, a page at a time, yielding to the event loop between pages so that a long log does
+ * not stall the service. An event the store cannot read (its JSON was broken in the file) ends the log there;
+ * the page it was in is re-read one event at a time to name its position.
+ */
+export const verifyStore = async (store: EventStore, options: VerifyStoreOptions = {}): Promise<LogVerification> => {
+  const pageSize = options.pageSize ?? 1000;
+  const verifier = new LogVerifier();
+  const head = await store.headPosition();
+  let after = 0;
+  while (after < head) {
+    let page;
+    try {
+      page = await store.readAll(after, Math.min(pageSize, head - after));
+    } catch (e) {
+      await findUnreadable(store, verifier, after, pageSize, e);
+      break;
+    }
+    if (page.length === 0) break;
+    for (const e of page) verifier.add(e);
+    after = page[page.length - 1]!.position;
+    await nextTurn();
+  }
+  return verifier.result(options.against);
+};
+
+/** Reads the page after `after` one event at a time, and records the first that cannot be read as unreadable. */
+const findUnreadable = async (store: EventStore, verifier: LogVerifier, after: number, pageSize: number, pageError: unknown): Promise<void> => {
+  let position = after;
+  for (let i = 0; i < pageSize; i += 1) {
+    let next;
+    try {
+      [next] = await store.readAll(position, 1);
+    } catch (e) {
+      verifier.addUnreadable(position + 1, null, null, messageOf(e));
+      return;
+    }
+    if (!next) break;
+    verifier.add(next);
+    position = next.position;
+  }
+  // Every event of the page could be read on its own: the page's read failed for another reason.
+  verifier.addUnreadable(position + 1, null, null, messageOf(pageError));
+};
+
+/** One event that does not match, for the auditors' page: where, a stable code, and what is wrong in Swedish. */
+export interface MismatchReport {
+  readonly position: number;
+  /** Null when the event could not be read at all. */
+  readonly stream: string | null;
+  readonly revision: number | null;
+  readonly kind: MismatchReason['kind'];
+  readonly description: string;
+}
+
+/** What GET /api/audit/verify answers. */
+export interface VerificationReport {
+  /** True when every event matches its hash, chain and place, and the log extends the service's current checkpoint. */
+  readonly ok: boolean;
+  /** When the check ran (ISO instant). */
+  readonly checkedAt: string;
+  /** Events read: the whole log up to the head when the check began (fewer only when an event cannot be read). */
+  readonly events: number;
+  readonly streams: number;
+  /** Base64 RFC 6962 root of the events read; null when an event could not be read. */
+  readonly rootHash: string | null;
+  /** When the last event read was recorded; null for an empty log. */
+  readonly lastRecordedAt: string | null;
+  /** How many events do not match (`mismatches` lists the first 100). */
+  readonly mismatchCount: number;
+  readonly mismatches: readonly MismatchReport[];
+  /** The service's signed checkpoint the log was checked against; null when the service signs none (see checkpointProblem). */
+  readonly checkpoint: Checkpoint | null;
+  /** Why the log does not extend the checkpoint, or why there is none, in Swedish; null when it does. */
+  readonly checkpointProblem: string | null;
+  /** The outcome in one Swedish sentence. */
+  readonly summary: string;
+}
+
+const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: string | null): string => {
+  if (ok) return `Loggen är oförändrad: alla ${result.events} händelser stämmer med sina hashar och kedjor, och loggen bygger vidare på den signerade kontrollpunkten.`;
+  if (result.mismatchCount > 0)
+    return `Loggen stämmer inte: ${result.mismatchCount} händelse(r) stämmer inte med sina hashar, kedjor eller platser; den första är på position ${result.firstMismatch!.position}.`;
+  return `Loggen stämmer inte med kontrollpunkten: ${checkpointProblem}`;
+};
+
+/**
+ * The report of a verification: the mismatches and the checkpoint problem in Swedish. `unsigned` says why the
+ * service signed no checkpoint, when it did not (that alone makes the check fail: the log is not shown to
+ * extend anything).
+ */
+export const verificationReport = (
+  result: LogVerification,
+  context: { readonly checkedAt: string; readonly checkpoint: Checkpoint | null; readonly unsigned: string | null },
+): VerificationReport => {
+  const checkpointProblem = result.checkpointProblem ? describeCheckpointProblemInSwedish(result.checkpointProblem) : context.unsigned;
+  const ok = result.ok && checkpointProblem === null;
+  return {
+    ok,
+    checkedAt: context.checkedAt,
+    events: result.events,
+    streams: result.streams,
+    rootHash: result.root,
+    lastRecordedAt: result.lastRecordedAt,
+    mismatchCount: result.mismatchCount,
+    mismatches: result.mismatches.map((m) => ({
+      position: m.position,
+      stream: m.stream,
+      revision: m.revision,
+      kind: m.reason.kind,
+      description: describeMismatchInSwedish(m),
+    })),
+    checkpoint: context.checkpoint,
+    checkpointProblem,
+    summary: summaryOf(ok, result, checkpointProblem),
+  };
+};
