@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { DgrApplicationModule, type Clock, type ReminderContacts } from '../../../libs/application/src';
+import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
 import type { CheckpointSigner } from '../../../libs/audit/src';
 import { AuditController } from './audit/audit.controller';
 import { AccessGuard } from './auth/access.guard';
 import { AuthSettings } from './auth/auth-settings';
 import { RateLimitGuard, RateLimitSettings } from './auth/rate-limit.guard';
+import { ExportsController, SIE_ACCOUNTS } from './exports/exports.controller';
 import { FundController } from './fund/fund.controller';
 import { HealthController } from './http/health.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -31,6 +32,8 @@ export interface AppModuleOptions {
   readonly requireFinalConsensus?: boolean;
   /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
   readonly reminderContacts?: ReminderContacts;
+  /** The BAS accounts of the SIE export (DGR_SIE_*_ACCOUNT); default DEFAULT_SIE_ACCOUNTS. */
+  readonly sieAccounts?: SieAccounts;
   /** How the web pages sign in (identity provider, dev sign-in). */
   readonly signIn?: SignInOptions;
 }
@@ -45,11 +48,12 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, SignInController, PagesController, AssetsController],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },
         { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
+        { provide: SIE_ACCOUNTS, useValue: options.sieAccounts ?? DEFAULT_SIE_ACCOUNTS },
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -2,13 +2,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Queries } from '../../../libs/application/src';
+import { exportJsonl, isSieYear, Queries } from '../../../libs/application/src';
 import { isCalendarDate } from '../../../libs/domain/src';
-import { SqliteEventStore, type EventStore, type RecordedEvent } from '../../../libs/event-store/src';
+import { SqliteEventStore } from '../../../libs/event-store/src';
 import type { Config } from '../../api/src/config';
 import { CSV_WHATS, csvExport, parseSeparator, type CsvWhat } from './csv';
 import { ExportError } from './export-error';
 import { sieExport } from './sie';
+
+/** The jsonl export is the application's (libs/application/src/exports/jsonl.ts), shared with GET /api/exports/events.jsonl. */
+export { exportJsonl, jsonlLine } from '../../../libs/application/src';
 
 /**
  * `dgr export --format jsonl|csv|sie`: to standard output, or with `--out FILE` to that file (written
@@ -70,38 +73,6 @@ export const openOutput = (file: string | undefined): Output => {
   };
 };
 
-/** One exported event: every stored field, in this order. */
-export const jsonlLine = (e: RecordedEvent): string =>
-  JSON.stringify({
-    id: e.id,
-    position: e.position,
-    stream: e.stream,
-    revision: e.revision,
-    type: e.type,
-    data: e.data,
-    metadata: e.metadata,
-    previousHash: e.previousHash,
-    hash: e.hash,
-  });
-
-/**
- * The whole log up to the head at the start, in global order, one JSON object a line, read a page
- * at a time (never the whole log in memory). Returns the number of events written.
- */
-export const exportJsonl = async (store: EventStore, out: Pick<Output, 'write' | 'gone'>, pageSize = 1000): Promise<number> => {
-  const head = await store.headPosition();
-  let position = 0;
-  let count = 0;
-  while (position < head && !out.gone) {
-    const page = await store.readAll(position, Math.min(pageSize, head - position));
-    if (page.length === 0) break;
-    await out.write(page.map((e) => jsonlLine(e) + '\n').join(''));
-    count += page.length;
-    position = page[page.length - 1]!.position;
-  }
-  return count;
-};
-
 const FORMATS = ['jsonl', 'csv', 'sie'] as const;
 
 /** Options that only some formats take. */
@@ -145,7 +116,7 @@ export const runExport = async (file: string, args: ExportArgs, config: Config, 
     if (args['as-of'] !== undefined && !isCalendarDate(args['as-of'])) throw new ExportError(`--as-of must be a date YYYY-MM-DD, got "${args['as-of']}"`);
     if (args.bom && args['no-bom']) throw new ExportError('--bom and --no-bom exclude each other');
   } else {
-    if (args.year === undefined || !/^\d{4}$/.test(args.year) || Number(args.year) < 1900) throw new ExportError('--year must be a year, e.g. --year 2025');
+    if (args.year === undefined || !isSieYear(args.year)) throw new ExportError('--year must be a year, e.g. --year 2025');
     year = Number(args.year);
   }
 

@@ -17,3 +17,4 @@ export * from './projections/audit-log.projection';
 export * from './reminders/reminders';
 export * from './reminders/reminder.handlers';
 export * from './audit/verify-store';
+export * from './exports';

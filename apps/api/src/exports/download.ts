@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+const logger = new Logger('Exports');
+
+export interface Download {
+  /** The Content-Type, with its charset. */
+  readonly contentType: string;
+  /** The file name the browser saves it under (ASCII). */
+  readonly filename: string;
+}
+
+/**
+ * Streams `chunks` as a file to download: `Content-Disposition: attachment`, never cached, written as the
+ * client takes it (backpressure), and stopped when the client goes away. The first chunk is made before
+ * anything is sent, so an export that fails at once is still a problem answer; one that fails later is cut
+ * off (the chunked answer never ends properly, so no client takes it for a whole file) and logged.
+ */
+export const sendDownload = async (res: Response, download: Download, chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<void> => {
+  const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
+  const first = await iterator.next();
+  res.status(200);
+  res.setHeader('Content-Type', download.contentType);
+  res.setHeader('Content-Disposition', `attachment; filename="${download.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  async function* all(): AsyncGenerator<string | Buffer> {
+    try {
+      for (let next = first; !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  try {
+    await pipeline(Readable.from(all()), res);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
+    logger.error(`The download ${download.filename} stopped part-way: ${e instanceof Error ? e.stack : String(e)}`);
+  }
+};

@@ -1,0 +1,223 @@
+import type { CalendarDate } from '../../../domain/src';
+import type { ReadView } from '../queries';
+import { joinedInChunks } from './chunks';
+
+/**
+ * CSV exports of the read models (`dgr export --format csv --what decisions|ledger|initiatives`, and
+ * GET /api/exports/{decisions,ledger,initiatives}.csv):
+ * UTF-8, a header row, RFC 4180 quoting, CRLF line ends. The column names are Swedish and stable
+ * (docs/api.md lists them); codes (outcome, status, event type) are the API's own.
+ *
+ * Amounts come twice: whole öre (`…_öre`, exact, for programs) and kronor with two decimals (`…_kr`,
+ * for Excel): no thousands separator, decimal comma when the separator is `;` (what Excel expects
+ * in a Swedish locale), decimal point otherwise.
+ */
+
+export type CsvWhat = 'decisions' | 'ledger' | 'initiatives';
+export const CSV_WHATS: readonly CsvWhat[] = ['decisions', 'ledger', 'initiatives'];
+
+/** What the CSV exports read: the live queries, or a view rebuilt with what was known at an instant. */
+export type CsvView = Pick<ReadView, 'listInitiatives' | 'getInitiative' | 'ledger' | 'today'>;
+
+export interface CsvOptions {
+  readonly what: CsvWhat;
+  /** `,` (default), `;` or a tab (written `tab`, `\t` or the tab itself): see `csvSeparatorOf`. */
+  readonly separator?: string;
+  /** A business date: initiatives proposed, decisions taken and bookings dated by then. Default: today. */
+  readonly asOf?: CalendarDate;
+  /** A UTF-8 byte-order mark first. Default: with `;` (Excel opens such a file right), not otherwise. */
+  readonly bom?: boolean;
+}
+
+export const DECISION_COLUMNS = [
+  'initiativ_id',
+  'initiativ',
+  'part_id',
+  'part',
+  'beslut',
+  'beslutsdatum',
+  'beslutande_organ',
+  'protokollsparagraf',
+  'diarienummer',
+  'registrerad',
+  'räknas_mot_konsensus',
+  'korrigerad',
+  'antal_korrigeringar',
+  'senaste_korrigeringsorsak',
+] as const;
+
+export const LEDGER_COLUMNS = [
+  'position',
+  'händelse',
+  'slag',
+  'bokföringsdag',
+  'belopp_öre',
+  'belopp_kr',
+  'förändring_öre',
+  'förändring_kr',
+  'saldo_efter_öre',
+  'saldo_efter_kr',
+  'initiativ_id',
+  'initiativ',
+  'källa',
+  'referens',
+  'orsak',
+  'registrerad',
+] as const;
+
+export const INITIATIVE_COLUMNS = [
+  'initiativ_id',
+  'titel',
+  'föreslagen_av',
+  'föreslagen_av_namn',
+  'föreslagen',
+  'sista_beslutsdag',
+  'status',
+  'konsensus_datum',
+  'antal_bifall',
+  'antal_avslag',
+  'saknade_parter',
+  'begärt_öre',
+  'begärt_kr',
+  'beviljat_öre',
+  'beviljat_kr',
+  'utbetalt_öre',
+  'utbetalt_kr',
+  'återfört_öre',
+  'återfört_kr',
+] as const;
+
+const KIND: Record<string, string> = { FundDeposited: 'insättning', FundWithdrawn: 'utbetalning', FundReturned: 'återföring' };
+
+/** Every way of naming a separator: `,`, `;`, and a tab as `tab`, `\t` or the tab itself. */
+export const CSV_SEPARATOR_VALUES: readonly string[] = [',', ';', '\t', 'tab', '\\t'];
+
+/** The separator character a `separator` value names (default `,`), or null when it names none. */
+export const csvSeparatorOf = (value: string | undefined): string | null => {
+  if (value === undefined) return ',';
+  if (value === 'tab' || value === '\\t') return '\t';
+  return value === ',' || value === ';' || value === '\t' ? value : null;
+};
+
+/** RFC 4180: a field is quoted when it holds the separator, a quote, CR or LF; quotes inside are doubled. */
+export const csvField = (value: string | number | null, separator: string): string => {
+  const text = value === null ? '' : String(value);
+  return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** Whole öre as kronor with two decimals, no grouping: 20000000050 → "200000000,50" (mark ","). */
+export const kronor = (ore: number, decimalMark: string): string => {
+  const abs = Math.abs(ore);
+  return `${ore < 0 ? '-' : ''}${Math.floor(abs / 100)}${decimalMark}${String(abs % 100).padStart(2, '0')}`;
+};
+
+const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
+
+type Field = string | number | null;
+
+/** The data rows for `what`, each made when it is asked for. */
+function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: number) => string): Generator<Field[]> {
+  switch (what) {
+    case 'decisions':
+      for (const summary of view.listInitiatives(asOf)) {
+        const i = view.getInitiative(summary.id, asOf);
+        for (const d of i.decisions)
+          yield [
+            i.id,
+            i.title,
+            d.party,
+            d.partyName,
+            d.outcome,
+            d.decidedOn,
+            d.body,
+            d.minuteReference,
+            d.caseNumber,
+            d.registeredAt,
+            yesNo(d.countsTowardsConsensus),
+            yesNo(d.corrections.length > 0),
+            d.corrections.length,
+            d.corrections.length > 0 ? d.corrections[d.corrections.length - 1]!.reason : null,
+          ];
+      }
+      return;
+    case 'ledger': {
+      const titles = new Map(view.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
+      for (const b of view.ledger()) {
+        if (b.bookedOn > asOf) continue;
+        const delta = b.type === 'FundWithdrawn' ? -b.amountOre : b.amountOre;
+        yield [
+          b.position,
+          b.type,
+          KIND[b.type] ?? b.type,
+          b.bookedOn,
+          b.amountOre,
+          kr(b.amountOre),
+          delta,
+          kr(delta),
+          b.balanceAfterOre,
+          kr(b.balanceAfterOre),
+          b.initiativeId,
+          b.initiativeId === null ? null : (titles.get(b.initiativeId) ?? null),
+          b.source,
+          b.reference,
+          b.reason,
+          b.recordedAt,
+        ];
+      }
+      return;
+    }
+    case 'initiatives':
+      for (const i of view.listInitiatives(asOf))
+        yield [
+          i.id,
+          i.title,
+          i.proposedBy,
+          i.proposedByName,
+          i.proposedOn,
+          i.decisionDeadline,
+          i.status,
+          i.consensus.reachedOn,
+          i.consensus.approved.length,
+          i.consensus.rejected.length,
+          i.consensus.missing.join(' '),
+          i.requestedAmountOre,
+          kr(i.requestedAmountOre),
+          i.grantedOre,
+          kr(i.grantedOre),
+          i.withdrawnOre,
+          kr(i.withdrawnOre),
+          i.returnedOre,
+          kr(i.returnedOre),
+        ];
+      return;
+    default: {
+      const _never: never = what;
+      throw new Error(`Unknown CSV export "${String(_never)}"`);
+    }
+  }
+}
+
+const HEADERS: Record<CsvWhat, readonly string[]> = { decisions: DECISION_COLUMNS, ledger: LEDGER_COLUMNS, initiatives: INITIATIVE_COLUMNS };
+
+/**
+ * The CSV text for `what` a line at a time, header first (after the BOM, when there is one), every line ending
+ * in CRLF. Lines are made as they are asked for, from the read models as they stand then.
+ */
+export function* csvLines(view: CsvView, options: CsvOptions): Generator<string> {
+  const separator = csvSeparatorOf(options.separator);
+  if (separator === null) throw new Error(`Unknown CSV separator ${JSON.stringify(options.separator)}`);
+  const asOf = options.asOf ?? view.today();
+  const mark = separator === ';' ? ',' : '.';
+  const kr = (ore: number): string => kronor(ore, mark);
+  const line = (fields: readonly Field[]): string => fields.map((f) => csvField(f, separator)).join(separator) + '\r\n';
+  const bom = options.bom ?? separator === ';';
+  yield (bom ? '\uFEFF' : '') + line(HEADERS[options.what]);
+  for (const row of rowsOf(view, options.what, asOf, kr)) yield line(row);
+}
+
+/** The CSV text in chunks of `linesPerChunk` lines (GET /api/exports/…csv streams them). */
+export const csvChunks = (view: CsvView, options: CsvOptions, linesPerChunk = 500): Generator<string> =>
+  joinedInChunks(csvLines(view, options), linesPerChunk);
+
+/** The whole CSV text for `what` (`dgr export --format csv`). */
+export const csvExport = (view: CsvView, options: CsvOptions): string => [...csvLines(view, options)].join('');

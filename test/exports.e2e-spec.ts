@@ -1,0 +1,130 @@
+/**
+ * The exports as downloads over real HTTP (GET /api/exports/…) on the demo history: byte for byte what
+ * `dgr export` writes for the same store and day, streamed, with the file's type and name; every signed-in role
+ * may download, nobody else; a bad year or option is a 400 problem in Swedish.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_SIE_ACCOUNTS } from '../libs/application/src';
+import { runExport, type ExportArgs } from '../apps/cli/src/export';
+import { DEMO_TODAY, openDemoContext, seedDemoStore } from '../apps/cli/src/testing/demo-store';
+import { expectInvalidField, expectProblem, HttpApp, testConfig, tokenFor } from './support/http-app';
+
+let app: HttpApp;
+let file: string;
+let cliDir: string;
+
+beforeAll(async () => {
+  file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-exports-')), 'dgr.sqlite');
+  const seeded = await seedDemoStore(file);
+  await seeded.app.close();
+  // The service's "today" is the day the CLI's context has: the exports that depend on the day are then equal.
+  app = await HttpApp.start({ sqliteFile: file, now: `${DEMO_TODAY}T12:00:00.000Z` });
+  cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-exports-cli-'));
+}, 180_000);
+
+afterAll(async () => {
+  await app?.dispose();
+  fs.rmSync(cliDir, { recursive: true, force: true });
+});
+
+let cliCounter = 0;
+
+/** The bytes `dgr export` writes with `--out FILE` for the same store (its messages on stderr are silenced). */
+const cliExport = async (args: ExportArgs): Promise<Buffer> => {
+  const out = path.join(cliDir, `export-${++cliCounter}`);
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await runExport(file, { ...args, out }, testConfig(file), openDemoContext);
+  } finally {
+    stderr.mockRestore();
+  }
+  return fs.readFileSync(out);
+};
+
+/** A download: status, headers and the raw bytes (the SIE file is not UTF-8). */
+const download = async (url: string, authorization = `Bearer ${tokenFor('auditor')}`) => {
+  const res = await fetch(app.baseUrl + url, { headers: { authorization } });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, key) => (headers[key] = value));
+  return { status: res.status, headers, bytes: Buffer.from(await res.arrayBuffer()) };
+};
+
+describe('GET /api/exports/…: the same bytes as dgr export', () => {
+  it('events.jsonl: the whole log as dgr export --format jsonl writes it, streamed', async () => {
+    const res = await download('/api/exports/events.jsonl');
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject({
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-disposition': `attachment; filename="dgr-events-${DEMO_TODAY}.jsonl"`,
+      'cache-control': 'no-store',
+      'transfer-encoding': 'chunked',
+    });
+    const cli = await cliExport({ format: 'jsonl' });
+    expect(res.bytes.toString('utf8').split('\n')).toHaveLength((await app.position()) + 1);
+    expect(res.bytes.equals(cli)).toBe(true);
+  });
+
+  it.each<[string, string, ExportArgs]>([
+    ['ledger, defaults (",", no BOM, today)', '/api/exports/ledger.csv', { format: 'csv', what: 'ledger' }],
+    ['ledger for Excel (";": BOM, decimal comma)', '/api/exports/ledger.csv?separator=%3B', { format: 'csv', what: 'ledger', separator: ';' }],
+    ['ledger as of a day, tab, with a BOM', '/api/exports/ledger.csv?separator=tab&asOf=2024-12-31&bom=true', { format: 'csv', what: 'ledger', separator: 'tab', 'as-of': '2024-12-31', bom: true }],
+    ['ledger with ";" but no BOM', '/api/exports/ledger.csv?separator=%3B&bom=false', { format: 'csv', what: 'ledger', separator: ';', 'no-bom': true }],
+    ['decisions', '/api/exports/decisions.csv', { format: 'csv', what: 'decisions' }],
+    ['initiatives as of a day', '/api/exports/initiatives.csv?asOf=2023-06-30', { format: 'csv', what: 'initiatives', 'as-of': '2023-06-30' }],
+  ])('%s: as dgr export --format csv', async (_name, url, args) => {
+    const res = await download(url);
+    expect(res.status).toBe(200);
+    const what = args.what!;
+    const asOf = args['as-of'] ?? DEMO_TODAY;
+    expect(res.headers).toMatchObject({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="dgr-${what}-${asOf}.csv"` });
+    const cli = await cliExport(args);
+    expect(cli.length).toBeGreaterThan(200);
+    expect(res.bytes.equals(cli)).toBe(true);
+  });
+
+  it.each([2022, 2025, 2026])('sie/%i: the year\'s SIE 4E file as dgr export --format sie writes it (code page 437)', async (year) => {
+    const res = await download(`/api/exports/sie/${year}`);
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject({ 'content-type': 'text/plain; charset=IBM437', 'content-disposition': `attachment; filename="dgr-${year}.se"` });
+    const cli = await cliExport({ format: 'sie', year: String(year) });
+    expect(res.bytes.includes(Buffer.from('#VER A 1 ', 'latin1'))).toBe(true);
+    expect(res.bytes.equals(cli)).toBe(true);
+  });
+
+  it('uses the accounts the configuration gives by default, as dgr export does', () => {
+    expect(testConfig(file).sieAccounts).toEqual(DEFAULT_SIE_ACCOUNTS);
+  });
+});
+
+describe('GET /api/exports/…: who, and what is refused', () => {
+  const urls = ['/api/exports/events.jsonl', '/api/exports/ledger.csv', '/api/exports/decisions.csv', '/api/exports/initiatives.csv', '/api/exports/sie/2025'];
+
+  it('every signed-in role may download, and nobody without a token', async () => {
+    for (const url of urls) {
+      for (const role of ['secretariat', 'clerk', 'finance', 'auditor'] as const) {
+        const res = await download(url, `Bearer ${tokenFor(role, role === 'clerk' ? '1780' : undefined)}`);
+        expect([url, role, res.status, res.bytes.length > 0]).toEqual([url, role, 200, true]);
+      }
+      const problem = expectProblem(await app.get(url, { authorization: 'none' }), 401);
+      expect(problem.code).toBe('unauthenticated');
+    }
+  });
+
+  it.each(['abcd', '25', '1899', '20245', '2025.5'])('sie/%s: 400, naming the year in Swedish', async (year) => {
+    const problem = expectInvalidField(await app.get(`/api/exports/sie/${year}`), 'year');
+    expect(problem.errors).toEqual([{ field: 'year', message: 'year måste vara ett årtal med fyra siffror, från 1900 (t.ex. 2025)' }]);
+    expect(problem.code).toBe('invalid-input');
+  });
+
+  it.each<[string, string, string]>([
+    ['?separator=%7C', 'separator', 'separator måste vara , eller ; eller tab'],
+    ['?asOf=2025-02-30', 'asOf', 'asOf måste vara ett datum som finns, på formen ÅÅÅÅ-MM-DD'],
+    ['?bom=ja', 'bom', 'bom måste vara true eller false'],
+    ['?year=2025', 'year', 'year är inget känt fält'],
+  ])('ledger.csv%s: 400 naming %s', async (query, field, message) => {
+    const problem = expectInvalidField(await app.get(`/api/exports/ledger.csv${query}`), field);
+    expect(problem.errors).toEqual([{ field, message }]);
+  });
+});
