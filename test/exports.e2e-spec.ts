@@ -128,3 +128,28 @@ describe('GET /api/exports/…: who, and what is refused', () => {
     expect(problem.errors).toEqual([{ field, message }]);
   });
 });
+
+describe('GET /api/exports/sie/:year with the accounts of DGR_SIE_*', () => {
+  it('books on the configured accounts, byte for byte as dgr export does with the same settings', async () => {
+    const env = { DGR_SIE_FUND_ACCOUNT: '1910', DGR_SIE_DEPOSIT_ACCOUNT: '2091', DGR_SIE_PAYOUT_ACCOUNT: '2092', DGR_SIE_RETURN_ACCOUNT: '2093' };
+    await app.stop();
+    const configured = await HttpApp.start({ sqliteFile: file, now: `${DEMO_TODAY}T12:00:00.000Z`, env });
+    try {
+      const res = await fetch(`${configured.baseUrl}/api/exports/sie/2023`, { headers: { authorization: `Bearer ${tokenFor('auditor')}` } });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.status).toBe(200);
+      expect(bytes.includes(Buffer.from('#KONTO 1910', 'latin1'))).toBe(true);
+      expect(bytes.includes(Buffer.from('#KONTO 1930', 'latin1'))).toBe(false);
+      const out = path.join(cliDir, 'export-configured');
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        await runExport(file, { format: 'sie', year: '2023', out }, testConfig(file, env), openDemoContext);
+      } finally {
+        stderr.mockRestore();
+      }
+      expect(bytes.equals(fs.readFileSync(out))).toBe(true);
+    } finally {
+      await configured.stop();
+    }
+  });
+});

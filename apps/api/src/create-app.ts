@@ -43,7 +43,17 @@ export const createApp = async (
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ store: await openStore(config), auth, rateLimitPerMinute: config.rateLimitPerMinute, clock: options.clock, auditSigner: audit.signer, requireFinalConsensus: config.requireFinalConsensus, reminderContacts: config.mail.contacts, signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn) }),
+    AppModule.forRoot({
+      store: await openStore(config),
+      auth,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      clock: options.clock,
+      auditSigner: audit.signer,
+      requireFinalConsensus: config.requireFinalConsensus,
+      reminderContacts: config.mail.contacts,
+      sieAccounts: config.sieAccounts,
+      signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),
+    }),
     { logger, bodyParser: false },
   );
   if (auth.keys.createdFile)
