@@ -6,6 +6,7 @@ describe('configuration', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
+      store: { kind: 'sqlite' },
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined },
       rateLimitPerMinute: 600,
       corsOrigins: [],
@@ -32,6 +33,7 @@ describe('configuration', () => {
     ).toEqual({
       port: 8080,
       sqliteFile: '/var/lib/dgr/log.sqlite',
+      store: { kind: 'sqlite' },
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr' },
       rateLimitPerMinute: 60,
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
