@@ -154,6 +154,19 @@ describe('dgr copy', () => {
     expect(await target.headPosition()).toBe(35); // The pages before the one holding position 40.
   });
 
+  it('names the first event the target refuses (an id EventStoreDB cannot keep), having copied what came before it', async () => {
+    const file = join(dir, 'odd-ids.sqlite');
+    const odd = track(new SqliteEventStore(file));
+    const events = await source.readAll(0, 5);
+    for (const e of events.slice(0, 3)) await odd.append(e.stream, [{ id: e.id, type: e.type, data: e.data, metadata: e.metadata }], e.revision === 0 ? 'no_stream' : e.revision - 1);
+    await odd.append('odd', [{ id: 'e1', type: 'T', data: {}, metadata: events[0]!.metadata }], 'no_stream');
+    const esdb = track(await EventStoreDbEventStore.open(new FakeEventStoreDbClient()));
+    await expect(copyLog(odd, esdb)).rejects.toThrow(
+      /^the target refused the events from position 4 \(odd@0\): Event id "e1" cannot be stored in EventStoreDB: it must be a lowercase UUID .*It holds the 3 events before them; the same command resumes after them$/,
+    );
+    expect(await esdb.headPosition()).toBe(3);
+  });
+
   describe('the command', () => {
     it.each<[string | undefined, string | undefined, RegExp]>([
       [undefined, 'sqlite:x', /--from is required: sqlite:FILE or eventstoredb:CONNECTION-STRING/],

@@ -139,7 +139,15 @@ export const copyLog = async (
     for (const run of runsOf(page)) {
       const first = run[0]!;
       const last = run[run.length - 1]!;
-      const result = await target.append(first.stream, run.map(toNew), first.revision === 0 ? 'no_stream' : first.revision - 1);
+      let result;
+      try {
+        result = await target.append(first.stream, run.map(toNew), first.revision === 0 ? 'no_stream' : first.revision - 1);
+      } catch (e) {
+        throw new CopyError(
+          `the target refused the events from position ${first.position} (${first.stream}@${first.revision}): ${(e as Error).message}. ` +
+            `It holds the ${first.position - 1} events before them; the same command resumes after them`,
+        );
+      }
       if (result.position !== last.position || result.nextRevision !== last.revision)
         throw new CopyError(
           `event ${last.id} landed at position ${result.position} (${last.stream}@${result.nextRevision}), where the source has it at ${last.position} (@${last.revision}): is something else writing to the target?`,
