@@ -21,19 +21,16 @@ const openOnFake = async (options: ConstructorParameters<typeof FakeEventStoreDb
 describeEventStoreContract('eventstoredb adapter against the in-process FAKE client (not a server)', async () => {
   const client = new FakeEventStoreDbClient({ maxAppendSize: 4 * 1024 * 1024 });
   const opened: EventStoreDbEventStore[] = [];
-  const open = async () => {
-    const store = await EventStoreDbEventStore.open(client, { resubscribeDelaysMs: [5, 20] });
+  const open = async (connection: FakeEventStoreDbClient) => {
+    const store = await EventStoreDbEventStore.open(connection, { resubscribeDelaysMs: [5, 20] });
     opened.push(store);
     return store;
   };
-  const store = await open();
+  const store = await open(client);
   return {
     store,
-    // A second adapter on the same server: it must number the log exactly as the first did.
-    reopen: async () => {
-      client.disposed = false;
-      return open();
-    },
+    // A second adapter on a new connection to the same server: it must number the log exactly as the first did.
+    reopen: () => open(client.connectAnother()),
     cleanup: async () => {
       for (const s of opened) await s.close();
     },
@@ -65,7 +62,7 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
 
     it('a second adapter on the same server, opened later, numbers every event the same', async () => {
       for (let i = 0; i < 5; i++) await store.append(`s-${i}`, newEvents(1 + i), 'no_stream');
-      const second = await EventStoreDbEventStore.open(client);
+      const second = await EventStoreDbEventStore.open(client.connectAnother());
       expect(await second.readAll(0, 100)).toEqual(await store.readAll(0, 100));
       // …and it sees the first one's later appends at the positions the first one answered.
       const r = await store.append('late', newEvents(2), 'no_stream');
@@ -167,7 +164,6 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
     it('translates the server’s WrongExpectedVersionError into WrongExpectedRevision with the caller’s expectation', async () => {
       await store.append('s', newEvents(2), 'no_stream');
       // Another writer appends between this adapter's read of the head and its append:
-      const second = await EventStoreDbEventStore.open(client);
       const realAppend = client.appendToStream.bind(client);
       jest.spyOn(client, 'appendToStream').mockImplementationOnce(async (stream, events, options) => {
         await realAppend(stream, [{ id: newEvent().id, contentType: 'application/json', type: 'Other', data: {}, metadata: {} }], { expectedRevision: 1n });
@@ -176,7 +172,6 @@ describe('EventStoreDbEventStore against the in-process FAKE client (adapter spe
       const error = await store.append('s', newEvents(1), 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WrongExpectedRevision);
       expect(error).toMatchObject({ stream: 's', expected: 1, actual: 2 });
-      await second.close();
     });
 
     it('treats a conflict the client answers instead of throwing (throwOnAppendFailure=false) as one', async () => {

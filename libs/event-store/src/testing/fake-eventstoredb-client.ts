@@ -14,6 +14,7 @@
  * - a maximum append size (MaxAppendSizeExceededError), 1 MiB by default as on the server;
  * - reading a stream that does not exist throws StreamNotFoundError; reading `$all` from a position includes
  *   the event at it; a subscription to `$all` starts after its position and applies the server-side filter.
+ * `connectAnother()` opens a second client on the same fake server, as another process (or a restart) would.
  */
 import {
   MaxAppendSizeExceededError,
@@ -59,13 +60,18 @@ interface SubscriptionState {
   wake: Waiter | null;
 }
 
-export class FakeEventStoreDbClient implements EventStoreDbClient {
-  /** Everything in `$all`, system events included. */
+/** What the fake server holds: shared by every client connected to it (see `connectAnother`). */
+class FakeServerState {
   readonly all: StoredEvent[] = [];
-  private readonly streams = new Map<string, StoredEvent[]>();
-  private nextPosition = 1024n;
-  private appends = 0;
-  private waiters = new Set<Waiter>();
+  readonly streams = new Map<string, StoredEvent[]>();
+  nextPosition = 1024n;
+  appends = 0;
+  readonly waiters = new Set<Waiter>();
+}
+
+export class FakeEventStoreDbClient implements EventStoreDbClient {
+  private readonly streams: Map<string, StoredEvent[]>;
+  private readonly waiters: Set<Waiter>;
   private subscriptionFaults = new Set<(e: Error) => void>();
   /** Every call fails as if the server were down. */
   unavailable = false;
@@ -78,7 +84,23 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
   /** The options of every appendToStream call, in order. */
   readonly appendCalls: Array<{ stream: string; ids: string[]; expectedRevision: AppendExpectedRevision }> = [];
 
-  constructor(private readonly options: FakeEventStoreDbOptions = {}) {}
+  constructor(
+    private readonly options: FakeEventStoreDbOptions = {},
+    private readonly server: FakeServerState = new FakeServerState(),
+  ) {
+    this.streams = server.streams;
+    this.waiters = server.waiters;
+  }
+
+  /** Everything in `$all`, system events included. */
+  get all(): StoredEvent[] {
+    return this.server.all;
+  }
+
+  /** A new client (a new connection, as another process would open) on the same server. */
+  connectAnother(): FakeEventStoreDbClient {
+    return new FakeEventStoreDbClient(this.options, this.server);
+  }
 
   /** Drops every live subscription, as a lost connection does. */
   dropSubscriptions(): void {
@@ -94,8 +116,9 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
   private write(streamId: string, e: { id: string; type: string; data: string; metadata: string }): StoredEvent {
     const stream = this.streams.get(streamId) ?? [];
     // Sparse, increasing positions: the transaction log's byte offsets.
-    this.nextPosition += 97n + BigInt(e.data.length + e.metadata.length);
-    const stored: StoredEvent = { streamId, ...e, revision: BigInt(stream.length), created: new Date(), position: { commit: this.nextPosition, prepare: this.nextPosition } };
+    this.server.nextPosition += 97n + BigInt(e.data.length + e.metadata.length);
+    const at = this.server.nextPosition;
+    const stored: StoredEvent = { streamId, ...e, revision: BigInt(stream.length), created: new Date(), position: { commit: at, prepare: at } };
     stream.push(stored);
     this.streams.set(streamId, stream);
     this.all.push(stored);
@@ -133,11 +156,11 @@ export class FakeEventStoreDbClient implements EventStoreDbClient {
       (expectedRevision === 'stream_exists' ? current !== 'no_stream' : expectedRevision === current);
     if (!matches) throw new WrongExpectedVersionError(undefined, { streamName: stream, expected: expectedRevision, current });
     const every = this.options.systemEventEvery ?? 3;
-    this.appends += 1;
-    if (every > 0 && this.appends % every === 0)
-      this.write(this.appends % (2 * every) === 0 ? `$$${stream}` : `$stats-127.0.0.1:2113`, {
+    const appends = ++this.server.appends;
+    if (every > 0 && appends % every === 0)
+      this.write(appends % (2 * every) === 0 ? `$$${stream}` : `$stats-127.0.0.1:2113`, {
         id: randomUUID(),
-        type: this.appends % (2 * every) === 0 ? '$metadata' : '$statsCollected',
+        type: appends % (2 * every) === 0 ? '$metadata' : '$statsCollected',
         data: '{"system":true}',
         metadata: '',
       });
