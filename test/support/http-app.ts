@@ -12,6 +12,7 @@ import { resolveTokenKeys } from '../../apps/api/src/auth/token-keys';
 import { signToken } from '../../apps/api/src/auth/tokens';
 import { loadConfig, type Config } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/create-app';
+import type { EventStore } from '../../libs/event-store/src';
 
 /** The HS256 secret every e2e app is configured with (DGR_JWT_SECRET). */
 export const TEST_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
@@ -93,6 +94,8 @@ export class HttpApp {
     readonly sqliteFile: string,
     private readonly now: string,
     private readonly env: Record<string, string | undefined> = {},
+    /** Opens the store for each start instead of the configured one (the SQLite file). */
+    private readonly openStore?: () => Promise<EventStore>,
   ) {}
 
   /**
@@ -100,10 +103,10 @@ export class HttpApp {
    * file: a second process on the same store; `stop()` that one, never `dispose()`, which removes the folder).
    */
   static async start(
-    options: { now?: string; env?: Record<string, string | undefined>; sqliteFile?: string } = {},
+    options: { now?: string; env?: Record<string, string | undefined>; sqliteFile?: string; store?: () => Promise<EventStore> } = {},
   ): Promise<HttpApp> {
     const dir = options.sqliteFile ? path.dirname(options.sqliteFile) : fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-e2e-'));
-    const app = new HttpApp(dir, options.sqliteFile ?? path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env);
+    const app = new HttpApp(dir, options.sqliteFile ?? path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env, options.store);
     await app.open();
     return app;
   }
@@ -114,7 +117,8 @@ export class HttpApp {
 
   private async open(): Promise<void> {
     const now = this.now;
-    const app = await createApp(testConfig(this.sqliteFile, this.env), { clock: { now: () => now }, logger: false });
+    const store = this.openStore ? await this.openStore() : undefined;
+    const app = await createApp(testConfig(this.sqliteFile, this.env), { clock: { now: () => now }, logger: false, store });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
     this.app = app;

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { ProjectionRunner, type Clock } from '../../../libs/application/src';
+import type { EventStore } from '../../../libs/event-store/src';
 import { AppModule } from './app.module';
 import { resolveAuditSigner } from './audit/audit-key';
 import { AuthSettings } from './auth/auth-settings';
@@ -34,17 +35,18 @@ const authSettingsOf = (config: Config): AuthSettings => {
 /**
  * Builds the HTTP app (used by main.ts and by the end-to-end tests) with its read models caught up.
  * `logger`: omitted, structured JSON lines on stdout; `false`, silent.
+ * `store`: a store opened by the caller instead of the configured one (tests: the EventStoreDB adapter on a fake client).
  */
 export const createApp = async (
   config: Config,
-  options: { clock?: Clock; logger?: LoggerService | false } = {},
+  options: { clock?: Clock; logger?: LoggerService | false; store?: EventStore } = {},
 ): Promise<INestApplication> => {
   const logger = options.logger === undefined ? new JsonLogger() : options.logger;
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
-      store: await openStore(config),
+      store: options.store ?? (await openStore(config)),
       auth,
       rateLimitPerMinute: config.rateLimitPerMinute,
       clock: options.clock,
