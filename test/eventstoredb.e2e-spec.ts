@@ -101,6 +101,27 @@ describe('the API on EventStoreDB (adapter over the in-process FAKE client)', ()
     expect((await esdb.get('/api/audit/checkpoint')).body).toMatchObject({ size: checkpoint.size, root: checkpoint.root });
   });
 
+  it('two instances on one database: each sees the other’s writes, and a race on one initiative has one winner', async () => {
+    const second = await HttpApp.start({ store: () => EventStoreDbEventStore.open(server.connectAnother()) });
+    try {
+      const id = await propose(esdb, { title: 'Två instanser' });
+      const position = await esdb.position();
+      // The second instance's read models follow the log through its own subscription.
+      for (let i = 0; i < 200 && (await second.position()) < position; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await second.position()).toBe(position);
+      expect((await second.get(`/api/initiatives/${id}`)).body).toEqual((await esdb.get(`/api/initiatives/${id}`)).body);
+
+      // Karlstad's decision, registered at the same moment through both instances: one is written, the other refused.
+      const body = { party: '1780', outcome: 'approved', decidedOn: '2024-04-15', body: 'kommunfullmäktige', minuteReference: '§ 1' };
+      const answers = await Promise.all([esdb.post(`/api/initiatives/${id}/decisions`, body), second.post(`/api/initiatives/${id}/decisions`, body)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      const stream = server.all.filter((e) => e.streamId === `initiative-${id}`);
+      expect(stream.map((e) => e.type)).toEqual(['InitiativeProposed', 'PartyDecisionRegistered']);
+    } finally {
+      await second.dispose();
+    }
+  });
+
   it('is not a SQLite store in disguise', async () => {
     // The SQLite file of the app's configuration is never opened with DGR_STORE's store given.
     const file = new SqliteEventStore(esdb.sqliteFile);
