@@ -510,8 +510,13 @@ export const connectEventStoreDb = async (
   } catch (e) {
     clearTimeout(timer);
     await client.dispose().catch(() => undefined);
-    const reason = e instanceof EventStoreDbUnavailable || e instanceof Error ? e.message : String(e);
-    throw new EventStoreDbConnectionError(`cannot reach EventStoreDB at ${shown}: ${reason.replace(/^EventStoreDB is unavailable \([^)]*\): /, '')}`);
+    // One line: gRPC's message without the adapter's prefix, its line breaks, or its empty "Resolution note:".
+    const reason = (e instanceof Error ? e.message : String(e))
+      .replace(/^EventStoreDB is unavailable \([^)]*\): /, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*Resolution note:\s*$/, '')
+      .trim();
+    throw new EventStoreDbConnectionError(`cannot reach EventStoreDB at ${shown}: ${reason}`);
   }
 };
 
