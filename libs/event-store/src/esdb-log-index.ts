@@ -1,4 +1,4 @@
-import type { Position } from '@eventstore/db-client';
+import type { Position } from './eventstoredb-client';
 import { comparePositions } from './eventstoredb-mapping';
 
 /** The log read on EventStoreDB does not match what this process numbered before: events vanished or moved. */

@@ -3,7 +3,7 @@
  * because no EventStoreDB server can run here. These tests check the adapter's own logic; the same contract
  * against a real server is eventstoredb-server.spec.ts.
  */
-import { UnavailableError, type Position } from '@eventstore/db-client';
+import { UnavailableError, type Position } from './eventstoredb-client';
 import { LogIndex, LogIndexMismatch } from './esdb-log-index';
 import { describeEventStoreContract, newEvent, newEvents, waitFor } from './event-store.contract';
 import { WrongExpectedRevision, type RecordedEvent } from './event-store.port';

@@ -1,7 +1,7 @@
 import {
   BACKWARDS,
+  clientForConnectionString,
   END,
-  EventStoreDBClient,
   excludeSystemEvents,
   FORWARDS,
   START,
@@ -17,7 +17,7 @@ import {
   type ReadPosition,
   type ReadRevision,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from './eventstoredb-client';
 import { LogIndex, LogIndexMismatch } from './esdb-log-index';
 import { eventHash } from './event-hash';
 import {
@@ -491,7 +491,7 @@ export const connectEventStoreDb = async (
   const shown = redactConnectionString(connectionString);
   let client: EventStoreDbClient;
   try {
-    client = (options.connect ?? ((cs) => EventStoreDBClient.connectionString(cs)))(connectionString);
+    client = (options.connect ?? clientForConnectionString)(connectionString);
   } catch (e) {
     throw new EventStoreDbConnectionError(
       `"${shown}" is not an EventStoreDB connection string (like esdb://localhost:2113?tls=false): ${(e as Error).message}`,

@@ -10,7 +10,7 @@ import {
   type EventData,
   type Position,
   type RecordedEvent as EsdbRecordedEvent,
-} from '@eventstore/db-client';
+} from './eventstoredb-client';
 import {
   WrongExpectedRevision,
   type EventMetadata,

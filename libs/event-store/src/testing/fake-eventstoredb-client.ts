@@ -30,7 +30,7 @@ import {
   type ReadPosition,
   type ReadRevision,
   type ResolvedEvent,
-} from '@eventstore/db-client';
+} from '../eventstoredb-client';
 import { randomUUID } from 'node:crypto';
 import type { EventStoreDbClient } from '../eventstoredb-event-store';
 
