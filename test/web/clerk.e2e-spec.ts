@@ -80,10 +80,10 @@ it('the server’s validation messages appear beside the fields, and what was ty
   const summary = form.locator('.felsammanfattning');
   await summary.waitFor({ state: 'visible' });
   await expect(summary.evaluate((el) => el === (globalThis as any).document.activeElement)).resolves.toBe(true);
-  await expect(summary.locator('li').allTextContents()).resolves.toEqual(['Beslut: outcome måste vara ett av: approved, rejected', 'Beslutande organ: body får inte vara tomt']);
+  await expect(summary.locator('li').allTextContents()).resolves.toEqual(['Beslut måste vara ett av: Bifall (godkänt), Avslag', 'Beslutande organ får inte vara tomt']);
   const body = form.getByLabel('Beslutande organ');
   await expect(body.getAttribute('aria-invalid')).resolves.toBe('true');
-  await expect(page.locator('#registrera-beslut-body-fel').textContent()).resolves.toBe('body får inte vara tomt');
+  await expect(page.locator('#registrera-beslut-body-fel').textContent()).resolves.toBe('Beslutande organ får inte vara tomt');
   await expect(body.getAttribute('aria-describedby')).resolves.toBe('registrera-beslut-body-fel');
   await expect(form.getByLabel('Bifall (godkänt)').getAttribute('aria-invalid')).resolves.toBe('true');
   // What was typed stays; nothing was written.

@@ -149,6 +149,39 @@
     return (first && first.nodeType === 3 ? first.textContent : label.textContent).replace(/:\s*$/, '').trim();
   }
 
+  /** The text a control's value is shown with: a radio's label, a select's option. */
+  function valueWords(wrapper) {
+    var words = {};
+    Array.prototype.forEach.call(wrapper.querySelectorAll('input[type="radio"], input[type="checkbox"]'), function (el) {
+      var label = el.id ? wrapper.querySelector('label[for="' + el.id + '"]') : null;
+      if (label) words[el.value] = label.textContent.trim();
+    });
+    Array.prototype.forEach.call(wrapper.querySelectorAll('option'), function (o) {
+      if (o.value !== '') words[o.value] = o.textContent.trim();
+    });
+    return words;
+  }
+
+  /**
+   * The server's sentence in the form's words: the API's field name at its start becomes the field's label
+   * ("decidedOn måste vara …" → "Beslutsdatum måste vara …"), and the values listed after "ett av:" the
+   * labels the clerk chooses between ("approved, rejected" → "Bifall (godkänt), Avslag").
+   */
+  function inWords(wrapper, error) {
+    var message = String(error.message || '');
+    if (!wrapper) return message;
+    var label = labelOf(wrapper);
+    var name = String(error.field || '');
+    var last = name.split('.').pop();
+    [name, last].forEach(function (n) {
+      if (label && n && message.indexOf(n + ' ') === 0) message = label + message.slice(n.length);
+    });
+    var words = valueWords(wrapper);
+    return message.replace(/(ett av: )(.+)$/, function (_, lead, values) {
+      return lead + values.split(/,\s*/).map(function (v) { return words[v] || v; }).join(', ');
+    });
+  }
+
   function showProblem(form, problem) {
     var summary = form.querySelector('.felsammanfattning');
     summary.textContent = '';
@@ -166,9 +199,10 @@
     (problem.errors || []).forEach(function (error) {
       var item = document.createElement('li');
       var wrapper = wrapperOf(form, error.field);
+      var message = inWords(wrapper, error);
       if (wrapper) {
         var p = document.getElementById(wrapper.dataset.errorId);
-        p.textContent = p.hidden || p.textContent === '' ? error.message : p.textContent + ' ' + error.message;
+        p.textContent = p.hidden || p.textContent === '' ? message : p.textContent + ' ' + message;
         p.hidden = false;
         var controls = controlsOf(wrapper);
         controls.forEach(function (el) {
@@ -179,17 +213,17 @@
           var link = document.createElement('a');
           link.href = '#' + controls[0].id;
           var label = labelOf(wrapper);
-          link.textContent = label ? label + ': ' + error.message : error.message;
+          link.textContent = label && message.indexOf(label) !== 0 ? label + ': ' + message : message;
           link.addEventListener('click', function (event) {
             event.preventDefault();
             controls[0].focus();
           });
           item.appendChild(link);
         } else {
-          item.textContent = error.message;
+          item.textContent = message;
         }
       } else {
-        item.textContent = error.message;
+        item.textContent = message;
       }
       list.appendChild(item);
     });
