@@ -70,3 +70,30 @@ it('assets: the stylesheet and the script with their types, and nothing outside 
   for (const path of ['/assets/..%2Fpackage.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/nothing.css', '/assets/'])
     expect((await page(path, null)).status).toBe(404);
 });
+
+describe('an initiative\'s history', () => {
+  it('includes its grant, payouts and returns from the fund stream, in log order, with who recorded them', async () => {
+    const other = await propose(app, { title: 'Ett annat initiativ', proposedOn: '2025-03-02', decisionDeadline: '2025-12-31' });
+    const funded = await propose(app, { title: 'Finansierat', proposedOn: '2025-03-01', decisionDeadline: '2025-12-31' });
+    const PARTIES = ['17', '1715', '1730', '1737', '1760', '1761', '1762', '1763', '1764', '1765', '1766', '1780', '1781', '1782', '1783', '1784', '1785'];
+    for (const id of [funded, other])
+      for (const party of PARTIES) {
+        const res = await app.post(`/api/initiatives/${id}/decisions`, { party, outcome: 'approved', decidedOn: '2025-04-10', body: 'kommunfullmäktige', minuteReference: '§ 1' });
+        expect(res.status).toBe(201);
+      }
+    expect((await app.post('/api/fund/deposits', { amountOre: 10_000_000_000, bookedOn: '2025-01-10', source: 'Region Värmland', reference: 'Ver 2025-0001' })).status).toBe(201);
+    for (const id of [funded, other]) expect((await app.post(`/api/initiatives/${id}/grant`, { amountOre: 400_000_000, decidedOn: '2025-05-01', reference: `RS 2025/${id.slice(0, 4)}` })).status).toBe(201);
+    expect((await app.post('/api/fund/withdrawals', { initiativeId: funded, amountOre: 125_000_050, bookedOn: '2025-05-20', reference: 'Ver 2025-0811' })).status).toBe(201);
+    expect((await app.post('/api/fund/returns', { initiativeId: funded, amountOre: 5_000_000, bookedOn: '2025-06-01', reason: 'Projektet blev billigare' })).status).toBe(201);
+
+    const text = await (await page(`/initiativ/${funded}`)).text();
+    const history = text.slice(text.indexOf('<h2>Historik</h2>'));
+    const grant = history.indexOf(`Beviljat 4 000 000,00 kr ur fonden 2025-05-01 (RS 2025/${funded.slice(0, 4)}).`);
+    const payout = history.indexOf('Utbetalt 1 250 000,50 kr, bokfört 2025-05-20 (Ver 2025-0811).');
+    const returned = history.indexOf('Återfört till fonden 50 000,00 kr, bokfört 2025-06-01. Orsak: Projektet blev billigare.');
+    expect([grant, payout, returned].every((i) => i > 0)).toBe(true);
+    expect(grant < payout && payout < returned).toBe(true);
+    expect(history).toContain('registrerat av Test finance (Ekonomi)');
+    expect(history).not.toContain(`RS 2025/${other.slice(0, 4)}`);
+  });
+});

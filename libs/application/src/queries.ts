@@ -3,6 +3,7 @@ import {
   consensusAsOf,
   daysBetween,
   decisionFinalityAsOf,
+  FUND_STREAM,
   InitiativeNotFound,
   initiativeStream,
   partyName,
@@ -105,6 +106,18 @@ export class ReadView {
       hash,
       previousHash,
     }));
+  }
+
+  /**
+   * The initiative's whole history in log order: its own stream, and the fund's events that name it (its
+   * grant, payouts and returns live in the fund stream, ADR 0002).
+   */
+  async initiativeHistory(id: string) {
+    const own = await this.initiativeEvents(id);
+    const money = (await this.store.readStream(FUND_STREAM))
+      .filter((e) => (e.data as { initiativeId?: unknown } | null)?.initiativeId === id)
+      .map(({ position, revision, type, data, metadata, hash, previousHash }) => ({ position, revision, type, data, metadata, hash, previousHash }));
+    return [...own, ...money].sort((a, b) => a.position - b.position);
   }
 
   fundStatus() {

@@ -21,7 +21,7 @@ import { roleTitle } from './layout';
 import { BOOKING_TEXT, NOT_FINAL_TEXT, OUTCOME_TEXT, RECOMMENDATION_TEXT, STATUS_TEXT } from './words';
 
 export type InitiativeDetail = ReturnType<ReadView['getInitiative']>;
-export type InitiativeEventView = Awaited<ReturnType<ReadView['initiativeEvents']>>[number];
+export type InitiativeEventView = Awaited<ReturnType<ReadView['initiativeHistory']>>[number];
 export type LedgerRowView = ReturnType<ReadView['ledger']>[number];
 type DecisionView = InitiativeDetail['decisions'][number];
 
@@ -148,6 +148,12 @@ export const describeEvent = (type: string, data: Record<string, unknown>): stri
       return `Initiativet återkallades ${s(data.cancelledOn)}. Orsak: ${s(data.reason)}.`;
     case 'OutcomeReported':
       return `Utfallsrapport för ${s(data.year)}.`;
+    case 'GrantAwarded':
+      return `Beviljat ${kronor(Number(data.amountOre ?? 0))} ur fonden ${s(data.decidedOn)} (${s(data.reference)}).`;
+    case 'FundWithdrawn':
+      return `Utbetalt ${kronor(Number(data.amountOre ?? 0))}, bokfört ${s(data.bookedOn)} (${s(data.reference)}).`;
+    case 'FundReturned':
+      return `Återfört till fonden ${kronor(Number(data.amountOre ?? 0))}, bokfört ${s(data.bookedOn)}. Orsak: ${s(data.reason)}.`;
     default:
       return type;
   }

@@ -85,7 +85,7 @@ export class PagesController {
     if (!actor) return;
     try {
       const initiative = this.queries.getInitiative(id);
-      const events = await this.queries.initiativeEvents(id);
+      const events = await this.queries.initiativeHistory(id);
       const bookings = this.queries.ledger().filter((b) => b.initiativeId === id);
       send(res, { title: initiative.title, actor, current: 'initiativ', body: initiativeBody({ initiative, events, bookings, actor }) });
     } catch (e) {
