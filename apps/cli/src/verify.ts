@@ -8,7 +8,7 @@ import {
   describeMismatch,
   parseCheckpoint,
   type Checkpoint,
-  type Mismatch,
+  type LogVerification,
   type MerkleLog,
 } from '../../../libs/audit/src';
 import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
@@ -41,18 +41,10 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export interface VerifyResult {
+/** What `dgr verify` found: the verifier's counts and root, and the checkpoint's and the first problem as lines. */
+export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams' | 'root' | 'lastRecordedAt' | 'firstMismatch'> {
   /** True when every event matches its hash and chain and the log extends the checkpoint (if one was given). */
   readonly ok: boolean;
-  /** Events read (all of them, unless one could not be read at all). */
-  readonly events: number;
-  readonly streams: number;
-  /** Base64 RFC 6962 root of the events read; null when an event could not be read. */
-  readonly root: string | null;
-  /** The recordedAt of the last event read, null for an empty log. */
-  readonly lastRecordedAt: string | null;
-  /** The first event that does not match its hash, its chain or its place, if any. */
-  readonly firstMismatch: Mismatch | null;
   /** What is wrong with the log as against the checkpoint (signature, size, root), if anything. */
   readonly checkpointProblem: string | null;
   /** The first problem, as one line (null when ok). */

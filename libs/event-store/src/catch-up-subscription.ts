@@ -66,3 +66,14 @@ export class CatchUpSubscription implements Subscription {
     });
   }
 }
+
+/** Keeps `subscription` in `open` until it is closed, so that a store's close() can close what is still open. */
+export const tracked = <S extends Subscription>(open: Set<S>, subscription: S): Subscription => {
+  open.add(subscription);
+  return {
+    close: async () => {
+      open.delete(subscription);
+      await subscription.close();
+    },
+  };
+};

@@ -18,6 +18,7 @@ import {
   type ReadRevision,
   type ResolvedEvent,
 } from './eventstoredb-client';
+import { tracked } from './catch-up-subscription';
 import { LogIndex, LogIndexMismatch } from './esdb-log-index';
 import { eventHash } from './event-hash';
 import {
@@ -341,13 +342,7 @@ export class EventStoreDbEventStore implements EventStore {
       afterPosition,
       handler,
     );
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return tracked(this.subscriptions, subscription);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { CatchUpSubscription } from './catch-up-subscription';
+import { CatchUpSubscription, tracked } from './catch-up-subscription';
 import { eventHash } from './event-hash';
 import {
   checkExpected,
@@ -66,13 +66,7 @@ export class InMemoryEventStore implements EventStore {
       pollMs: 1000,
       onError: () => undefined,
     });
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return tracked(this.subscriptions, subscription);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CatchUpSubscription } from './catch-up-subscription';
+import { CatchUpSubscription, tracked } from './catch-up-subscription';
 import { eventHash } from './event-hash';
 import {
   checkExpected,
@@ -206,13 +206,7 @@ export class SqliteEventStore implements EventStore {
       pollMs: this.options.pollMs ?? 500,
       onError: this.options.onSubscriptionError ?? (() => undefined),
     });
-    this.subscriptions.add(subscription);
-    return {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return tracked(this.subscriptions, subscription);
   }
 
   async close(): Promise<void> {
