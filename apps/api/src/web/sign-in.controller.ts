@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, isPartyId, isRole, PARTIES, partyName, type Actor } from '../../../../libs/domain/src';
@@ -46,8 +46,7 @@ export class SignInController {
 
   /** A pasted token (from `npx dgr token` or the identity provider) becomes a session. */
   @Post('auth/token')
-  @HttpCode(204)
-  token(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: Form | undefined): void {
+  token(@Req() req: Request, @Res() res: Response, @Body() body: Form | undefined): void {
     const form = Boolean(req.is('application/x-www-form-urlencoded'));
     const next = safeNext(body?.next);
     const token = textOf(body?.token).replace(/^Bearer\s+/i, '');
@@ -64,6 +63,7 @@ export class SignInController {
     }
     this.startSession(res, actor, expiresAt);
     if (form) res.redirect(303, next);
+    else res.status(204).end();
   }
 
   /** Local trials only (DGR_WEB_DEV_SIGN_IN=true, refused in production): sign in as any role. */
