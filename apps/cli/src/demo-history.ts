@@ -10,7 +10,18 @@ import { addDays, lastDayOfYear, MSEK, PARTY_IDS, yearOf, type PartyId } from '.
 export type DemoStep =
   | { kind: 'propose'; key: string; data: ProposeData }
   | { kind: 'prepare'; key: string; preparedBy: 'VRAU' | 'VRAG'; preparedOn: string; recommendation: 'approve' | 'reject' | 'none'; notes?: string }
-  | { kind: 'decide'; key: string; party: PartyId; outcome: 'approved' | 'rejected'; decidedOn: string; minuteReference: string; caseNumber?: string }
+  | {
+      kind: 'decide';
+      key: string;
+      party: PartyId;
+      outcome: 'approved' | 'rejected';
+      decidedOn: string;
+      minuteReference: string;
+      caseNumber?: string;
+      /** Justering and anslag, when they were known as the decision was registered. */
+      minutesApprovedOn?: string;
+      noticePostedOn?: string;
+    }
   | { kind: 'correct'; key: string; party: PartyId; outcome: 'approved' | 'rejected'; decidedOn: string; minuteReference: string; reason: string }
   | { kind: 'cancel'; key: string; reason: string; cancelledOn: string }
   | { kind: 'report'; key: string; year: number; summary: string }
@@ -54,7 +65,19 @@ const decisions = (
 const ALL = PARTY_IDS;
 const except = (...left: PartyId[]) => ALL.filter((p) => !left.includes(p));
 
-export const demoHistory = (today: string): DemoStep[] => {
+/**
+ * Minutes are approved (justering) a week after a decision and the notice posted (anslag) the day after, so
+ * that the appeal window runs and decisions become final (laga kraft) as they would; only for decisions whose
+ * notice lies before `today` (a later one is not known yet).
+ */
+const withMinutes = (today: string) => (step: DemoStep): DemoStep =>
+  step.kind === 'decide' && addDays(step.decidedOn, 8) < today
+    ? { ...step, minutesApprovedOn: addDays(step.decidedOn, 7), noticePostedOn: addDays(step.decidedOn, 8) }
+    : step;
+
+export const demoHistory = (today: string): DemoStep[] => demoSteps(today).map(withMinutes(today));
+
+const demoSteps = (today: string): DemoStep[] => {
   const thisYear = yearOf(today);
   const openProposedOn = addDays(today, -30);
   const openDeadline = lastDayOfYear(yearOf(addDays(today, 40)));

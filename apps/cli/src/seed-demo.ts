@@ -65,6 +65,8 @@ export const playDemo = async (
               body: bodyOf(step.party),
               minuteReference: step.minuteReference,
               caseNumber: step.caseNumber,
+              minutesApprovedOn: step.minutesApprovedOn,
+              noticePostedOn: step.noticePostedOn,
             },
             ctx,
           ),
