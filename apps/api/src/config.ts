@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_SIE_ACCOUNTS, type SieAccounts } from '../../../libs/application/src';
 import { isPartyId, PARTY_IDS, type PartyId } from '../../../libs/domain/src';
 
 /**
@@ -90,17 +91,10 @@ export interface AuditConfig {
 }
 
 /**
- * Four-digit BAS accounts for the SIE export of the DGR sub-ledger (docs/api.md explains the signs).
- * `DGR_SIE_FUND_ACCOUNT` (default 1930): the fund's money, an asset (debit = more money).
- * `DGR_SIE_DEPOSIT_ACCOUNT` (2071), `DGR_SIE_PAYOUT_ACCOUNT` (2072), `DGR_SIE_RETURN_ACCOUNT` (2073): the other side
- * of deposits (credit), payouts (debit) and returns (credit); by default sub-accounts of 2070 Ändamålsbestämda medel.
+ * The SIE export's BAS accounts (libs/application/src/exports/sie.ts): `DGR_SIE_FUND_ACCOUNT` (default 1930),
+ * `DGR_SIE_DEPOSIT_ACCOUNT` (2071), `DGR_SIE_PAYOUT_ACCOUNT` (2072), `DGR_SIE_RETURN_ACCOUNT` (2073).
  */
-export interface SieAccounts {
-  readonly fund: string;
-  readonly deposit: string;
-  readonly payout: string;
-  readonly return: string;
-}
+export type { SieAccounts };
 
 export type JwtKeyConfig =
   /** HS256 with `DGR_JWT_SECRET`. */
@@ -180,10 +174,10 @@ const sieAccounts = (env: NodeJS.ProcessEnv): SieAccounts => {
     return value;
   };
   const accounts = {
-    fund: account('DGR_SIE_FUND_ACCOUNT', '1930'),
-    deposit: account('DGR_SIE_DEPOSIT_ACCOUNT', '2071'),
-    payout: account('DGR_SIE_PAYOUT_ACCOUNT', '2072'),
-    return: account('DGR_SIE_RETURN_ACCOUNT', '2073'),
+    fund: account('DGR_SIE_FUND_ACCOUNT', DEFAULT_SIE_ACCOUNTS.fund),
+    deposit: account('DGR_SIE_DEPOSIT_ACCOUNT', DEFAULT_SIE_ACCOUNTS.deposit),
+    payout: account('DGR_SIE_PAYOUT_ACCOUNT', DEFAULT_SIE_ACCOUNTS.payout),
+    return: account('DGR_SIE_RETURN_ACCOUNT', DEFAULT_SIE_ACCOUNTS.return),
   };
   const others: Array<[string, string]> = [['DGR_SIE_DEPOSIT_ACCOUNT', accounts.deposit], ['DGR_SIE_PAYOUT_ACCOUNT', accounts.payout], ['DGR_SIE_RETURN_ACCOUNT', accounts.return]];
   for (const [variable, value] of others)

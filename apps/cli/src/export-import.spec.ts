@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { loadConfig } from '../../api/src/config';
 import { eventLeafHash, naiveRoot } from '../../../libs/audit/src';
 import { SqliteEventStore, type RecordedEvent } from '../../../libs/event-store/src';
-import { exportJsonl, jsonlLine, runExport } from './export';
+import { runExport } from './export';
 import { ExportError } from './export-error';
 import { importJsonl } from './import';
-import { cp437Decode } from './sie';
+import { cp437Decode, exportJsonl, jsonlLine } from '../../../libs/application/src';
 import { openDemoContext, seedDemoStore } from './testing/demo-store';
 
 /** Collects what an export writes. */

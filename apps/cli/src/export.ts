@@ -2,16 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { exportJsonl, isSieYear, Queries } from '../../../libs/application/src';
+import { CSV_WHATS, csvExport, exportJsonl, isSieYear, Queries, sieExport, type CsvWhat } from '../../../libs/application/src';
 import { isCalendarDate } from '../../../libs/domain/src';
 import { SqliteEventStore } from '../../../libs/event-store/src';
 import type { Config } from '../../api/src/config';
-import { CSV_WHATS, csvExport, parseSeparator, type CsvWhat } from './csv';
+import { parseSeparator } from './csv';
 import { ExportError } from './export-error';
-import { sieExport } from './sie';
-
-/** The jsonl export is the application's (libs/application/src/exports/jsonl.ts), shared with GET /api/exports/events.jsonl. */
-export { exportJsonl, jsonlLine } from '../../../libs/application/src';
 
 /**
  * `dgr export --format jsonl|csv|sie`: to standard output, or with `--out FILE` to that file (written

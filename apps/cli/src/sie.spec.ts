@@ -2,10 +2,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Queries } from '../../../libs/application/src';
+import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText, type Queries } from '../../../libs/application/src';
 import { yearOf } from '../../../libs/domain/src';
 import type { SieAccounts } from '../../api/src/config';
-import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText } from './sie';
 import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
 
 /** The fields of an SIE line: bare words, "quoted text" with backslash escapes, {object lists}. */
