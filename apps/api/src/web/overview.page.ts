@@ -53,7 +53,7 @@ const matrixCell = (i: InitiativeSummary, party: PartyId): RawHtml => {
 
 const deadlineText = (i: InitiativeSummary): RawHtml =>
   html`<span class="datum">${i.decisionDeadline}</span><br><span class="kvar">${
-    i.status === 'open' ? `${days(i.daysLeft)} kvar` : i.daysLeft > 0 ? `${days(i.daysLeft)} kvar` : 'passerad'
+    i.status === 'open' || i.daysLeft > 0 ? `${days(i.daysLeft)} kvar` : 'passerad'
   }</span>`;
 
 const statusBadge = (status: InitiativeStatus): RawHtml => html`<span class="status status-${status}">${STATUS_TEXT[status]}</span>`;
