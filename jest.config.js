@@ -12,6 +12,11 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The libraries by name, as tsconfig.json's paths have them (the build rewrites them to relative paths).
+  moduleNameMapper: {
+    '^@dgr/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing',
+    '^@dgr/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/skipped-reporter.js'],
 };

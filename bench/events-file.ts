@@ -14,8 +14,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FUND_STREAM, PARTY_IDS, type FundEvent, type InitiativeEvent } from '../libs/domain/src';
-import { SqliteEventStore } from '../libs/event-store/src';
+import { FUND_STREAM, PARTY_IDS, type FundEvent, type InitiativeEvent } from '@dgr/domain';
+import { SqliteEventStore } from '@dgr/event-store';
 
 const GENERATOR_VERSION = 2;
 export const BENCH_DATA_DIR = path.join(os.tmpdir(), 'dgr-bench-data');

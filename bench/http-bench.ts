@@ -27,7 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PARTY_IDS } from '../libs/domain/src';
+import { PARTY_IDS } from '@dgr/domain';
 import { start, type Child } from './ipc';
 import { window } from './machine';
 import type { TargetMessage } from './http-target';

@@ -5,7 +5,7 @@
  * before and after. Needs --expose-gc (the npm script passes it). Options: --events N.
  */
 import { randomUUID } from 'node:crypto';
-import { LogIndex } from '../libs/event-store/src/esdb-log-index';
+import { LogIndex } from '@dgr/event-store';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('Run with node --expose-gc (npm run bench:log-index does).');

@@ -18,8 +18,8 @@ import {
   FundProjection,
   InitiativesProjection,
   ProjectionRunner,
-} from '../libs/application/src';
-import { SqliteEventStore } from '../libs/event-store/src';
+} from '@dgr/application';
+import { SqliteEventStore } from '@dgr/event-store';
 import { reply, runChild } from './ipc';
 
 /** The batch size SqliteEventStore.subscribeToAll gives its catch-up subscription. */

@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { createPublicKey, verify } from 'node:crypto';
-import { EMPTY_ROOT } from '../libs/audit/src';
-import { eventHash } from '../libs/event-store/src';
+import { EMPTY_ROOT } from '@dgr/audit';
+import { eventHash } from '@dgr/event-store';
 import { expectProblem, HttpApp, NOW, propose, tokenFor } from './support/http-app';
 
 const changeRow = (file: string, sql: string): void => {

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EMPTY_ROOT, hashLeaf, verifyConsistency, verifyInclusion } from '../libs/audit/src';
-import { canonicalJson } from '../libs/event-store/src';
+import { EMPTY_ROOT, hashLeaf, verifyConsistency, verifyInclusion } from '@dgr/audit';
+import { canonicalJson } from '@dgr/event-store';
 import { decideAll, expectInvalidField, expectProblem, HttpApp, NOW, PARTY_IDS, propose, tokenFor } from './support/http-app';
 
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64');

@@ -6,8 +6,8 @@
  * audit's check of every hash passes, and a restart (a new connection, a new index) finds everything again at
  * the same positions.
  */
-import { EventStoreDbEventStore, SqliteEventStore } from '../libs/event-store/src';
-import { FakeEventStoreDbClient } from '../libs/event-store/src/testing/fake-eventstoredb-client';
+import { EventStoreDbEventStore, SqliteEventStore } from '@dgr/event-store';
+import { FakeEventStoreDbClient } from '@dgr/event-store/testing';
 import { decideAll, HttpApp, propose, type Json } from './support/http-app';
 
 /** The same story on any store: a deposit, an initiative decided by all 17 parties, granted and paid out, one blocked. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_SIE_ACCOUNTS } from '../libs/application/src';
+import { DEFAULT_SIE_ACCOUNTS } from '@dgr/application';
 import { runExport, type ExportArgs } from '../apps/cli/src/export';
 import { DEMO_TODAY, openDemoContext, seedDemoStore } from '../apps/cli/src/testing/demo-store';
 import { expectInvalidField, expectProblem, HttpApp, testConfig, tokenFor } from './support/http-app';

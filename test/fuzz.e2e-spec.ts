@@ -16,7 +16,7 @@
  * The seed is random per run and printed on failure; DGR_FUZZ_SEED=<n> replays a run.
  */
 import fc from 'fast-check';
-import { isCalendarDate, STRATEGY, STRATEGY_AREAS, STRATEGY_GOALS } from '../libs/domain/src';
+import { isCalendarDate, STRATEGY, STRATEGY_AREAS, STRATEGY_GOALS } from '@dgr/domain';
 import { decideAll, decision, expectRefused, HttpApp, PARTY_IDS, propose, proposal, tokenFor, type HttpAnswer, type Json } from './support/http-app';
 
 const SEED = Number(process.env.DGR_FUZZ_SEED ?? Date.now() % 2_147_483_647);

@@ -14,8 +14,8 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { resolveTokenKeys } from '../apps/api/src/auth/token-keys';
 import { signToken } from '../apps/api/src/auth/tokens';
-import { Idempotency } from '../libs/application/src';
-import { SqliteEventStore } from '../libs/event-store/src';
+import { Idempotency } from '@dgr/application';
+import { SqliteEventStore } from '@dgr/event-store';
 import {
   decideAll,
   expectInvalidField,

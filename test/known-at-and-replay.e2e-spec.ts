@@ -22,9 +22,9 @@ import {
   EVENT_STORE,
   FundProjection,
   InitiativesProjection,
-} from '../libs/application/src';
-import { PARTY_IDS } from '../libs/domain/src';
-import { canonicalJson, SqliteEventStore, type EventStore } from '../libs/event-store/src';
+} from '@dgr/application';
+import { PARTY_IDS } from '@dgr/domain';
+import { canonicalJson, SqliteEventStore, type EventStore } from '@dgr/event-store';
 import { demoHistory } from '../apps/cli/src/demo-history';
 import { playDemo } from '../apps/cli/src/seed-demo';
 import { expectProblem, HttpApp, proposal } from './support/http-app';

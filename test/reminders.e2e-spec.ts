@@ -22,9 +22,9 @@ import {
   ProposeInitiativeCommand,
   RegisterPartyDecisionCommand,
   type RequestContext,
-} from '../libs/application/src';
-import { PARTY_IDS, type PartyId } from '../libs/domain/src';
-import { SqliteEventStore, type EventStore } from '../libs/event-store/src';
+} from '@dgr/application';
+import { PARTY_IDS, type PartyId } from '@dgr/domain';
+import { SqliteEventStore, type EventStore } from '@dgr/event-store';
 import { loadConfig, type MailConfig } from '../apps/api/src/config';
 import { remind, RemindError, type RemindIo } from '../apps/cli/src/remind';
 import { decideAll, expectInvalidField, expectProblem, HttpApp, propose, tokenFor } from './support/http-app';

@@ -13,8 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { CheckpointSigner, LogChecker, verifyConsistency, verifyInclusion, type Checkpoint, type MerkleLog } from '../libs/audit/src';
-import { eventHash, SqliteEventStore, type EventMetadata, type NewEvent } from '../libs/event-store/src';
+import { CheckpointSigner, LogChecker, verifyConsistency, verifyInclusion, type Checkpoint, type MerkleLog } from '@dgr/audit';
+import { eventHash, SqliteEventStore, type EventMetadata, type NewEvent } from '@dgr/event-store';
 import { loadConfig } from '../apps/api/src/config';
 import { runVerify, verifyLog } from '../apps/cli/src/verify';
 

@@ -12,7 +12,7 @@ import { resolveTokenKeys } from '../../apps/api/src/auth/token-keys';
 import { signToken } from '../../apps/api/src/auth/tokens';
 import { loadConfig, type Config } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/create-app';
-import type { EventStore } from '../../libs/event-store/src';
+import type { EventStore } from '@dgr/event-store';
 
 /** The HS256 secret every e2e app is configured with (DGR_JWT_SECRET). */
 export const TEST_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '../../../libs/application/src';
-import type { EventStore } from '../../../libs/event-store/src';
-import type { CheckpointSigner } from '../../../libs/audit/src';
+import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '@dgr/application';
+import type { EventStore } from '@dgr/event-store';
+import type { CheckpointSigner } from '@dgr/audit';
 import { AuditController } from './audit/audit.controller';
 import { AccessGuard } from './auth/access.guard';
 import { AuthSettings } from './auth/auth-settings';

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SIE_ACCOUNTS, type SieAccounts } from '../../../libs/application/src';
-import { isPartyId, PARTY_IDS, type PartyId } from '../../../libs/domain/src';
+import { DEFAULT_SIE_ACCOUNTS, type SieAccounts } from '@dgr/application';
+import { isPartyId, PARTY_IDS, type PartyId } from '@dgr/domain';
 
 /**
  * The service's configuration: the only place that reads process.env. Every value is checked at

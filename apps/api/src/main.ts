@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { redactConnectionString } from '../../../libs/event-store/src';
+import { redactConnectionString } from '@dgr/event-store';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './create-app';
 

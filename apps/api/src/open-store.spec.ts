@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../../libs/event-store/src';
+import { SqliteEventStore } from '@dgr/event-store';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './create-app';
 import { openStore } from './open-store';

@@ -5,7 +5,7 @@ import {
   SqliteEventStore,
   type EventStore,
   type EventStoreDbOptions,
-} from '../../../libs/event-store/src';
+} from '@dgr/event-store';
 import { ConfigError, type Config } from './config';
 
 /** How long the first contact with EventStoreDB may take before the start is stopped. */

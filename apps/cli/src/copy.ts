@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeMismatch, LogChecker } from '../../../libs/audit/src';
+import { describeMismatch, LogChecker } from '@dgr/audit';
 import {
   canonicalJson,
   connectEventStoreDb,
@@ -11,7 +11,7 @@ import {
   type EventStoreDbClient,
   type NewEvent,
   type RecordedEvent,
-} from '../../../libs/event-store/src';
+} from '@dgr/event-store';
 import { progressBar } from './progress';
 
 /**

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvExport, csvField, DECISION_COLUMNS, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions, type Queries } from '../../../libs/application/src';
+import { csvExport, csvField, DECISION_COLUMNS, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions, type Queries } from '@dgr/application';
 import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
 
 /** An RFC 4180 reader, written for the test: quoted fields, doubled quotes, separators and line breaks inside quotes. */

@@ -1,4 +1,4 @@
-import { csvSeparatorOf } from '../../../libs/application/src';
+import { csvSeparatorOf } from '@dgr/application';
 import { ExportError } from './export-error';
 
 /** Checks a `--separator` value; `tab` and `\t` mean a tab. (The CSV export itself is libs/application/src/exports/csv.ts.) */

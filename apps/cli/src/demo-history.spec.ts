@@ -4,9 +4,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DgrApplicationModule, ProjectionRunner, Queries } from '../../../libs/application/src';
-import { MSEK } from '../../../libs/domain/src';
-import { SqliteEventStore } from '../../../libs/event-store/src';
+import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
+import { MSEK } from '@dgr/domain';
+import { SqliteEventStore } from '@dgr/event-store';
 import { demoHistory } from './demo-history';
 import { playDemo } from './seed-demo';
 

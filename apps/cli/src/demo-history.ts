@@ -1,4 +1,4 @@
-import { addDays, lastDayOfYear, MSEK, PARTY_IDS, yearOf, type PartyId } from '../../../libs/domain/src';
+import { addDays, lastDayOfYear, MSEK, PARTY_IDS, yearOf, type PartyId } from '@dgr/domain';
 
 /**
  * A realistic demo history, as plain steps for the command bus: the 2021 agreement itself decided by

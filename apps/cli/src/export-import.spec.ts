@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/src/config';
-import { eventLeafHash, naiveRoot } from '../../../libs/audit/src';
-import { SqliteEventStore, type RecordedEvent } from '../../../libs/event-store/src';
+import { eventLeafHash, naiveRoot } from '@dgr/audit';
+import { SqliteEventStore, type RecordedEvent } from '@dgr/event-store';
 import { runExport } from './export';
 import { ExportError } from './export-error';
 import { importJsonl } from './import';
-import { cp437Decode, exportJsonl, jsonlLine } from '../../../libs/application/src';
+import { cp437Decode, exportJsonl, jsonlLine } from '@dgr/application';
 import { openDemoContext, seedDemoStore } from './testing/demo-store';
 
 /** Collects what an export writes. */

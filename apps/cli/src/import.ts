@@ -1,7 +1,7 @@
 import { progressBar } from './progress';
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { eventHash, SqliteEventStore, type EventStore, type NewEvent, type RecordedEvent } from '../../../libs/event-store/src';
+import { eventHash, SqliteEventStore, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { ExportError } from './export-error';
 
 /**

@@ -9,8 +9,8 @@ import {
   type PartyReminder,
   type Recorded,
   type RequestContext,
-} from '../../../libs/application/src';
-import { isCalendarDate, type PartyId } from '../../../libs/domain/src';
+} from '@dgr/application';
+import { isCalendarDate, type PartyId } from '@dgr/domain';
 import { redactSmtpUrl, type MailConfig } from '../../api/src/config';
 import { reminderMail } from './reminder-mail';
 

@@ -1,4 +1,4 @@
-import type { PartyReminder } from '../../../libs/application/src';
+import type { PartyReminder } from '@dgr/application';
 import { daysLeftText, reminderMail, reminderSubject } from './reminder-mail';
 
 const waiting = (title: string, daysLeft: number) => ({ initiativeId: `id-${title}`, title, decisionDeadline: '2024-12-31', daysLeft });

@@ -1,4 +1,4 @@
-import type { MissingDate, PartyReminder } from '../../../libs/application/src';
+import type { MissingDate, PartyReminder } from '@dgr/application';
 
 /** One reminder e-mail, in Swedish, as plain text. */
 export interface ReminderMail {

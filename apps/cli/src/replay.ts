@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ReadView, replay, systemClock } from '../../../libs/application/src';
-import { stockholmDateOf } from '../../../libs/domain/src';
-import { canonicalJson, SqliteEventStore } from '../../../libs/event-store/src';
+import { ReadView, replay, systemClock } from '@dgr/application';
+import { stockholmDateOf } from '@dgr/domain';
+import { canonicalJson, SqliteEventStore } from '@dgr/event-store';
 import { progressBar } from './progress';
 import { stateText } from './state-text';
 

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
-import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '../../../libs/application/src';
+import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
 import { annualReportFor } from '../../api/src/reports/annual-report-for';
 
 /**

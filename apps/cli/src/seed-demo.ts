@@ -12,7 +12,7 @@ import {
   ReturnToFundCommand,
   WithdrawFromFundCommand,
   type RequestContext,
-} from '../../../libs/application/src';
+} from '@dgr/application';
 import { randomUUID } from 'node:crypto';
 import type { DemoStep } from './demo-history';
 

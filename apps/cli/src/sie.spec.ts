@@ -2,8 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText, type Queries } from '../../../libs/application/src';
-import { yearOf } from '../../../libs/domain/src';
+import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText, type Queries } from '@dgr/application';
+import { yearOf } from '@dgr/domain';
 import type { SieAccounts } from '../../api/src/config';
 import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
 

@@ -1,5 +1,5 @@
-import type { ReadView } from '../../../libs/application/src';
-import { formatOre } from '../../../libs/domain/src';
+import type { ReadView } from '@dgr/application';
+import { formatOre } from '@dgr/domain';
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);

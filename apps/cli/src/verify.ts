@@ -10,7 +10,7 @@ import {
   type Checkpoint,
   type LogVerification,
   type MerkleLog,
-} from '../../../libs/audit/src';
+} from '@dgr/audit';
 import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
 import { ConfigError, type Config } from '../../api/src/config';
 

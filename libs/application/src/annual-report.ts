@@ -1,4 +1,4 @@
-import { formatOre, lastDayOfYear, partyName, type PartyId } from '../../domain/src';
+import { formatOre, lastDayOfYear, partyName, type PartyId } from '@dgr/domain';
 import type { ReadView } from './queries';
 
 /** The signed checkpoint of the log at the end of the reported year (see docs/audit.md). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { EventStore } from '../../event-store/src';
-import type { CheckpointSigner } from '../../audit/src';
+import type { EventStore } from '@dgr/event-store';
+import type { CheckpointSigner } from '@dgr/audit';
 import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';

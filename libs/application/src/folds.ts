@@ -1,4 +1,4 @@
-import { emptyFund, evolve, evolveFund, type Fund, type FundEvent, type InitiativeEvent, type InitiativeState } from '../../domain/src';
+import { emptyFund, evolve, evolveFund, type Fund, type FundEvent, type InitiativeEvent, type InitiativeState } from '@dgr/domain';
 import type { Fold } from './stream-writer';
 
 export const initiativeFold: Fold<InitiativeState, InitiativeEvent> = { initial: null, evolve };

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError } from '../../domain/src';
-import { canonicalJson, WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '../../event-store/src';
+import { DomainError } from '@dgr/domain';
+import { canonicalJson, WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import type { RequestContext } from './request-context';
 import { SCHEMA_VERSION } from './event-ids';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';

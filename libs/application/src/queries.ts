@@ -13,8 +13,8 @@ import {
   type CalendarDate,
   type Initiative,
   type PartyId,
-} from '../../domain/src';
-import type { EventStore } from '../../event-store/src';
+} from '@dgr/domain';
+import type { EventStore } from '@dgr/event-store';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ReadModels, replay } from './projections/read-models';

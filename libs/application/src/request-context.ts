@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../../event-store/src';
+import type { EventMetadata } from '@dgr/event-store';
 
 /** What a command knows about the request that sent it; becomes the events' metadata. */
 export interface RequestContext {

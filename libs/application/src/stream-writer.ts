@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError, InitiativeNotFound, initiativeStream } from '../../domain/src';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent } from '../../event-store/src';
+import { DomainError, InitiativeNotFound, initiativeStream } from '@dgr/domain';
+import { WrongExpectedRevision, type EventStore, type RecordedEvent } from '@dgr/event-store';
 import { derivedEventId, SCHEMA_VERSION } from './event-ids';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';

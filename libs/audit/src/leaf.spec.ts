@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { canonicalJson, eventHash } from '../../event-store/src';
+import { canonicalJson, eventHash } from '@dgr/event-store';
 import { eventLeafHash, hashAndLeafData, leafData, leafIndexOf, type LeafEvent } from './leaf';
 
 const event = fc.record({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../event-store/src/canonical-json';
+import { canonicalJson } from '@dgr/event-store';
 import { hashLeaf } from './merkle';
 
 /** What the tree commits to about one stored event: everything the store holds for it. */

@@ -5,3 +5,4 @@ export * from './in-memory-event-store';
 export * from './sqlite-event-store';
 export * from './eventstoredb-event-store';
 export { EventStoreDbUnavailable, redactConnectionString } from './eventstoredb-mapping';
+export { LogIndex, LogIndexMismatch } from './esdb-log-index';

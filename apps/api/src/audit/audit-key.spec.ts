@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { verifyCheckpointSignature } from '../../../../libs/audit/src';
+import { verifyCheckpointSignature } from '@dgr/audit';
 import { ConfigError, loadConfig } from '../config';
 import { checkpointPublicKey, resolveAuditSigner } from './audit-key';
 

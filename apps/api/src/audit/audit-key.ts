@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CheckpointSigner } from '../../../../libs/audit/src';
+import { CheckpointSigner } from '@dgr/audit';
 import { ConfigError, type AuditConfig } from '../config';
 
 /** A problem with the configured or local checkpoint key, named after the variable that sets it. */

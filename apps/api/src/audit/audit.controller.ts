@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { AuditService, type VerificationReport } from '../../../../libs/application/src';
+import { AuditService, type VerificationReport } from '@dgr/application';
 import { VerifyAnswer } from './verify-answer';
 
 /** A query string number is text; only plain digits become a number (anything else fails validation). */

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { WriteAction } from '../../../../libs/domain/src';
+import type { WriteAction } from '@dgr/domain';
 
 export const PUBLIC = 'dgr:public';
 export const WRITES = 'dgr:writes';

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { authorise, NotAuthorised, type Actor, type WriteAction } from '../../../../libs/domain/src';
+import { authorise, NotAuthorised, type Actor, type WriteAction } from '@dgr/domain';
 import { AuthSettings } from './auth-settings';
 import { PUBLIC, WRITES } from './access.decorators';
 import { cookieOf, SESSION_COOKIE, verifySession } from './session';

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { isPartyId, isRole, partyName, type Actor } from '../../../../libs/domain/src';
+import { isPartyId, isRole, partyName, type Actor } from '@dgr/domain';
 import type { OidcConfig } from '../config';
 import type { SignInInFlight } from './session';
 import { Unauthenticated } from './tokens';

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
-import { isPartyId, isRole, type Actor } from '../../../../libs/domain/src';
+import { isPartyId, isRole, type Actor } from '@dgr/domain';
 import type { WebConfig } from '../config';
 import { localSecret } from './token-keys';
 import { Unauthenticated } from './tokens';

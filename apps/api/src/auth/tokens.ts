@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { DomainError, isPartyId, isRole, type Actor, type Role } from '../../../../libs/domain/src';
+import { DomainError, isPartyId, isRole, type Actor, type Role } from '@dgr/domain';
 import type { AuthConfig } from '../config';
 import type { TokenKeys } from './token-keys';
 

@@ -12,8 +12,8 @@ import {
   sieChunks,
   type CsvWhat,
   type SieAccounts,
-} from '../../../../libs/application/src';
-import type { EventStore } from '../../../../libs/event-store/src';
+} from '@dgr/application';
+import type { EventStore } from '@dgr/event-store';
 import { DateField } from '../http/fields';
 import { InvalidRequest } from '../http/invalid-request';
 import { sendDownload } from './download';

@@ -12,7 +12,7 @@ import {
   ReturnToFundCommand,
   WithdrawFromFundCommand,
   type RequestContext,
-} from '../../../../libs/application/src';
+} from '@dgr/application';
 import { InvalidRequest } from '../http/invalid-request';
 import { Ctx } from '../http/request-context';
 import { DepositDto, ReturnDto, WithdrawalDto } from './fund.dto';

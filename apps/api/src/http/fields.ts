@@ -11,7 +11,7 @@ import {
   Min,
   registerDecorator,
 } from 'class-validator';
-import { isCalendarDate, PARTY_IDS } from '../../../../libs/domain/src';
+import { isCalendarDate, PARTY_IDS } from '@dgr/domain';
 
 /*
  * The field kinds of the HTTP contract, each with its validation (and Swedish message) and its

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ProjectionRunner } from '../../../../libs/application/src';
+import { ProjectionRunner } from '@dgr/application';
 import { Public } from '../auth/access.decorators';
 
 @ApiTags('health')

@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
-import { Idempotency, type ClaimTicket } from '../../../../libs/application/src';
+import { Idempotency, type ClaimTicket } from '@dgr/application';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { InvalidRequest } from './invalid-request';
 import { contextOf } from './request-context';

@@ -1,6 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, InvalidInput, type DomainErrorKind } from '../../../../libs/domain/src';
+import { DomainError, InvalidInput, type DomainErrorKind } from '@dgr/domain';
 import { InvalidRequest } from './invalid-request';
 import { problemType, type Problem } from './problem';
 

@@ -1,8 +1,8 @@
 import { BadRequestException, createParamDecorator, UnsupportedMediaTypeException, type ExecutionContext } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import type { RequestContext } from '@dgr/application';
+import type { Actor } from '@dgr/domain';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

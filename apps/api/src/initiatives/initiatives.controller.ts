@@ -18,8 +18,8 @@ import {
   derivedEventId,
   type Recorded,
   type RequestContext,
-} from '../../../../libs/application/src';
-import type { PartyId } from '../../../../libs/domain/src';
+} from '@dgr/application';
+import type { PartyId } from '@dgr/domain';
 import { Writes } from '../auth/access.decorators';
 import { Ctx } from '../http/request-context';
 import { page, PageQueryDto } from '../http/page';

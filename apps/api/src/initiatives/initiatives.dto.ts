@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { STRATEGY_AREAS, STRATEGY_GOALS } from '../../../../libs/domain/src';
+import { STRATEGY_AREAS, STRATEGY_GOALS } from '@dgr/domain';
 import { DateField, InstantField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
 import { PageQueryDto } from '../http/page';
 

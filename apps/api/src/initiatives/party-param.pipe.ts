@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { isPartyId, type PartyId } from '../../../../libs/domain/src';
+import { isPartyId, type PartyId } from '@dgr/domain';
 import { InvalidRequest } from '../http/invalid-request';
 
 /** A party named in the path must be one of the 17 (400 otherwise, like a party in a body). */

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PARTIES } from '../../../../libs/domain/src';
+import { PARTIES } from '@dgr/domain';
 
 @ApiTags('parties')
 @Controller('api/parties')

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Reminders, type PartyReminder, type ReminderContacts } from '../../../../libs/application/src';
+import { Reminders, type PartyReminder, type ReminderContacts } from '@dgr/application';
 import { DateField } from '../http/fields';
 
 /** Each party's contact address (DGR_PARTY_CONTACTS), given by the app module. */

@@ -1,5 +1,5 @@
-import { annualReport, type AnnualReport, type AuditService, type ReadView } from '../../../../libs/application/src';
-import { InvalidInput, yearOf } from '../../../../libs/domain/src';
+import { annualReport, type AnnualReport, type AuditService, type ReadView } from '@dgr/application';
+import { InvalidInput, yearOf } from '@dgr/domain';
 
 /**
  * The annual report with its checkpoint: for a closed year, the log as it stood when the year was

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '../../../../libs/application/src';
+import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
 import { InvalidRequest } from '../http/invalid-request';
 import { annualReportFor } from './annual-report-for';
 

@@ -2,7 +2,7 @@
  * Revision: verify the whole log (app.js calls the verification endpoint and shows its answer in a live
  * region), the signed checkpoint of the log as it stands, and the downloads: exports and annual reports.
  */
-import type { Checkpoint } from '../../../../libs/audit/src';
+import type { Checkpoint } from '@dgr/audit';
 import { html, swedishDateTime, type RawHtml } from './html';
 
 export interface Download {

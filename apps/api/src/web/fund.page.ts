@@ -3,8 +3,8 @@
  * Värmland reports to Värmlandsrådet every year) as an inline SVG chart with the same figures in a
  * table beside it, the ledger, and finance's forms.
  */
-import type { Actor } from '../../../../libs/domain/src';
-import type { ReadView } from '../../../../libs/application/src';
+import type { Actor } from '@dgr/domain';
+import type { ReadView } from '@dgr/application';
 import { apiForm, type Option } from './forms';
 import { html, kronor, wholeKronor, type RawHtml } from './html';
 import type { InitiativeSummary } from './overview.page';

@@ -3,7 +3,7 @@
  * a `RawHtml` fragment (made by `html` itself or, for trusted text, by `raw`), and the Swedish formatters
  * the pages show dates and amounts with.
  */
-import { formatOre, type Ore } from '../../../../libs/domain/src';
+import { formatOre, type Ore } from '@dgr/domain';
 
 /** A fragment of HTML that is already safe to insert as it is. */
 export class RawHtml {

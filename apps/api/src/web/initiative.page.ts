@@ -13,8 +13,8 @@ import {
   type Actor,
   type PartyId,
   type WriteAction,
-} from '../../../../libs/domain/src';
-import type { ReadView } from '../../../../libs/application/src';
+} from '@dgr/domain';
+import type { ReadView } from '@dgr/application';
 import { apiForm, OUTCOME_OPTIONS, type Field } from './forms';
 import { html, kronor, longDate, shortDate, swedishDateTime, type RawHtml } from './html';
 import { roleTitle } from './layout';

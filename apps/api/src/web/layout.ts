@@ -2,7 +2,7 @@
  * The page frame every web page shares: language, skip link, header with the navigation and who is
  * signed in, the main region, and the status region the forms announce "Sparat" in.
  */
-import { partyName, type Actor, type Role } from '../../../../libs/domain/src';
+import { partyName, type Actor, type Role } from '@dgr/domain';
 import { html, type RawHtml } from './html';
 
 export type PageKey = 'oversikt' | 'fonden' | 'revision' | 'logga-in' | 'initiativ';

@@ -3,8 +3,8 @@
  * colour, symbol and (hidden) text whether the party has approved, rejected or not yet decided, and
  * whether an approval has gained legal force (laga kraft).
  */
-import { AUTHORITY, PARTIES, partyName, type Actor, type InitiativeStatus, type PartyId } from '../../../../libs/domain/src';
-import type { ReadView } from '../../../../libs/application/src';
+import { AUTHORITY, PARTIES, partyName, type Actor, type InitiativeStatus, type PartyId } from '@dgr/domain';
+import type { ReadView } from '@dgr/application';
 import { days, html, longDate, type RawHtml } from './html';
 import { isStatus, NOT_FINAL_TEXT, STATUS_ORDER, STATUS_TEXT } from './words';
 

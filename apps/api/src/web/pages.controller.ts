@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuditService, Queries } from '../../../../libs/application/src';
-import { InitiativeNotFound, yearOf, type Actor } from '../../../../libs/domain/src';
+import { AuditService, Queries } from '@dgr/application';
+import { InitiativeNotFound, yearOf, type Actor } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { auditBody } from './audit.page';

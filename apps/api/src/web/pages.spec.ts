@@ -2,7 +2,7 @@
  * The pages' pure parts: what the matrix cells say, the filters, which forms a role is given, the chart
  * and the layout. (The pages in a browser: test/web/.)
  */
-import type { Actor } from '../../../../libs/domain/src';
+import type { Actor } from '@dgr/domain';
 import { auditBody } from './audit.page';
 import { fundChart, mkr, type FundYearView } from './fund.page';
 import { describeEvent, formsFor, type InitiativeDetail } from './initiative.page';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError, isPartyId, isRole, PARTIES, partyName, type Actor } from '../../../../libs/domain/src';
+import { DomainError, isPartyId, isRole, PARTIES, partyName, type Actor } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { AuthSettings } from '../auth/auth-settings';

@@ -1,5 +1,5 @@
 /** The API's codes in the Swedish the pages show. */
-import type { InitiativeStatus, NotFinalReason } from '../../../../libs/domain/src';
+import type { InitiativeStatus, NotFinalReason } from '@dgr/domain';
 
 export const STATUS_TEXT: Record<InitiativeStatus, string> = {
   open: 'Öppet',

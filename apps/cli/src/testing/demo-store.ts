@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
-import { DgrApplicationModule, ProjectionRunner, Queries } from '../../../../libs/application/src';
-import { SqliteEventStore } from '../../../../libs/event-store/src';
+import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
+import { SqliteEventStore } from '@dgr/event-store';
 import { demoHistory, type DemoStep } from '../demo-history';
 import { playDemo } from '../seed-demo';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Checkpoint, CheckpointSigner } from '../../../audit/src';
-import { describeMismatchInSwedish } from '../../../audit/src';
-import { DomainError, InvalidInput } from '../../../domain/src';
-import type { EventStore } from '../../../event-store/src';
+import type { Checkpoint, CheckpointSigner } from '@dgr/audit';
+import { describeMismatchInSwedish } from '@dgr/audit';
+import { DomainError, InvalidInput } from '@dgr/domain';
+import type { EventStore } from '@dgr/event-store';
 import { AuditLogProjection } from '../projections/audit-log.projection';
 import { CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import { verificationReport, verifyStore, type VerificationReport } from './verify-store';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { CheckpointSigner } from '../../../audit/src';
-import { InMemoryEventStore, type EventStore, type NewEvent, type RecordedEvent } from '../../../event-store/src';
+import { CheckpointSigner } from '@dgr/audit';
+import { InMemoryEventStore, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { verificationReport, verifyStore } from './verify-store';
 
 const event = (n: number): NewEvent => ({

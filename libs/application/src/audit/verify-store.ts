@@ -6,8 +6,8 @@ import {
   type Checkpoint,
   type LogVerification,
   type MismatchReason,
-} from '../../../audit/src';
-import type { EventStore } from '../../../event-store/src';
+} from '@dgr/audit';
+import type { EventStore } from '@dgr/event-store';
 
 export interface VerifyStoreOptions {
   /** A checkpoint the log must extend, and the key its signature must verify with. */

@@ -1,4 +1,4 @@
-import type { CalendarDate } from '../../../domain/src';
+import type { CalendarDate } from '@dgr/domain';
 import type { ReadView } from '../queries';
 import { joinedInChunks } from './chunks';
 

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '../../../event-store/src';
+import type { EventStore, RecordedEvent } from '@dgr/event-store';
 
 /** One exported event: every stored field, in this order. */
 export const jsonlLine = (e: RecordedEvent): string =>

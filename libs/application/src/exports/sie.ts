@@ -1,4 +1,4 @@
-import { stockholmDateOf, yearOf, type CalendarDate } from '../../../domain/src';
+import { stockholmDateOf, yearOf, type CalendarDate } from '@dgr/domain';
 import type { LedgerRow } from '../projections/fund.projection';
 import type { ReadView } from '../queries';
 import { joinedInChunks } from './chunks';

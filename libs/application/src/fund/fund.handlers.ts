@@ -14,7 +14,7 @@ import {
   type GrantPolicy,
   type ReturnToFund,
   type WithdrawFromFund,
-} from '../../../domain/src';
+} from '@dgr/domain';
 import { fundFold, initiativeFold } from '../folds';
 import type { Recorded, RequestContext } from '../request-context';
 import { StreamWriter } from '../stream-writer';

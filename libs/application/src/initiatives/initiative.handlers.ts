@@ -21,7 +21,7 @@ import {
   type RecordDecisionMinutes,
   type RegisterPartyDecision,
   type ReportOutcome,
-} from '../../../domain/src';
+} from '@dgr/domain';
 import { fundFold, initiativeFold } from '../folds';
 import type { Recorded, RequestContext } from '../request-context';
 import { StreamWriter } from '../stream-writer';

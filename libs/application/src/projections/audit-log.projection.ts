@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '../../../audit/src';
-import type { RecordedEvent } from '../../../event-store/src';
+import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '@dgr/audit';
+import type { RecordedEvent } from '@dgr/event-store';
 
 /**
  * The audit read model: the Merkle tree over the whole log (leaf i is the event at position i + 1), fed in

@@ -7,8 +7,8 @@ import {
   yearOf,
   type Fund,
   type FundEvent,
-} from '../../../domain/src';
-import type { RecordedEvent } from '../../../event-store/src';
+} from '@dgr/domain';
+import type { RecordedEvent } from '@dgr/event-store';
 
 export interface LedgerRow {
   readonly position: number;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { evolve, type Initiative, type InitiativeEvent } from '../../../domain/src';
-import type { RecordedEvent } from '../../../event-store/src';
+import { evolve, type Initiative, type InitiativeEvent } from '@dgr/domain';
+import type { RecordedEvent } from '@dgr/event-store';
 
 /** Every initiative's current state, folded with the domain's own evolve. */
 @Injectable()

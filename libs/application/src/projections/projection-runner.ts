@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src';
+import type { EventStore, RecordedEvent, Subscription } from '@dgr/event-store';
 import { EVENT_STORE } from '../tokens';
 import { AuditLogProjection } from './audit-log.projection';
 import { ReadModels } from './read-models';

@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent } from '../../../event-store/src';
-import { bookingsOf } from '../../../domain/src';
+import type { EventStore, RecordedEvent } from '@dgr/event-store';
+import { bookingsOf } from '@dgr/domain';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
 

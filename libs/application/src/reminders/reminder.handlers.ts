@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CalendarDate, PartyId } from '../../../domain/src';
+import type { CalendarDate, PartyId } from '@dgr/domain';
 import type { Recorded, RequestContext } from '../request-context';
 import { StreamWriter, type Fold } from '../stream-writer';
 import type { MissingDate } from './reminders';

@@ -1,4 +1,4 @@
-import { PARTY_IDS, type Initiative, type PartyDecision, type PartyId } from '../../../domain/src';
+import { PARTY_IDS, type Initiative, type PartyDecision, type PartyId } from '@dgr/domain';
 import {
   allApproveExcept,
   approvedBy,
@@ -13,7 +13,7 @@ import {
   REGION,
   rejectedBy,
   SAFFLE,
-} from '../../../domain/src/testing/fixtures';
+} from '@dgr/domain/testing';
 import { remindersAsOf } from './reminders';
 
 type Dates = { minutesApprovedOn?: string | null; noticePostedOn?: string | null };

@@ -9,7 +9,7 @@ import {
   type Initiative,
   type PartyDecision,
   type PartyId,
-} from '../../../domain/src';
+} from '@dgr/domain';
 import { InitiativesProjection } from '../projections/initiatives.projection';
 import { CLOCK, type Clock } from '../tokens';
 

@@ -1,0 +1,3 @@
+export * from './fixtures';
+export * from './given-when-then';
+export * from './legal-fixtures';
