@@ -12,6 +12,7 @@ import {
   availableOre,
   type CalendarDate,
   type Initiative,
+  type InitiativeStatus,
   type PartyId,
 } from '@dgr/domain';
 import type { EventStore } from '@dgr/event-store';
@@ -19,6 +20,26 @@ import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ReadModels, replay } from './projections/read-models';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
+
+export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+
+export interface InitiativePageQuery {
+  readonly asOf?: CalendarDate;
+  readonly status?: InitiativeStatus;
+  readonly year?: number;
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+export interface InitiativePage<T> {
+  /** The initiatives that match the filters. */
+  readonly total: number;
+  /** Every initiative proposed by asOf, whatever the filters. */
+  readonly all: number;
+  /** The years in which initiatives were proposed (by asOf), newest first. */
+  readonly years: number[];
+  readonly items: T[];
+}
 
 /**
  * Answers from one set of read models (the live ones, or ones rebuilt with only what was known at an
@@ -46,6 +67,22 @@ export class ReadView {
       .all()
       .filter((i) => i.proposedOn <= asOf)
       .map((i) => this.summaryOf(i, asOf));
+  }
+
+  /**
+   * One page of initiatives, paged before it is summarised: what is cheap is filtered first (proposed by
+   * `asOf`, the year proposed), a status filter computes each candidate's consensus status only, and only the
+   * page's own rows get the full summary (consensus, finality, money). `total` counts every match.
+   */
+  initiativePage(options: InitiativePageQuery = {}): InitiativePage<InitiativeSummary> {
+    const asOf = options.asOf ?? this.today();
+    const proposed = this.initiatives.all().filter((i) => i.proposedOn <= asOf);
+    const years = [...new Set(proposed.map((i) => yearOf(i.proposedOn)))].sort((a, b) => b - a);
+    let matching = options.year === undefined ? proposed : proposed.filter((i) => yearOf(i.proposedOn) === options.year);
+    if (options.status !== undefined) matching = matching.filter((i) => consensusAsOf(i, asOf).status === options.status);
+    const offset = options.offset ?? 0;
+    const rows = options.limit === undefined ? matching.slice(offset) : matching.slice(offset, offset + options.limit);
+    return { total: matching.length, all: proposed.length, years, items: rows.map((i) => this.summaryOf(i, asOf)) };
   }
 
   getInitiative(id: string, asOf: CalendarDate = this.today()) {

@@ -22,7 +22,7 @@ import {
 import type { PartyId } from '@dgr/domain';
 import { Writes } from '../auth/access.decorators';
 import { Ctx } from '../http/request-context';
-import { page, PageQueryDto } from '../http/page';
+import { MAX_PAGE, page, PageQueryDto } from '../http/page';
 import { PartyParamPipe } from './party-param.pipe';
 import {
   AsOfQueryDto,
@@ -63,7 +63,10 @@ export class InitiativesController {
   @Get()
   @ApiOkResponse({ description: 'Every initiative proposed by `asOf`, with its consensus as of that day.' })
   async list(@Query() query: PagedAsOfQueryDto, @Res({ passthrough: true }) res: Response) {
-    return page((await this.queries.view(query.knownAt)).listInitiatives(query.asOf), query, res);
+    const view = await this.queries.view(query.knownAt);
+    const found = view.initiativePage({ asOf: query.asOf, offset: query.offset ?? 0, limit: query.limit ?? MAX_PAGE });
+    res.setHeader('X-Total-Count', String(found.total));
+    return found.items;
   }
 
   @Get(':id')

@@ -4,28 +4,38 @@
  * whether an approval has gained legal force (laga kraft).
  */
 import { AUTHORITY, PARTIES, partyName, type Actor, type InitiativeStatus, type PartyId } from '@dgr/domain';
-import type { ReadView } from '@dgr/application';
+import type { InitiativePage, InitiativeSummary as Summary } from '@dgr/application';
 import { days, html, longDate, type RawHtml } from './html';
 import { isStatus, NOT_FINAL_TEXT, STATUS_ORDER, STATUS_TEXT } from './words';
 
-export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+export type InitiativeSummary = Summary;
+
+/** Initiatives per page of the matrix: a page a screen reader and a phone can take, whatever the log's size. */
+export const OVERVIEW_PAGE_SIZE = 50;
 
 export interface OverviewFilters {
   readonly status?: InitiativeStatus;
   readonly year?: number;
+  /** The page, from 1. */
+  readonly page: number;
 }
 
-/** The filters from the query string; anything unknown is ignored (all initiatives). */
+/** The filters from the query string; anything unknown is ignored (all initiatives, the first page). */
 export const overviewFiltersOf = (query: Record<string, unknown>): OverviewFilters => {
   const status = isStatus(query.status) ? query.status : undefined;
   const year = typeof query.year === 'string' && /^\d{4}$/.test(query.year) ? Number(query.year) : undefined;
-  return { status, year };
+  const page = typeof query.sida === 'string' && /^[1-9]\d{0,6}$/.test(query.sida) ? Number(query.sida) : 1;
+  return { status, year, page };
 };
 
-const yearOfDate = (date: string): number => Number(date.slice(0, 4));
-
-export const filterInitiatives = (all: readonly InitiativeSummary[], f: OverviewFilters): InitiativeSummary[] =>
-  all.filter((i) => (f.status === undefined || i.status === f.status) && (f.year === undefined || yearOfDate(i.proposedOn) === f.year));
+/** What the overview asks of the read side: one page, filtered in the query. */
+export const overviewQueryOf = (f: OverviewFilters, asOf: string) => ({
+  asOf,
+  status: f.status,
+  year: f.year,
+  offset: (f.page - 1) * OVERVIEW_PAGE_SIZE,
+  limit: OVERVIEW_PAGE_SIZE,
+});
 
 type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing';
 
@@ -76,8 +86,7 @@ const legend = html`<div class="teckenforklaring" id="teckenforklaring">
 </ul>
 </div>`;
 
-const filterForm = (all: readonly InitiativeSummary[], f: OverviewFilters): RawHtml => {
-  const years = [...new Set(all.map((i) => yearOfDate(i.proposedOn)))].sort((a, b) => b - a);
+const filterForm = (years: readonly number[], f: OverviewFilters): RawHtml => {
   return html`<form class="filter" method="get" action="/">
 <div class="falt"><label for="filter-status">Status</label><select id="filter-status" name="status">
 <option value="">Alla</option>${STATUS_ORDER.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${STATUS_TEXT[s]}</option>`)}
@@ -92,18 +101,48 @@ const filterForm = (all: readonly InitiativeSummary[], f: OverviewFilters): RawH
 /** May this actor propose initiatives (for any party, or for its own)? */
 export const mayPropose = (actor: Actor): boolean => AUTHORITY['propose-initiative'][actor.role] !== undefined;
 
+const linkTo = (f: OverviewFilters, page: number): string => {
+  const q = new URLSearchParams();
+  if (f.status) q.set('status', f.status);
+  if (f.year !== undefined) q.set('year', String(f.year));
+  if (page > 1) q.set('sida', String(page));
+  const text = q.toString();
+  return text === '' ? '/' : `/?${text}`;
+};
+
+const pageCount = (total: number): number => Math.max(1, Math.ceil(total / OVERVIEW_PAGE_SIZE));
+
+const countText = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters): string => {
+  if (found.total <= found.items.length) return `Visar ${String(found.items.length)} av ${String(found.all)} initiativ.`;
+  const first = (f.page - 1) * OVERVIEW_PAGE_SIZE + 1;
+  if (found.items.length === 0) return `Visar 0 av ${String(found.total)} initiativ (sidan ${String(f.page)} finns inte).`;
+  const last = first + found.items.length - 1;
+  const filtered = found.total < found.all ? ` (${String(found.all)} i allt)` : '';
+  return `Visar ${String(first)}–${String(last)} av ${String(found.total)} initiativ${filtered}.`;
+};
+
+const pager = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters): RawHtml => {
+  const pages = pageCount(found.total);
+  if (pages <= 1) return html``;
+  return html`<nav class="sidor" aria-label="Sidor i matrisen">
+${f.page > 1 ? html`<a class="knapp-lank" rel="prev" href="${linkTo(f, Math.min(f.page - 1, pages))}">Föregående sida</a>` : ''}
+<span class="sida-av">Sida ${String(Math.min(f.page, pages))} av ${String(pages)}</span>
+${f.page < pages ? html`<a class="knapp-lank" rel="next" href="${linkTo(f, f.page + 1)}">Nästa sida</a>` : ''}
+</nav>`;
+};
+
 export const overviewBody = (options: {
-  readonly all: readonly InitiativeSummary[];
+  readonly found: InitiativePage<InitiativeSummary>;
   readonly filters: OverviewFilters;
   readonly today: string;
   readonly actor: Actor;
 }): RawHtml => {
-  const shown = filterInitiatives(options.all, options.filters);
+  const shown = options.found.items;
   return html`<h1>Översikt</h1>
 <p class="ingress">Parternas beslut om varje initiativ per ${longDate(options.today)}. Ett initiativ har konsensus när alla 17 parter har godkänt det före sista beslutsdag.</p>
 ${mayPropose(options.actor) ? html`<p><a class="knapp-lank" href="/initiativ/nytt">Lämna ett nytt initiativ</a></p>` : ''}
-${filterForm(options.all, options.filters)}
-<p id="antal-initiativ" aria-live="polite">Visar ${String(shown.length)} av ${String(options.all.length)} initiativ.</p>
+${filterForm(options.found.years, options.filters)}
+<p id="antal-initiativ" aria-live="polite">${countText(options.found, options.filters)}</p>
 ${legend}
 ${
   shown.length === 0
@@ -120,6 +159,7 @@ ${
 ${shown.map(row)}
 </tbody>
 </table>
-</div>`
+</div>
+${pager(options.found, options.filters)}`
 }`;
 };

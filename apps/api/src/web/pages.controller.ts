@@ -10,7 +10,7 @@ import { fundBody } from './fund.page';
 import { html } from './html';
 import { initiativeBody, proposeBody } from './initiative.page';
 import { renderPage, type PageOptions } from './layout';
-import { mayPropose, overviewBody, overviewFiltersOf } from './overview.page';
+import { mayPropose, overviewBody, overviewFiltersOf, overviewQueryOf } from './overview.page';
 
 /** Sends a whole page; pages show what the signed-in actor may see, so no cache keeps them. */
 const send = (res: Response, options: PageOptions): void => {
@@ -54,11 +54,12 @@ export class PagesController {
     const actor = actorOr303(req, res);
     if (!actor) return;
     const today = this.queries.today();
+    const filters = overviewFiltersOf(query);
     send(res, {
       title: 'Översikt',
       actor,
       current: 'oversikt',
-      body: overviewBody({ all: this.queries.listInitiatives(today), filters: overviewFiltersOf(query), today, actor }),
+      body: overviewBody({ found: this.queries.initiativePage(overviewQueryOf(filters, today)), filters, today, actor }),
     });
   }
 

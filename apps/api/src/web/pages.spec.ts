@@ -8,7 +8,7 @@ import { fundChart, mkr, type FundYearView } from './fund.page';
 import { describeEvent, formsFor, type InitiativeDetail } from './initiative.page';
 import { html } from './html';
 import { navigationFor, renderPage, roleTitle } from './layout';
-import { cellOf, filterInitiatives, overviewFiltersOf, type InitiativeSummary } from './overview.page';
+import { cellOf, OVERVIEW_PAGE_SIZE, overviewFiltersOf, overviewQueryOf, type InitiativeSummary } from './overview.page';
 
 const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary => ({
   id: 'i-1',
@@ -44,17 +44,21 @@ describe('the matrix cells', () => {
 });
 
 describe('the overview filters', () => {
-  it('take a known status and a four-digit year, and ignore anything else', () => {
-    expect(overviewFiltersOf({ status: 'blocked', year: '2024' })).toEqual({ status: 'blocked', year: 2024 });
-    expect(overviewFiltersOf({ status: 'nonsense', year: '24' })).toEqual({ status: undefined, year: undefined });
-    expect(overviewFiltersOf({ status: ['open'], year: ['2024'] })).toEqual({ status: undefined, year: undefined });
+  it('take a known status, a four-digit year and a page, and ignore anything else', () => {
+    expect(overviewFiltersOf({ status: 'blocked', year: '2024', sida: '3' })).toEqual({ status: 'blocked', year: 2024, page: 3 });
+    expect(overviewFiltersOf({ status: 'nonsense', year: '24', sida: '0' })).toEqual({ status: undefined, year: undefined, page: 1 });
+    expect(overviewFiltersOf({ status: ['open'], year: ['2024'], sida: ['2'] })).toEqual({ status: undefined, year: undefined, page: 1 });
+    expect(overviewFiltersOf({ sida: '-1' }).page).toBe(1);
   });
 
-  it('filter by status and by the year the initiative was proposed', () => {
-    const all = [summary({ id: 'a', status: 'open' }), summary({ id: 'b', status: 'blocked', proposedOn: '2024-03-01' }), summary({ id: 'c', status: 'blocked' })];
-    expect(filterInitiatives(all, { status: 'blocked' }).map((i) => i.id)).toEqual(['b', 'c']);
-    expect(filterInitiatives(all, { year: 2024 }).map((i) => i.id)).toEqual(['b']);
-    expect(filterInitiatives(all, {}).map((i) => i.id)).toEqual(['a', 'b', 'c']);
+  it('ask the read side for one page, filtered in the query', () => {
+    expect(overviewQueryOf({ status: 'open', year: 2024, page: 3 }, '2026-12-03')).toEqual({
+      asOf: '2026-12-03',
+      status: 'open',
+      year: 2024,
+      offset: 2 * OVERVIEW_PAGE_SIZE,
+      limit: OVERVIEW_PAGE_SIZE,
+    });
   });
 });
 
