@@ -350,9 +350,10 @@ describe('GET /api/reminders', () => {
     const waiting = [{ initiativeId: id, title: 'Kollektivtrafik i glesbygd', decisionDeadline: '2025-12-31', daysLeft: 199 }];
     const missing = [{ initiativeId: id, title: 'Kollektivtrafik i glesbygd', decidedOn: '2025-04-15', missing: ['minutesApprovedOn', 'noticePostedOn'] }];
     const byParty = (party: string) => res.body.parties.find((p: { party: string }) => p.party === party);
-    expect(byParty('1780')).toEqual({ party: '1780', partyName: 'Karlstad', contact: 'registrator@karlstad.se', waitingForDecision: waiting, missingMinutesOrNotice: [] });
-    expect(byParty('1785')).toEqual({ party: '1785', partyName: 'Säffle', contact: 'diarium@saffle.se', waitingForDecision: [], missingMinutesOrNotice: missing });
-    expect(byParty('1715')).toEqual({ party: '1715', partyName: 'Kil', contact: null, waitingForDecision: [], missingMinutesOrNotice: missing });
+    const totals = (w: number, m: number) => ({ waitingForDecisionTotal: w, missingMinutesOrNoticeTotal: m });
+    expect(byParty('1780')).toEqual({ party: '1780', partyName: 'Karlstad', contact: 'registrator@karlstad.se', waitingForDecision: waiting, missingMinutesOrNotice: [], ...totals(1, 0) });
+    expect(byParty('1785')).toEqual({ party: '1785', partyName: 'Säffle', contact: 'diarium@saffle.se', waitingForDecision: [], missingMinutesOrNotice: missing, ...totals(0, 1) });
+    expect(byParty('1715')).toEqual({ party: '1715', partyName: 'Kil', contact: null, waitingForDecision: [], missingMinutesOrNotice: missing, ...totals(0, 1) });
   });
 
   it('defaults to today, and judges decisions by their dates', async () => {
@@ -376,6 +377,22 @@ describe('GET /api/reminders', () => {
   it('refuses a day that does not exist, or another parameter, with 400', async () => {
     expectInvalidField(await app.get('/api/reminders?asOf=2025-02-30'), 'asOf');
     expectInvalidField(await app.get('/api/reminders?asOf=idag'), 'asOf');
-    expectProblem(await app.get('/api/reminders?party=1780'), 400);
+    expectProblem(await app.get('/api/reminders?partner=1780'), 400);
+    expectInvalidField(await app.get('/api/reminders?party=9999'), 'party');
+    expectInvalidField(await app.get('/api/reminders?limit=0'), 'limit');
+    expectInvalidField(await app.get('/api/reminders?limit=1001'), 'limit');
+  });
+
+  it('keeps one party with party=, and cuts each list to limit= with the totals beside it (a page, at any size of log)', async () => {
+    const more = await propose(app, { title: 'Bredband i hela länet', proposedOn: '2025-02-01', decisionDeadline: '2025-12-31' });
+    const one = await app.get('/api/reminders?asOf=2025-06-15&party=1780&limit=1');
+    expect(one.status).toBe(200);
+    expect(one.body.parties).toHaveLength(1);
+    const karlstad = one.body.parties[0];
+    expect(karlstad.party).toBe('1780');
+    expect(karlstad.waitingForDecisionTotal).toBe(2);
+    expect(karlstad.waitingForDecision).toHaveLength(1);
+    const all = await app.get('/api/reminders?asOf=2025-06-15&party=1780');
+    expect(all.body.parties[0].waitingForDecision.map((w: { initiativeId: string }) => w.initiativeId).sort()).toEqual([id, more].sort());
   });
 });

@@ -112,6 +112,24 @@ export const remindersAsOf = (
   return reminders;
 };
 
+/** One party's reminder with each list cut to its first `limit` items, and how many each list holds in all. */
+export interface PartyReminderPage extends PartyReminder {
+  readonly waitingForDecisionTotal: number;
+  readonly missingMinutesOrNoticeTotal: number;
+}
+
+/** The reminders for the API: one party or all, each list at most `limit` long, with the lists' totals beside them. */
+export const pageReminders = (reminders: readonly PartyReminder[], options: { party?: PartyId; limit: number }): PartyReminderPage[] =>
+  reminders
+    .filter((r) => options.party === undefined || r.party === options.party)
+    .map((r) => ({
+      ...r,
+      waitingForDecision: r.waitingForDecision.slice(0, options.limit),
+      waitingForDecisionTotal: r.waitingForDecision.length,
+      missingMinutesOrNotice: r.missingMinutesOrNotice.slice(0, options.limit),
+      missingMinutesOrNoticeTotal: r.missingMinutesOrNotice.length,
+    }));
+
 /** The reminders over the live read models (GET /api/reminders and `dgr remind`). */
 @Injectable()
 export class Reminders {
