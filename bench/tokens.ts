@@ -21,3 +21,5 @@ export const clerkAuthorization = (party: string): string =>
 
 export const secretariatAuthorization = (): string =>
   `Bearer ${hs256({ sub: 'bench-secretariat', name: 'Sekretariatet', role: 'secretariat' })}`;
+
+export const auditorAuthorization = (): string => `Bearer ${hs256({ sub: 'bench-auditor', name: 'Revisor', role: 'auditor' })}`;

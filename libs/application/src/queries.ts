@@ -235,7 +235,28 @@ export class Queries extends ReadView {
    */
   async view(knownAt?: string): Promise<ReadView> {
     if (knownAt === undefined) return this;
-    const { models } = await replay(this.eventStore, { knownAt });
-    return new ReadView(models, this.eventStore, this.time);
+    const head = await this.eventStore.headPosition();
+    const key = `${knownAt}@${head}`;
+    const running = this.replays.get(key);
+    if (running) return running;
+    // One replay at a time (each holds a whole set of read models in memory); the same question asked
+    // again while it runs shares its answer.
+    const view = this.replayQueue.then(async () => {
+      const { models } = await replay(this.eventStore, { knownAt, untilPosition: head });
+      return new ReadView(models, this.eventStore, this.time);
+    });
+    this.replayQueue = view.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.replays.set(key, view);
+    try {
+      return await view;
+    } finally {
+      this.replays.delete(key);
+    }
   }
+
+  private replayQueue: Promise<void> = Promise.resolve();
+  private readonly replays = new Map<string, Promise<ReadView>>();
 }

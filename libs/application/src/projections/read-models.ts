@@ -40,9 +40,17 @@ export interface ReplayLimit {
   readonly knownAt?: string;
 }
 
+/** Events read and folded between two turns of the event loop: a replay never holds it for long. */
+const REPLAY_BATCH = 1000;
+
+/** Lets the event loop serve what waits (other requests, timers) before the next batch. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Builds fresh read models from the log, from an empty state, optionally only up to a position or
- * with only what was known at an instant. `onProgress` gets (events read, head position).
+ * with only what was known at an instant. `onProgress` gets (events read, head position). It reads and
+ * folds in batches and yields to the event loop between them, so that a replay inside the service (a
+ * `knownAt` read) never stalls the other requests for more than one batch.
  */
 export const replay = async (
   store: EventStore,
@@ -57,7 +65,7 @@ export const replay = async (
   let applied = 0;
   let lastPosition = 0;
   while (position < until) {
-    const batch = await store.readAll(position, Math.min(5000, until - position));
+    const batch = await store.readAll(position, Math.min(REPLAY_BATCH, until - position));
     if (batch.length === 0) break;
     for (const event of batch) {
       if (knownAt === null || Date.parse(event.metadata.recordedAt) <= knownAt) {
@@ -68,6 +76,7 @@ export const replay = async (
     }
     position = batch[batch.length - 1]!.position;
     onProgress(position, until);
+    await yieldToEventLoop();
   }
   return { models, applied, lastPosition };
 };
