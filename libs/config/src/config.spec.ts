@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './config-error';
+import { loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults: port 3000, ./data/dgr.sqlite, a local token secret beside it, 600 requests a minute, CORS closed', () => {

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { DomainError, isPartyId, isRole, type Actor, type Role } from '@dgr/domain';
-import type { AuthConfig } from '../config';
+import type { AuthConfig } from './tokens.config';
 import type { TokenKeys } from './token-keys';
 
 export class Unauthenticated extends DomainError {
