@@ -95,6 +95,20 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 
+  // Issue 17, item 8: `NODE_ENV=Production` used to start with dev sign-in and insecure cookies.
+  it.each(['production', 'Production', 'PRODUCTION', ' production ', '\tProduction\n'])(
+    'NODE_ENV=%j is production: dev sign-in refused, secure cookies by default',
+    (nodeEnv) => {
+      expect(() => loadConfig({ NODE_ENV: nodeEnv, DGR_WEB_DEV_SIGN_IN: 'true' })).toThrow(/^DGR_WEB_DEV_SIGN_IN: .*refused when NODE_ENV=production/);
+      expect(loadConfig({ NODE_ENV: nodeEnv }).web.secureCookies).toBe(true);
+      expect(loadConfig({ NODE_ENV: nodeEnv, DGR_SECURE_COOKIES: 'false' }).web.secureCookies).toBe(false);
+    },
+  );
+
+  it.each(['development', 'test', 'prod', 'production-like', ''])('NODE_ENV=%j is not production', (nodeEnv) => {
+    expect(loadConfig({ NODE_ENV: nodeEnv, DGR_WEB_DEV_SIGN_IN: 'true' }).web).toMatchObject({ devSignIn: true, secureCookies: false });
+  });
+
   it('picks RS256 for an RSA public key and ES256 for a P-256 key', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
