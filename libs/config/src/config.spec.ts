@@ -8,7 +8,7 @@ describe('configuration', () => {
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
-      auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined },
+      auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       corsOrigins: [],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
@@ -19,7 +19,7 @@ describe('configuration', () => {
     });
   });
 
-  it('takes PORT, DGR_SQLITE_FILE, the JWT settings, the rate limit and CORS origins', () => {
+  it('takes PORT, DGR_SQLITE_FILE, the JWT settings (with DGR_TOKEN_MAX_DAYS), the rate limit and CORS origins', () => {
     const secret = 'x'.repeat(32);
     expect(
       loadConfig({
@@ -28,6 +28,7 @@ describe('configuration', () => {
         DGR_JWT_SECRET: secret,
         DGR_JWT_ISSUER: 'https://idp.regionvarmland.se',
         DGR_JWT_AUDIENCE: 'dgr',
+        DGR_TOKEN_MAX_DAYS: '7',
         DGR_RATE_LIMIT_PER_MINUTE: '60',
         DGR_CORS_ORIGINS: 'https://dgr.regionvarmland.se, http://localhost:5173',
       }),
@@ -35,7 +36,7 @@ describe('configuration', () => {
       port: 8080,
       sqliteFile: '/var/lib/dgr/log.sqlite',
       store: { kind: 'sqlite' },
-      auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr' },
+      auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
@@ -125,6 +126,10 @@ describe('configuration', () => {
     [{ DGR_JWT_SECRET: 'x'.repeat(40), DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'DGR_JWT_SECRET'],
     [{ DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----' }, 'DGR_JWT_PUBLIC_KEY'],
     [{ DGR_JWT_PUBLIC_KEY: '/no/such/key.pem' }, 'DGR_JWT_PUBLIC_KEY'],
+    [{ DGR_TOKEN_MAX_DAYS: '0' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: '367' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: '1.5' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: 'thirty' }, 'DGR_TOKEN_MAX_DAYS'],
     [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
     [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
     [{ DGR_REQUIRE_FINAL_CONSENSUS: 'yes' }, 'DGR_REQUIRE_FINAL_CONSENSUS'],

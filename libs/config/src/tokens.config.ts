@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { ConfigError } from './config-error';
-import { dataFolderOf, optional, pemOrFile, type Env } from './parse';
+import { dataFolderOf, optional, pemOrFile, wholeNumber, type Env } from './parse';
 
 export type JwtKeyConfig =
   /** HS256 with `DGR_JWT_SECRET`. */
@@ -16,13 +16,19 @@ export interface AuthConfig {
   readonly issuer?: string;
   /** Checked when set: `DGR_JWT_AUDIENCE`. */
   readonly audience?: string;
+  /**
+   * The longest a token may live, `exp` counted from `iat`: `DGR_TOKEN_MAX_DAYS`, whole days from 1 to 366,
+   * default 30. A longer token is refused, and `dgr token --days` signs none longer.
+   */
+  readonly maxTokenDays: number;
 }
 
-/** The tokens section: `DGR_JWT_SECRET` or `DGR_JWT_PUBLIC_KEY`, `DGR_JWT_ISSUER`, `DGR_JWT_AUDIENCE`. */
+/** The tokens section: `DGR_JWT_SECRET` or `DGR_JWT_PUBLIC_KEY`, `DGR_JWT_ISSUER`, `DGR_JWT_AUDIENCE`, `DGR_TOKEN_MAX_DAYS`. */
 export const tokensSection = (env: Env, sqliteFile: string): AuthConfig => ({
   key: jwtKey(env, sqliteFile),
   issuer: optional(env.DGR_JWT_ISSUER),
   audience: optional(env.DGR_JWT_AUDIENCE),
+  maxTokenDays: wholeNumber(env, 'DGR_TOKEN_MAX_DAYS', { fallback: 30, min: 1, max: 366, what: 'a whole number of days from 1 to 366' }),
 });
 
 const jwtKey = (env: Env, sqliteFile: string): JwtKeyConfig => {
