@@ -21,12 +21,6 @@ export default tseslint.config(
     rules: { 'dgr/imports': 'error' },
   },
   {
-    // TEMPORARY (issue 11, in progress): apps/cli still imports the API's config, token signing, audit key and
-    // annual report; they move into libraries next, and this exemption goes with them.
-    files: ['apps/cli/src/main.ts', 'apps/cli/src/export.ts', 'apps/cli/src/export-import.spec.ts', 'apps/cli/src/remind.ts', 'apps/cli/src/report.ts', 'apps/cli/src/sie.spec.ts', 'apps/cli/src/verify.ts'],
-    rules: { 'dgr/imports': 'off' },
-  },
-  {
     // The domain is pure TypeScript: no framework, no database, no clock, no randomness.
     files: ['libs/domain/**/*.ts'],
     rules: {
@@ -48,11 +42,25 @@ export default tseslint.config(
     },
   },
   {
-    // Only the config module reads the environment.
+    // Only the config library reads the environment (and only its entry point, loadConfig, takes process.env).
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['apps/api/src/config.ts', 'libs/domain/**'],
+    ignores: ['libs/config/src/config.ts', 'libs/domain/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through apps/api/src/config.ts.' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through @dgr/config (loadConfig).' }],
+    },
+  },
+  {
+    // The config library: parsers of the environment and the key material it names; no HTTP, no store, no app.
+    files: ['libs/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'express', 'better-sqlite3', '@eventstore/*', '@kurrent/*', '@dgr/event-store'], message: 'libs/config parses configuration and resolves keys; it knows no framework, HTTP or store.' },
+          ],
+        },
+      ],
     },
   },
   {

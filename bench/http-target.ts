@@ -10,7 +10,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../apps/api/src/config';
+import { loadConfig } from '@dgr/config';
 import { createApp } from '../apps/api/src/create-app';
 import { createBareApp } from './bare-app';
 import { reply, runChild } from './ipc';

@@ -12,8 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { resolveTokenKeys } from '../apps/api/src/auth/token-keys';
-import { signToken } from '../apps/api/src/auth/tokens';
+import { resolveTokenKeys, signToken } from '@dgr/config';
 import { Idempotency } from '@dgr/application';
 import { SqliteEventStore } from '@dgr/event-store';
 import {

@@ -6,7 +6,7 @@
  * 2024-12-03: three weeks on is julafton, so the windows end on Friday 2024-12-27 (past juldagen and
  * annandag jul) and the decisions are final from 2024-12-28.
  */
-import { ConfigError } from '../apps/api/src/config';
+import { ConfigError } from '@dgr/config';
 import {
   decideAll,
   decision,

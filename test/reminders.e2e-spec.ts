@@ -25,7 +25,7 @@ import {
 } from '@dgr/application';
 import { PARTY_IDS, type PartyId } from '@dgr/domain';
 import { SqliteEventStore, type EventStore } from '@dgr/event-store';
-import { loadConfig, type MailConfig } from '../apps/api/src/config';
+import { loadConfig, type MailConfig } from '@dgr/config';
 import { remind, RemindError, type RemindIo } from '../apps/cli/src/remind';
 import { decideAll, expectInvalidField, expectProblem, HttpApp, propose, tokenFor } from './support/http-app';
 

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { CheckpointSigner, LogChecker, verifyConsistency, verifyInclusion, type Checkpoint, type MerkleLog } from '@dgr/audit';
 import { eventHash, SqliteEventStore, type EventMetadata, type NewEvent } from '@dgr/event-store';
-import { loadConfig } from '../apps/api/src/config';
+import { loadConfig } from '@dgr/config';
 import { runVerify, verifyLog } from '../apps/cli/src/verify';
 
 const { privateKey } = generateKeyPairSync('ed25519');

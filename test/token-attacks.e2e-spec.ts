@@ -117,6 +117,11 @@ const BAD_SIGNATURE = 'Token avvisades: ogiltig signatur.';
 const BAD_ALGORITHM = 'Token avvisades: otillåten algoritm.';
 const BAD_ROLE = 'Token avvisades: role måste vara secretariat, clerk, finance eller auditor.';
 const CLERK_WITHOUT_PARTY = 'Token avvisades: en registrators token måste ange sin part (party).';
+const CRIT = 'Token avvisades: den kräver tillägg (crit) som tjänsten inte förstår.';
+const NO_IAT = 'Token avvisades: den saknar utfärdandetid (iat).';
+const IAT_IN_FUTURE = 'Token avvisades: den är utfärdad i framtiden (iat).';
+const tooLong = (days: number): string => `Token avvisades: den gäller längre än ${days} dagar (exp − iat).`;
+const DAY = 86_400;
 
 interface Attack {
   readonly name: string;
@@ -135,6 +140,14 @@ describe('HS256 (DGR_JWT_SECRET)', () => {
 
   it('control: the hand-made signature below is a correct one (201)', async () => {
     await expectAccepted(hs, bearer(craft({ alg: 'HS256', typ: 'JWT' }, claims(), hmac(TEST_SECRET))));
+  });
+
+  it('control: a token living exactly DGR_TOKEN_MAX_DAYS (default 30) is accepted (201)', async () => {
+    await expectAccepted(hs, bearer(hs256(claims({ exp: nowSeconds() + 30 * DAY }))));
+  });
+
+  it('control: iat up to a minute ahead of the service\'s clock (clock skew) is accepted (201)', async () => {
+    await expectAccepted(hs, bearer(hs256(claims({ iat: nowSeconds() + 30 }))));
   });
 
   const attacks: Attack[] = [
@@ -178,6 +191,17 @@ describe('HS256 (DGR_JWT_SECRET)', () => {
     { name: 'blank sub (spaces)', authorization: () => bearer(hs256(claims({ sub: '   ' }))), detail: 'Token avvisades: sub saknas.' },
     { name: 'sub missing', authorization: () => bearer(hs256(claims({ sub: undefined }))), detail: 'Token avvisades: sub saknas.' },
     { name: 'name missing', authorization: () => bearer(hs256(claims({ name: undefined }))), detail: 'Token avvisades: name saknas.' },
+    // Issue 17, item 6: a critical header the service does not understand (RFC 7515 §4.1.11), a token that never
+    // expires, and one issued in the future were all accepted.
+    { name: 'crit: ["exp2"] (an extension the service does not understand)', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT', crit: ['exp2'] }, claims({ exp2: nowSeconds() + 60 }), hmac(TEST_SECRET))), detail: CRIT },
+    { name: 'crit: ["b64"] (RFC 7797, not understood either)', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT', b64: true, crit: ['b64'] }, claims(), hmac(TEST_SECRET))), detail: CRIT },
+    { name: 'crit: [] (an empty list is malformed, RFC 7515)', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT', crit: [] }, claims(), hmac(TEST_SECRET))), detail: CRIT },
+    { name: 'exp: 1e300 (a token that never expires)', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT' }, claims({ exp: 1e300 }), hmac(TEST_SECRET))), detail: tooLong(30) },
+    { name: 'a lifetime of 30 days and a second (over DGR_TOKEN_MAX_DAYS)', authorization: () => bearer(hs256(claims({ exp: nowSeconds() + 30 * DAY + 1 }))), detail: tooLong(30) },
+    { name: 'no iat (its lifetime cannot be known)', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT' }, claims({ iat: undefined }), hmac(TEST_SECRET))), detail: NO_IAT },
+    { name: 'iat as a string', authorization: () => bearer(craft({ alg: 'HS256', typ: 'JWT' }, claims({ iat: String(nowSeconds()) }), hmac(TEST_SECRET))), detail: NO_IAT },
+    { name: 'iat a year in the future', authorization: () => bearer(hs256(claims({ iat: nowSeconds() + 365 * DAY, exp: nowSeconds() + 365 * DAY + 3600 }))), detail: IAT_IN_FUTURE },
+    { name: 'iat two minutes in the future (beyond the clock skew)', authorization: () => bearer(hs256(claims({ iat: nowSeconds() + 120 }))), detail: IAT_IN_FUTURE },
   ];
 
   it.each(attacks)('$name → 401', async ({ authorization, detail }) => {
@@ -199,6 +223,9 @@ describe('RS256 (DGR_JWT_PUBLIC_KEY: an RSA public key, no secret)', () => {
     { name: 'ES256 (algorithm not the configured one)', authorization: () => bearer(es256(claims())), detail: BAD_ALGORITHM },
     { name: 'RS256, right key, but expired', authorization: () => bearer(rs256(claims({ exp: nowSeconds() - 60 }))), detail: 'Token avvisades: den har gått ut.' },
     { name: 'RS256, right key, but no exp', authorization: () => bearer(rs256(claims({ exp: undefined }))), detail: 'Token avvisades: den saknar giltighetstid (exp).' },
+    { name: 'RS256, right key, but crit: ["exp2"]', authorization: () => bearer(jwt.sign(claims(), rsa.privateKey, { algorithm: 'RS256', header: { alg: 'RS256', crit: ['exp2'] } as jwt.JwtHeader })), detail: CRIT },
+    { name: 'RS256, right key, but exp: 1e300', authorization: () => bearer(rs256(claims({ exp: 1e300 }))), detail: tooLong(30) },
+    { name: 'RS256, right key, but no iat', authorization: () => bearer(jwt.sign(claims({ iat: undefined }), rsa.privateKey, { algorithm: 'RS256', noTimestamp: true })), detail: NO_IAT },
   ];
 
   it.each(attacks)('$name → 401', async ({ authorization, detail }) => {
@@ -239,5 +266,23 @@ describe(`issuer and audience (DGR_JWT_ISSUER=${ISSUER}, DGR_JWT_AUDIENCE=${AUDI
 
   it.each(attacks)('$name → 401', async ({ authorization, detail }) => {
     await expectUnauthenticated(issAud, authorization(), detail);
+  });
+});
+
+describe('DGR_TOKEN_MAX_DAYS=2: the longest lifetime is configurable', () => {
+  const short: Target = { app: null as unknown as HttpApp, sign: (p) => hs256(p) };
+  beforeAll(async () => {
+    short.app = await HttpApp.start({ env: { DGR_TOKEN_MAX_DAYS: '2' } });
+  });
+  afterAll(async () => {
+    await short.app?.dispose();
+  });
+
+  it('control: a token of two days is accepted (201)', async () => {
+    await expectAccepted(short, bearer(hs256(claims({ exp: nowSeconds() + 2 * DAY }))));
+  });
+
+  it('a token of three days is refused (401)', async () => {
+    await expectUnauthenticated(short, bearer(hs256(claims({ exp: nowSeconds() + 3 * DAY }))), tooLong(2));
   });
 });

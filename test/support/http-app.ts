@@ -8,9 +8,7 @@ import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveTokenKeys } from '../../apps/api/src/auth/token-keys';
-import { signToken } from '../../apps/api/src/auth/tokens';
-import { loadConfig, type Config } from '../../apps/api/src/config';
+import { loadConfig, resolveTokenKeys, signToken, type Config } from '@dgr/config';
 import { createApp } from '../../apps/api/src/create-app';
 import type { EventStore } from '@dgr/event-store';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { redactConnectionString } from '@dgr/event-store';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from '@dgr/config';
 import { createApp } from './create-app';
 
 const main = async (): Promise<void> => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@dgr/event-store';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from '@dgr/config';
 import { createApp } from './create-app';
 import { openStore } from './open-store';
 

@@ -6,7 +6,7 @@ import {
   type EventStore,
   type EventStoreDbOptions,
 } from '@dgr/event-store';
-import { ConfigError, type Config } from './config';
+import { ConfigError, type Config } from '@dgr/config';
 
 /** How long the first contact with EventStoreDB may take before the start is stopped. */
 export const EVENTSTORE_CONNECT_TIMEOUT_MS = 5000;

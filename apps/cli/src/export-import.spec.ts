@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../api/src/config';
+import { loadConfig } from '@dgr/config';
 import { eventLeafHash, naiveRoot } from '@dgr/audit';
 import { SqliteEventStore, type RecordedEvent } from '@dgr/event-store';
 import { runExport } from './export';

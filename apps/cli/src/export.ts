@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { CSV_WHATS, csvExport, exportJsonl, isSieYear, Queries, sieExport, type CsvWhat } from '@dgr/application';
 import { isCalendarDate } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
-import type { Config } from '../../api/src/config';
+import type { Config } from '@dgr/config';
 import { parseSeparator } from './csv';
 import { ExportError } from './export-error';
 

@@ -3,12 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
-import { DomainError, isCalendarDate, isPartyId, isRole, partyName, stockholmDateOf, type PartyId } from '@dgr/domain';
+import { DomainError, isCalendarDate, stockholmDateOf } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
-import { resolveTokenKeys } from '../../api/src/auth/token-keys';
-import { signToken } from '../../api/src/auth/tokens';
-import { resolveAuditSigner } from '../../api/src/audit/audit-key';
-import { ConfigError, loadConfig, type Config } from '../../api/src/config';
+import { ConfigError, loadConfig, resolveAuditSigner } from '@dgr/config';
 import type { CheckpointSigner } from '@dgr/audit';
 import { demoHistory } from './demo-history';
 import { runExport } from './export';
@@ -21,6 +18,7 @@ import { reportCommand } from './report';
 import { remind, RemindError } from './remind';
 import { playDemo } from './seed-demo';
 import { stateText } from './state-text';
+import { tokenCommand, TokenUsageError } from './token';
 import { runVerify, VerifyUsageError } from './verify';
 
 const USAGE = `dgr — the DGR service's command line
@@ -34,6 +32,7 @@ Usage:
   dgr token --role ROLE [--party CODE] [--name NAME] [--sub ID] [--days N] [--file PATH]
                                            Print a signed token (HS256) for local use, and nothing else.
                                            ROLE: secretariat, clerk (needs --party), finance, auditor.
+                                           --days N: at most DGR_TOKEN_MAX_DAYS (default 30); 30 unless that is less.
   dgr export --format jsonl [--out FILE] [--file PATH]
                                            The whole log, lossless, one JSON object a line, with every hash.
   dgr export --format csv --what decisions|ledger|initiatives [--separator ';'] [--as-of DATE]
@@ -110,21 +109,6 @@ const status = async (file: string, asOf: string | undefined): Promise<void> => 
   }
 };
 
-const token = (config: Config, values: { role?: string; party?: string; name?: string; sub?: string; days?: string }): string => {
-  const { role, party } = values;
-  if (!isRole(role)) throw new UsageError('--role must be one of: secretariat, clerk, finance, auditor');
-  if (role === 'clerk' && !isPartyId(party))
-    throw new UsageError('--party must be the clerk\'s party (SCB code: 17, 1715 … 1785)');
-  if (role !== 'clerk' && party !== undefined) throw new UsageError('--party is only for clerks');
-  const days = values.days === undefined ? 30 : Number(values.days);
-  if (!Number.isFinite(days) || days <= 0 || days > 366) throw new UsageError('--days must be a number of days from 1 to 366');
-  const name = values.name ?? (role === 'clerk' ? `Registrator ${partyName(party as PartyId)}` : `Lokal ${role}`);
-  const sub = values.sub ?? `local-${role}${party ? `-${party}` : ''}`;
-  const keys = resolveTokenKeys(config.auth);
-  if (keys.createdFile) process.stderr.write(`dgr: created a token secret at ${keys.createdFile} (owner-only)\n`);
-  return signToken({ sub, name, role, party, days }, keys, config.auth);
-};
-
 const main = async (argv: string[]): Promise<number> => {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -165,7 +149,11 @@ const main = async (argv: string[]): Promise<number> => {
   const file = config.sqliteFile;
   switch (command) {
     case 'token':
-      process.stdout.write(token(config, values) + '\n');
+      try {
+        process.stdout.write(tokenCommand(config, values, (line) => process.stderr.write(`${line}\n`)) + '\n');
+      } catch (e) {
+        throw e instanceof TokenUsageError ? new UsageError(e.message) : e;
+      }
       return 0;
     case 'replay': {
       const until = values['until-position'];

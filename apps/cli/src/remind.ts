@@ -11,7 +11,7 @@ import {
   type RequestContext,
 } from '@dgr/application';
 import { isCalendarDate, type PartyId } from '@dgr/domain';
-import { redactSmtpUrl, type MailConfig } from '../../api/src/config';
+import { redactSmtpUrl, type MailConfig } from '@dgr/config';
 import { reminderMail } from './reminder-mail';
 
 /**

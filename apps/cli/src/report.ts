@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
-import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
-import { annualReportFor } from '../../api/src/reports/annual-report-for';
+import { annualReportFor, annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
 
 /**
  * `dgr report --year Y [--format md|html|json] [--out FILE]`: the annual report to Värmlandsrådet, the

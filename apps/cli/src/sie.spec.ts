@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText, type Queries } from '@dgr/application';
 import { yearOf } from '@dgr/domain';
-import type { SieAccounts } from '../../api/src/config';
+import type { SieAccounts } from '@dgr/config';
 import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
 
 /** The fields of an SIE line: bare words, "quoted text" with backslash escapes, {object lists}. */

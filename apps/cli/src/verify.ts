@@ -11,8 +11,7 @@ import {
   type LogVerification,
   type MerkleLog,
 } from '@dgr/audit';
-import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
-import { ConfigError, type Config } from '../../api/src/config';
+import { checkpointPublicKey, ConfigError, resolveAuditSigner, type Config } from '@dgr/config';
 
 /** A file that cannot be verified, or a mistake in how `dgr verify` was called (printed as one line, exit code 1). */
 export class VerifyUsageError extends Error {}

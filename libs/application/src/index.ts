@@ -12,6 +12,7 @@ export * from './tokens';
 export * from './event-ids';
 export * from './idempotency';
 export * from './annual-report';
+export * from './annual-report-for';
 export * from './audit/audit.service';
 export * from './projections/audit-log.projection';
 export * from './reminders/reminders';

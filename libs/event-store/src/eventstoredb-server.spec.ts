@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { describeEventStoreContract } from './event-store.contract';
 import { connectEventStoreDb, type EventStoreDbEventStore } from './eventstoredb-event-store';
 
-// A test switch, not service configuration (which only apps/api/src/config.ts reads).
+// A test switch, not service configuration (which only @dgr/config reads).
 // eslint-disable-next-line no-restricted-properties
 const connectionString = process.env.EVENTSTORE_CONNECTION_STRING?.trim();
 

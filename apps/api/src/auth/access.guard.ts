@@ -5,7 +5,7 @@ import { authorise, NotAuthorised, type Actor, type WriteAction } from '@dgr/dom
 import { AuthSettings } from './auth-settings';
 import { PUBLIC, WRITES } from './access.decorators';
 import { cookieOf, SESSION_COOKIE, verifySession } from './session';
-import { Unauthenticated, verifyToken } from './tokens';
+import { Unauthenticated, verifyToken } from '@dgr/config';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
 

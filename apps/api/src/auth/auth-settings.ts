@@ -1,6 +1,5 @@
-import type { AuthConfig } from '../config';
+import type { AuthConfig, TokenKeys } from '@dgr/config';
 import type { SessionSettings } from './session';
-import type { TokenKeys } from './token-keys';
 
 /** The resolved authentication settings, provided once to the guard and the sign-in pages. */
 export class AuthSettings {

@@ -1,8 +1,7 @@
 import * as client from 'openid-client';
 import { isPartyId, isRole, partyName, type Actor } from '@dgr/domain';
-import type { OidcConfig } from '../config';
+import { Unauthenticated, type OidcConfig } from '@dgr/config';
 import type { SignInInFlight } from './session';
-import { Unauthenticated } from './tokens';
 
 /**
  * Sign-in through the region's identity provider: OpenID Connect, authorization code flow with PKCE

@@ -2,9 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import { isPartyId, isRole, type Actor } from '@dgr/domain';
-import type { WebConfig } from '../config';
-import { localSecret } from './token-keys';
-import { Unauthenticated } from './tokens';
+import { localSecret, Unauthenticated, type WebConfig } from '@dgr/config';
 
 /** The web session: an HTTP-only, SameSite=Lax cookie holding a short JWT signed with the session key. */
 export const SESSION_COOKIE = 'dgr_session';

@@ -1,9 +1,8 @@
 import { Controller, Get, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
+import { annualReportFor, annualReportHtml, annualReportMarkdown, AuditService, Queries } from '@dgr/application';
 import { InvalidRequest } from '../http/invalid-request';
-import { annualReportFor } from './annual-report-for';
 
 const yearPipe = new ParseIntPipe({
   exceptionFactory: () => new InvalidRequest([{ field: 'year', message: 'year måste vara ett årtal (heltal)' }]),

@@ -7,7 +7,7 @@ import type { AuthenticatedRequest } from '../auth/access.guard';
 import { AuthSettings } from '../auth/auth-settings';
 import type { OidcSignIn } from '../auth/oidc';
 import { cookieOf, safeNext, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE, signSession, signSignIn, verifySignIn } from '../auth/session';
-import { Unauthenticated, verifyToken } from '../auth/tokens';
+import { Unauthenticated, verifyToken } from '@dgr/config';
 import { html, type RawHtml } from './html';
 import { renderPage, roleTitle } from './layout';
 

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './config-error';
+import { loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults: port 3000, ./data/dgr.sqlite, a local token secret beside it, 600 requests a minute, CORS closed', () => {
@@ -7,7 +8,7 @@ describe('configuration', () => {
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
-      auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined },
+      auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       corsOrigins: [],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
@@ -18,7 +19,7 @@ describe('configuration', () => {
     });
   });
 
-  it('takes PORT, DGR_SQLITE_FILE, the JWT settings, the rate limit and CORS origins', () => {
+  it('takes PORT, DGR_SQLITE_FILE, the JWT settings (with DGR_TOKEN_MAX_DAYS), the rate limit and CORS origins', () => {
     const secret = 'x'.repeat(32);
     expect(
       loadConfig({
@@ -27,6 +28,7 @@ describe('configuration', () => {
         DGR_JWT_SECRET: secret,
         DGR_JWT_ISSUER: 'https://idp.regionvarmland.se',
         DGR_JWT_AUDIENCE: 'dgr',
+        DGR_TOKEN_MAX_DAYS: '7',
         DGR_RATE_LIMIT_PER_MINUTE: '60',
         DGR_CORS_ORIGINS: 'https://dgr.regionvarmland.se, http://localhost:5173',
       }),
@@ -34,7 +36,7 @@ describe('configuration', () => {
       port: 8080,
       sqliteFile: '/var/lib/dgr/log.sqlite',
       store: { kind: 'sqlite' },
-      auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr' },
+      auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
@@ -94,6 +96,20 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
   });
 
+  // Issue 17, item 8: `NODE_ENV=Production` used to start with dev sign-in and insecure cookies.
+  it.each(['production', 'Production', 'PRODUCTION', ' production ', '\tProduction\n'])(
+    'NODE_ENV=%j is production: dev sign-in refused, secure cookies by default',
+    (nodeEnv) => {
+      expect(() => loadConfig({ NODE_ENV: nodeEnv, DGR_WEB_DEV_SIGN_IN: 'true' })).toThrow(/^DGR_WEB_DEV_SIGN_IN: .*refused when NODE_ENV=production/);
+      expect(loadConfig({ NODE_ENV: nodeEnv }).web.secureCookies).toBe(true);
+      expect(loadConfig({ NODE_ENV: nodeEnv, DGR_SECURE_COOKIES: 'false' }).web.secureCookies).toBe(false);
+    },
+  );
+
+  it.each(['development', 'test', 'prod', 'production-like', ''])('NODE_ENV=%j is not production', (nodeEnv) => {
+    expect(loadConfig({ NODE_ENV: nodeEnv, DGR_WEB_DEV_SIGN_IN: 'true' }).web).toMatchObject({ devSignIn: true, secureCookies: false });
+  });
+
   it('picks RS256 for an RSA public key and ES256 for a P-256 key', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -110,6 +126,10 @@ describe('configuration', () => {
     [{ DGR_JWT_SECRET: 'x'.repeat(40), DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'DGR_JWT_SECRET'],
     [{ DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----' }, 'DGR_JWT_PUBLIC_KEY'],
     [{ DGR_JWT_PUBLIC_KEY: '/no/such/key.pem' }, 'DGR_JWT_PUBLIC_KEY'],
+    [{ DGR_TOKEN_MAX_DAYS: '0' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: '367' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: '1.5' }, 'DGR_TOKEN_MAX_DAYS'],
+    [{ DGR_TOKEN_MAX_DAYS: 'thirty' }, 'DGR_TOKEN_MAX_DAYS'],
     [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
     [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
     [{ DGR_REQUIRE_FINAL_CONSENSUS: 'yes' }, 'DGR_REQUIRE_FINAL_CONSENSUS'],

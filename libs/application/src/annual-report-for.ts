@@ -1,9 +1,12 @@
-import { annualReport, type AnnualReport, type AuditService, type ReadView } from '@dgr/application';
 import { InvalidInput, yearOf } from '@dgr/domain';
+import { annualReport, type AnnualReport } from './annual-report';
+import type { AuditService } from './audit/audit.service';
+import type { ReadView } from './queries';
 
 /**
  * The annual report with its checkpoint: for a closed year, the log as it stood when the year was
  * closed (the figures are final from there on); for an open year, the log as it stands now.
+ * The one assembly behind GET /api/reports/annual/:year and `dgr report`.
  */
 export const annualReportFor = async (view: ReadView, audit: AuditService, year: number): Promise<AnnualReport> => {
   const thisYear = yearOf(view.today());

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, redactSmtpUrl } from './config';
+import { ConfigError } from './config-error';
+import { loadConfig } from './config';
+import { redactSmtpUrl } from './mail.config';
 
 describe('configuration of reminders by e-mail', () => {
   it('takes DGR_SMTP_URL, DGR_MAIL_FROM and inline DGR_PARTY_CONTACTS', () => {

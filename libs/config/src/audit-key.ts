@@ -2,7 +2,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CheckpointSigner } from '@dgr/audit';
-import { ConfigError, type AuditConfig } from '../config';
+import type { AuditConfig } from './audit.config';
+import { ConfigError } from './config-error';
 
 /** A problem with the configured or local checkpoint key, named after the variable that sets it. */
 const keyError = (message: string): ConfigError => new ConfigError('DGR_AUDIT_SIGNING_KEY', message);

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { verifyCheckpointSignature } from '@dgr/audit';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError } from './config-error';
+import { loadConfig } from './config';
 import { checkpointPublicKey, resolveAuditSigner } from './audit-key';
 
 const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

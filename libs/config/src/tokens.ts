@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { DomainError, isPartyId, isRole, type Actor, type Role } from '@dgr/domain';
-import type { AuthConfig } from '../config';
+import type { AuthConfig } from './tokens.config';
 import type { TokenKeys } from './token-keys';
 
 export class Unauthenticated extends DomainError {
@@ -9,26 +9,42 @@ export class Unauthenticated extends DomainError {
   readonly title = 'Inte inloggad';
 }
 
+/** How far in the future a token's `iat` may lie: the issuer's clock may run a little ahead of ours. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
 /**
  * Checks a bearer token and returns who it names. Refused (401): a wrong or missing signature, an
- * algorithm other than the configured one (so `alg: none` and HS256-against-RS256 fail), no `exp` or
- * an expired one, `nbf` in the future, a wrong issuer or audience, missing claims, or a clerk without a party.
+ * algorithm other than the configured one (so `alg: none` and HS256-against-RS256 fail), a `crit` header
+ * (RFC 7515 §4.1.11: it names extensions the token must not be accepted without, and the service understands
+ * none), no `exp` or an expired one, `nbf` in the future, no `iat` or one more than a minute in the future,
+ * a lifetime (`exp` − `iat`) longer than DGR_TOKEN_MAX_DAYS, a wrong issuer or audience, missing claims, or a
+ * clerk without a party.
  */
 export const verifyToken = (token: string, keys: TokenKeys, auth: AuthConfig, now: Date = new Date()): Actor => {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  let header: jwt.JwtHeader;
   let payload: jwt.JwtPayload;
   try {
     const decoded = jwt.verify(token, keys.verifyKey, {
       algorithms: [keys.algorithm],
       issuer: auth.issuer,
       audience: auth.audience,
-      clockTimestamp: Math.floor(now.getTime() / 1000),
+      clockTimestamp: nowSeconds,
+      complete: true,
     });
-    if (typeof decoded === 'string') throw new Error('payload is not a JSON object');
-    payload = decoded;
+    if (typeof decoded.payload === 'string') throw new Error('payload is not a JSON object');
+    header = decoded.header;
+    payload = decoded.payload;
   } catch (e) {
     throw new Unauthenticated(`Token avvisades: ${reasonOf(e)}.`);
   }
+  if (Object.prototype.hasOwnProperty.call(header, 'crit'))
+    throw new Unauthenticated('Token avvisades: den kräver tillägg (crit) som tjänsten inte förstår.');
   if (typeof payload.exp !== 'number') throw new Unauthenticated('Token avvisades: den saknar giltighetstid (exp).');
+  if (typeof payload.iat !== 'number') throw new Unauthenticated('Token avvisades: den saknar utfärdandetid (iat).');
+  if (payload.iat > nowSeconds + TOKEN_CLOCK_SKEW_SECONDS) throw new Unauthenticated('Token avvisades: den är utfärdad i framtiden (iat).');
+  if (payload.exp - payload.iat > auth.maxTokenDays * 86_400)
+    throw new Unauthenticated(`Token avvisades: den gäller längre än ${auth.maxTokenDays} dagar (exp − iat).`);
   const { sub, name, role, party } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub.trim() === '') throw new Unauthenticated('Token avvisades: sub saknas.');
   if (typeof name !== 'string' || name.trim() === '') throw new Unauthenticated('Token avvisades: name saknas.');
@@ -59,10 +75,12 @@ export interface TokenRequest {
   readonly days: number;
 }
 
-/** Signs a token with the local HS256 secret (for `dgr token` and tests). */
+/** Signs a token with the local HS256 secret (for `dgr token` and tests); never one living longer than DGR_TOKEN_MAX_DAYS. */
 export const signToken = (request: TokenRequest, keys: TokenKeys, auth: AuthConfig): string => {
   if (!keys.signKey)
     throw new Error('The service checks tokens from an identity provider (DGR_JWT_PUBLIC_KEY); it cannot sign tokens itself.');
+  if (!(request.days > 0 && request.days <= auth.maxTokenDays))
+    throw new RangeError(`A token lives more than 0 and at most ${auth.maxTokenDays} days (DGR_TOKEN_MAX_DAYS), not ${request.days}.`);
   const claims: Record<string, unknown> = { name: request.name, role: request.role };
   if (request.party !== undefined) claims.party = request.party;
   return jwt.sign(claims, keys.signKey, {

@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuthConfig } from '../config';
+import type { AuthConfig } from './tokens.config';
 
 /** The keys tokens are checked (and, locally, signed) with. Algorithms are pinned: never taken from a token. */
 export interface TokenKeys {

@@ -1,0 +1,63 @@
+import type { SieAccounts } from '@dgr/application';
+import { auditSection, type AuditConfig } from './audit.config';
+import { mailSection, type MailConfig } from './mail.config';
+import type { Env } from './parse';
+import { serviceSection } from './service.config';
+import { sieSection } from './sie.config';
+import { storeSection, type StoreConfig } from './store.config';
+import { tokensSection, type AuthConfig } from './tokens.config';
+import { webSection, type WebConfig } from './web.config';
+
+/**
+ * The service's configuration: this library is the only place that reads process.env. Every value is checked
+ * at boot, section by section (one parser each, on the shared helpers of parse.ts); a bad one stops the start
+ * with a message naming the variable.
+ */
+export interface Config {
+  /** TCP port of the HTTP API. `PORT`, default 3000. */
+  readonly port: number;
+  /** The embedded store's file. `DGR_SQLITE_FILE`, default `./data/dgr.sqlite`. */
+  readonly sqliteFile: string;
+  /** Which event store holds the log: `DGR_STORE` (docs/operations.md). */
+  readonly store: StoreConfig;
+  /** Bearer tokens: their key, issuer, audience and longest lifetime. */
+  readonly auth: AuthConfig;
+  /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins allowed by CORS. `DGR_CORS_ORIGINS`, comma-separated; empty (default): CORS closed. */
+  readonly corsOrigins: readonly string[];
+  /** The BAS accounts of the fund's SIE export (`dgr export --format sie`). */
+  readonly sieAccounts: SieAccounts;
+  /** Signed checkpoints of the log (docs/audit.md). */
+  readonly audit: AuditConfig;
+  /**
+   * Grants wait until the initiative's consensus is final (laga kraft: every approval past its appeal
+   * window, no appeal pending). `DGR_REQUIRE_FINAL_CONSENSUS`, `true` or `false` (default).
+   */
+  readonly requireFinalConsensus: boolean;
+  /** Reminders by e-mail (`dgr remind`, GET /api/reminders; docs/reminders.md). */
+  readonly mail: MailConfig;
+  /** Sign-in to the web pages (docs/web.md). */
+  readonly web: WebConfig;
+}
+
+/** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
+export const loadConfig = (source: Env = process.env, overrides: Record<string, string | undefined> = {}): Config => {
+  const env: Record<string, string | undefined> = { ...source };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
+  const service = serviceSection(env);
+  const { sqliteFile, store } = storeSection(env);
+  return {
+    port: service.port,
+    sqliteFile,
+    store,
+    auth: tokensSection(env, sqliteFile),
+    rateLimitPerMinute: service.rateLimitPerMinute,
+    corsOrigins: service.corsOrigins,
+    sieAccounts: sieSection(env),
+    audit: auditSection(env, sqliteFile),
+    requireFinalConsensus: service.requireFinalConsensus,
+    mail: mailSection(env),
+    web: webSection(env, sqliteFile),
+  };
+};

@@ -1,0 +1,29 @@
+import { ConfigError } from './config-error';
+import type { Env } from './parse';
+
+/**
+ * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
+ * (KurrentDB) server or cluster at `EVENTSTORE_CONNECTION_STRING` (`esdb://host:2113?tls=false`,
+ * `esdb://a:2113,b:2113,c:2113`, `esdb+discover://cluster.dns:2113`). Secrets and keys stay in the
+ * `DGR_SQLITE_FILE` folder either way.
+ */
+export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+
+/** The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`. */
+export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig } => {
+  const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
+  if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
+  return { sqliteFile, store: storeKind(env) };
+};
+
+const storeKind = (env: Env): StoreConfig => {
+  const kind = env.DGR_STORE?.trim().toLowerCase() || 'sqlite';
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim() || '';
+  if (kind === 'sqlite') return { kind };
+  if (kind !== 'eventstoredb') throw new ConfigError('DGR_STORE', `must be sqlite or eventstoredb, got "${env.DGR_STORE}"`);
+  if (connectionString === '')
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be set when DGR_STORE=eventstoredb, e.g. esdb://localhost:2113?tls=false');
+  if (!/^esdb(\+discover)?:\/\/\S+$/.test(connectionString))
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be a connection string like esdb://localhost:2113?tls=false or esdb+discover://cluster.dns:2113');
+  return { kind, connectionString };
+};
