@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { DEFAULT_SIE_ACCOUNTS } from '@dgr/application';
 import { runExport, type ExportArgs } from '../apps/cli/src/export';
 import { DEMO_TODAY, openDemoContext, seedDemoStore } from '../apps/cli/src/testing/demo-store';
+import { asSieReadsIt, hostileHistory, HOSTILE_TODAY, HOSTILE_YEAR, SIE_HOSTILE_CHARACTERS, sieBreakout } from '../apps/cli/src/testing/hostile-store';
+import { readSie } from '../apps/cli/src/testing/sie-reader';
 import { expectInvalidField, expectProblem, HttpApp, testConfig, tokenFor } from './support/http-app';
 
 let app: HttpApp;
@@ -150,6 +152,59 @@ describe('GET /api/exports/sie/:year with the accounts of DGR_SIE_*', () => {
       expect(bytes.equals(fs.readFileSync(out))).toBe(true);
     } finally {
       await configured.stop();
+    }
+  });
+});
+
+/**
+ * Issue 17: a history written to attack the files a person opens (testing/hostile-store.ts), downloaded over
+ * HTTP and exported with `dgr export`: the same bytes both ways, and nothing breaks out of its field.
+ */
+describe('the exports of a hostile history, over HTTP and from dgr export', () => {
+  let hostile: HttpApp;
+  let hostileFile: string;
+
+  beforeAll(async () => {
+    hostileFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-exports-hostile-')), 'dgr.sqlite');
+    const seeded = await seedDemoStore(hostileFile, hostileHistory());
+    await seeded.app.close();
+    hostile = await HttpApp.start({ sqliteFile: hostileFile, now: `${HOSTILE_TODAY}T12:00:00.000Z` });
+  }, 120_000);
+
+  afterAll(async () => {
+    await hostile?.dispose();
+  });
+
+  const fromBoth = async (url: string, args: ExportArgs): Promise<Buffer> => {
+    const res = await fetch(hostile.baseUrl + url, { headers: { authorization: `Bearer ${tokenFor('auditor')}` } });
+    expect(res.status).toBe(200);
+    const http = Buffer.from(await res.arrayBuffer());
+    const out = path.join(cliDir, `hostile-${++cliCounter}`);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await runExport(hostileFile, { ...args, out }, testConfig(hostileFile), openDemoContext);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(http.equals(fs.readFileSync(out))).toBe(true);
+    return http;
+  };
+
+  it(`sie/${HOSTILE_YEAR}: every #VER keeps its five fields and every #TRANS its three, whatever character the texts hold (item 3)`, async () => {
+    const { vouchers } = readSie(await fromBoth(`/api/exports/sie/${HOSTILE_YEAR}`, { format: 'sie', year: String(HOSTILE_YEAR) }));
+    expect(vouchers.length).toBe(2 + 2 * SIE_HOSTILE_CHARACTERS.length + 2);
+    for (const v of vouchers) {
+      expect(v.fields).toEqual(['A', expect.stringMatching(/^\d+$/), expect.stringMatching(/^2026\d{4}$/), expect.any(String), '20261123']);
+      expect(v.trans).toHaveLength(2);
+      for (const t of v.trans) expect(t).toEqual([expect.stringMatching(/^\d{4}$/), '{}', expect.stringMatching(/^-?\d+\.\d{2}$/)]);
+    }
+    const texts = vouchers.map((v) => v.fields[3]!);
+    for (const c of SIE_HOSTILE_CHARACTERS) {
+      const breakout = asSieReadsIt(sieBreakout(c));
+      // CR and LF both read as a space: their texts are alike.
+      const alike = SIE_HOSTILE_CHARACTERS.filter((d) => asSieReadsIt(sieBreakout(d)) === breakout).length;
+      expect([c, texts.filter((t) => t.startsWith(`Insättning från ${breakout}, ${breakout} [händelse `)).length]).toEqual([c, alike]);
+      expect([c, texts.filter((t) => t.startsWith(`Utbetalning till Kompetens" 20991231 "Injicerad, ${breakout} [händelse `)).length]).toEqual([c, alike]);
     }
   });
 });

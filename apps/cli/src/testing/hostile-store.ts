@@ -32,7 +32,7 @@ export const SIE_HOSTILE_CHARACTERS: readonly string[] = (() => {
 })();
 
 /** A text that tries to close the quoted field with `c`, add a field of its own, and open another. */
-export const sieBreakout = (c: string): string => `Text${c} 20991231 ${c}Injicerad ${c}} {${c}`;
+export const sieBreakout = (c: string): string => `Text${c} 20991231 ${c}Injicerad ${c}} {${c} slut`;
 
 /**
  * What a text reads as in the SIE file, read back by an SIE reader: each character as CP437 has it (`”` → `"`,
