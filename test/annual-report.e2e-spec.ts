@@ -11,6 +11,9 @@ import { MSEK } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
 import { demoHistory } from '../apps/cli/src/demo-history';
 import { playDemo } from '../apps/cli/src/seed-demo';
+import { hasInvisibleControl, visibleText } from '@dgr/domain';
+import { seedDemoStore } from '../apps/cli/src/testing/demo-store';
+import { BIDI_TITLE, hostileHistory, HOSTILE_TODAY, HOSTILE_YEAR, INVISIBLE_CONTROLS, MARKDOWN_TITLE, SIE_INJECTION_TITLE } from '../apps/cli/src/testing/hostile-store';
 import { expectProblem, HttpApp } from './support/http-app';
 
 const NOW = '2026-11-23T12:00:00.000Z';
@@ -102,5 +105,80 @@ describe('the annual report', () => {
   it('refuses a year outside the fund and an unknown format, naming the field', async () => {
     expect(expectProblem(await app.get('/api/reports/annual/2019'), 400).errors).toEqual([{ field: 'year', message: expect.any(String) }]);
     expect(expectProblem(await app.get('/api/reports/annual/2024?format=pdf'), 400).errors).toEqual([{ field: 'format', message: 'format måste vara json, md eller html' }]);
+  });
+});
+
+/**
+ * A GFM table row read as GitHub's Markdown reads it: the cells between unescaped pipes (a backslash escapes the
+ * character after it), each cell's text with its backslash escapes undone. A row that is not one is refused.
+ */
+const tableCells = (row: string): string[] => {
+  if (!row.startsWith('| ') || !row.endsWith(' |')) throw new Error(`not a table row: ${row}`);
+  const cells: string[] = [];
+  let cell = '';
+  for (let i = 1; i < row.length - 1; i++) {
+    if (row[i] === '\\') cell += row[++i];
+    else if (row[i] === '|') {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += row[i];
+  }
+  cells.push(cell.trim());
+  return cells;
+};
+
+/** Issue 17, item 9: titles from the log that try to break the report's Markdown, or hide and reverse text. */
+describe('the annual report of a hostile history', () => {
+  let hostile: HttpApp;
+  const title = `${MARKDOWN_TITLE} ${BIDI_TITLE}`;
+  /** What a reader must see of the title: every invisible control shown, line breaks as spaces. */
+  const shown = visibleText(title);
+
+  beforeAll(async () => {
+    hostile = await HttpApp.start({ now: `${HOSTILE_TODAY}T12:00:00.000Z` });
+    await hostile.stop();
+    const seeded = await seedDemoStore(hostile.sqliteFile, hostileHistory());
+    await seeded.app.close();
+    await hostile.restart();
+  }, 120_000);
+
+  afterAll(async () => {
+    await hostile.dispose();
+  });
+
+  it('Markdown: a title with pipes, markup and bidi controls stays in its one cell, as text, every control visible', async () => {
+    const md = (await hostile.get(`/api/reports/annual/${HOSTILE_YEAR}?format=md`)).text as string;
+    expect(hasInvisibleControl(md)).toBe(false);
+    for (const c of INVISIBLE_CONTROLS) expect(md).toContain(visibleText(c));
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| |') && !l.startsWith('|---'));
+    const funded = rows.filter((r) => tableCells(r).length === 6 && /kr$/.test(tableCells(r)[1]!));
+    const decided = rows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(tableCells(r)[1] ?? ''));
+    // Every row of both tables has exactly its six cells.
+    for (const r of rows.filter((r) => !r.includes('**') && !/^\| (Ingående|Insättningar|Utbetalningar|Återföringar|Förändring|insats|initiativ) /.test(r)))
+      expect([r, tableCells(r).length]).toEqual([r, 6]);
+    expect(funded.map((r) => tableCells(r)[0])).toEqual(expect.arrayContaining([shown, SIE_INJECTION_TITLE]));
+    expect(decided.map((r) => tableCells(r)[0])).toEqual(expect.arrayContaining([shown, SIE_INJECTION_TITLE]));
+    // The markup is escaped: no tag, emphasis, link or code is left for a Markdown renderer to act on.
+    for (const raw of ['<b>', '*stjärna*', '_under_', '[länk]', '`kod`', ' &amp;', '~~struken~~']) expect(md).not.toContain(raw);
+    expect(md).toContain('\\<b\\>fet\\</b\\> \\*stjärna\\* \\_under\\_ \\[länk\\](http://evil.example) \\`kod\\` \\&amp; \\~\\~struken\\~\\~');
+  });
+
+  it("Markdown: the outcome report's line breaks start no heading or table row", async () => {
+    const md = (await hostile.get(`/api/reports/annual/${HOSTILE_YEAR}?format=md`)).text as string;
+    const lines = md.split('\n');
+    expect(lines.filter((l) => l.startsWith('# Rubrik') || l.startsWith('| a'))).toEqual([]);
+    const report = lines.filter((l) => l.startsWith('- **'));
+    expect(report).toHaveLength(1);
+    expect(report[0]).toContain('Rad ett # Rubrik \\| a \\| b \\| Avtal [U+202E]gnilatöb[U+202C]');
+    expect(report[0]).toContain('\\<script\\>x\\</script\\>');
+  });
+
+  it('HTML: the title as text, every control visible', async () => {
+    const html = (await hostile.get(`/api/reports/annual/${HOSTILE_YEAR}?format=html`)).text as string;
+    expect(hasInvisibleControl(html)).toBe(false);
+    expect(html).not.toContain('<b>fet</b>');
+    expect(html).not.toContain('<script>x');
+    expect(html).toContain('[U+202E]gnilatöb[U+202C]');
+    expect(html).toContain('&lt;b&gt;fet&lt;/b&gt;');
   });
 });

@@ -4,6 +4,7 @@
  * initiative is a 404; a body over 256 kB is a 413. Nothing refused is ever written. Also: the
  * X-Request-Id header and the OpenAPI documentation.
  */
+import { INVISIBLE_CONTROLS } from '../apps/cli/src/testing/hostile-store';
 import { decision, expectInvalidField, expectProblem, expectRefused, HttpApp, propose, proposal } from './support/http-app';
 
 let app: HttpApp;
@@ -136,6 +137,31 @@ describe('400: invalid input, each offending field named', () => {
       400,
     );
     expect(new Set(problem.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['outcome', 'decidedOn']));
+  });
+
+  // Issue 17, item 9: bidi controls and zero-width characters would reorder or hide text in every later rendering.
+  it.each(INVISIBLE_CONTROLS.map((c) => [`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, c]))(
+    'a title holding %s (a bidi control or a zero-width character): refused, named in Swedish',
+    async (name, c) => {
+      const problem = await expectRefused(app, () => app.post('/api/initiatives', proposal({ title: `Kompetens${c}lyft` })), 400);
+      expect(problem.errors).toEqual([
+        { field: 'title', message: `title innehåller osynliga styrtecken som kan dölja text eller vända dess läsriktning (${name}); ta bort dem och skicka igen` },
+      ]);
+    },
+  );
+
+  it.each<[string, () => string, Record<string, unknown>, string]>([
+    ['a proposal\'s summary', () => '/api/initiatives', proposal({ summary: 'Se \u202Etxet\u202C' }), 'summary'],
+    ['a co-financing source', () => '/api/initiatives', proposal({ coFinancing: [{ source: 'EU\u200B', amountOre: 1 }] }), 'coFinancing.0.source'],
+    ['a decision\'s minute reference', () => `/api/initiatives/${id}/decisions`, decision('1715', { minuteReference: '§ 1\u2066' }), 'minuteReference'],
+    ['a decision\'s body and case number', () => `/api/initiatives/${id}/decisions`, decision('1715', { body: 'kf\u200F', caseNumber: 'KS\u2060-1' }), 'body'],
+    ['a correction\'s reason', () => `/api/initiatives/${id}/decisions/1780/correction`, correction({ reason: 'Fel\uFEFF' }), 'reason'],
+    ['a cancellation\'s reason', () => `/api/initiatives/${id}/cancellation`, { reason: 'Dras \u202Dtillbaka', cancelledOn: '2024-05-01' }, 'reason'],
+    ['an outcome report\'s summary', () => `/api/initiatives/${id}/outcome-reports`, { year: 2024, summary: 'Bra\u061C' }, 'summary'],
+    ['a deposit\'s source', () => '/api/fund/deposits', depositBody({ source: 'Region \u202EdnalmräV' }), 'source'],
+  ])('%s holding an invisible control: refused, nothing written', async (_name, url, body, field) => {
+    const problem = await expectRefused(app, () => app.post(url(), body), 400);
+    expect(problem.errors).toContainEqual({ field, message: expect.stringMatching(new RegExp(`^${field.split('.').pop()} innehåller osynliga styrtecken .*\\(U\\+[0-9A-F]{4}(, U\\+[0-9A-F]{4})*\\); ta bort dem och skicka igen$`)) });
   });
 
   it('a missing required field', async () => {

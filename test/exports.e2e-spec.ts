@@ -7,8 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SIE_ACCOUNTS } from '@dgr/application';
+import { hasInvisibleControl, visibleText } from '@dgr/domain';
 import { runExport, type ExportArgs } from '../apps/cli/src/export';
 import { DEMO_TODAY, openDemoContext, seedDemoStore } from '../apps/cli/src/testing/demo-store';
+import { asSieReadsIt, BIDI_TITLE, FORMULA_SOURCE, FORMULA_TITLES, hostileHistory, HOSTILE_TODAY, HOSTILE_YEAR, MARKDOWN_TITLE, SIE_HOSTILE_CHARACTERS, sieBreakout } from '../apps/cli/src/testing/hostile-store';
+import { readSie } from '../apps/cli/src/testing/sie-reader';
 import { expectInvalidField, expectProblem, HttpApp, testConfig, tokenFor } from './support/http-app';
 
 let app: HttpApp;
@@ -122,6 +125,7 @@ describe('GET /api/exports/…: who, and what is refused', () => {
     ['?separator=%7C', 'separator', 'separator måste vara , eller ; eller tab'],
     ['?asOf=2025-02-30', 'asOf', 'asOf måste vara ett datum som finns, på formen ÅÅÅÅ-MM-DD'],
     ['?bom=ja', 'bom', 'bom måste vara true eller false'],
+    ['?excel=ja', 'excel', 'excel måste vara true eller false'],
     ['?year=2025', 'year', 'year är inget känt fält'],
   ])('ledger.csv%s: 400 naming %s', async (query, field, message) => {
     const problem = expectInvalidField(await app.get(`/api/exports/ledger.csv${query}`), field);
@@ -151,5 +155,94 @@ describe('GET /api/exports/sie/:year with the accounts of DGR_SIE_*', () => {
     } finally {
       await configured.stop();
     }
+  });
+});
+
+/**
+ * Issue 17: a history written to attack the files a person opens (testing/hostile-store.ts), downloaded over
+ * HTTP and exported with `dgr export`: the same bytes both ways, and nothing breaks out of its field.
+ */
+describe('the exports of a hostile history, over HTTP and from dgr export', () => {
+  let hostile: HttpApp;
+  let hostileFile: string;
+
+  beforeAll(async () => {
+    hostileFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-exports-hostile-')), 'dgr.sqlite');
+    const seeded = await seedDemoStore(hostileFile, hostileHistory());
+    await seeded.app.close();
+    hostile = await HttpApp.start({ sqliteFile: hostileFile, now: `${HOSTILE_TODAY}T12:00:00.000Z` });
+  }, 120_000);
+
+  afterAll(async () => {
+    await hostile?.dispose();
+  });
+
+  const fromBoth = async (url: string, args: ExportArgs): Promise<Buffer> => {
+    const res = await fetch(hostile.baseUrl + url, { headers: { authorization: `Bearer ${tokenFor('auditor')}` } });
+    expect(res.status).toBe(200);
+    const http = Buffer.from(await res.arrayBuffer());
+    const out = path.join(cliDir, `hostile-${++cliCounter}`);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await runExport(hostileFile, { ...args, out }, testConfig(hostileFile), openDemoContext);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(http.equals(fs.readFileSync(out))).toBe(true);
+    return http;
+  };
+
+  it(`sie/${HOSTILE_YEAR}: every #VER keeps its five fields and every #TRANS its three, whatever character the texts hold (item 3)`, async () => {
+    const { vouchers } = readSie(await fromBoth(`/api/exports/sie/${HOSTILE_YEAR}`, { format: 'sie', year: String(HOSTILE_YEAR) }));
+    expect(vouchers.length).toBe(2 + 2 * SIE_HOSTILE_CHARACTERS.length + 2);
+    for (const v of vouchers) {
+      expect(v.fields).toEqual(['A', expect.stringMatching(/^\d+$/), expect.stringMatching(/^2026\d{4}$/), expect.any(String), '20261123']);
+      expect(v.trans).toHaveLength(2);
+      for (const t of v.trans) expect(t).toEqual([expect.stringMatching(/^\d{4}$/), '{}', expect.stringMatching(/^-?\d+\.\d{2}$/)]);
+    }
+    const texts = vouchers.map((v) => v.fields[3]!);
+    for (const c of SIE_HOSTILE_CHARACTERS) {
+      const breakout = asSieReadsIt(sieBreakout(c));
+      // CR and LF both read as a space: their texts are alike.
+      const alike = SIE_HOSTILE_CHARACTERS.filter((d) => asSieReadsIt(sieBreakout(d)) === breakout).length;
+      expect([c, texts.filter((t) => t.startsWith(`Insättning från ${breakout}, ${breakout} [händelse `)).length]).toEqual([c, alike]);
+      expect([c, texts.filter((t) => t.startsWith(`Utbetalning till Kompetens" 20991231 "Injicerad, ${breakout} [händelse `)).length]).toEqual([c, alike]);
+    }
+  });
+
+  /** The cells of each line, for lines without a separator, quote or line break inside a cell (those looked at here). */
+  const cellsOf = (bytes: Buffer, separator: string): string[][] =>
+    bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n').slice(0, -1).map((l) => l.split(separator).map((c) => c.replace(/^"(.*)"$/, '$1').replace(/""/g, '"')));
+
+  it('initiatives.csv for Excel (";"): a \' before every formula title, invisible controls shown (item 4)', async () => {
+    const bytes = await fromBoth('/api/exports/initiatives.csv?separator=%3B', { format: 'csv', what: 'initiatives', separator: ';' });
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    const titles = cellsOf(bytes, ';').map((r) => r[1]);
+    for (const title of FORMULA_TITLES) expect(titles).toContain(`'${title}`);
+    expect(titles.filter((t) => /^[=+\-@]/.test(t!))).toEqual([]);
+    expect(bytes.toString('utf8')).toContain(`;"${visibleText(`${MARKDOWN_TITLE} ${BIDI_TITLE}`)}";`);
+    expect(hasInvisibleControl(bytes.toString('utf8').slice(1))).toBe(false);
+  });
+
+  it('ledger.csv for Excel keeps negative amounts numbers; with excel=false, or for programs, every text as stored', async () => {
+    const excel = cellsOf(await fromBoth('/api/exports/ledger.csv?separator=%3B', { format: 'csv', what: 'ledger', separator: ';' }), ';');
+    const [header, ...rows] = excel;
+    const col = (name: string) => header!.indexOf(name);
+    expect(rows.find((r) => r[col('källa')] === `'${FORMULA_SOURCE}`)![col('referens')]).toBe("'@ref");
+    const payouts = rows.filter((r) => r[col('slag')] === 'utbetalning');
+    expect(payouts.length).toBeGreaterThan(0);
+    for (const r of payouts) expect([r[col('förändring_öre')], r[col('förändring_kr')]]).toEqual([expect.stringMatching(/^-\d+$/), expect.stringMatching(/^-\d+,\d{2}$/)]);
+
+    for (const [url, args, separator] of [
+      ['/api/exports/ledger.csv?separator=%3B&excel=false', { format: 'csv', what: 'ledger', separator: ';', 'no-excel': true }, ';'],
+      ['/api/exports/ledger.csv', { format: 'csv', what: 'ledger' }, ','],
+    ] as const) {
+      const bytes = await fromBoth(url, args);
+      expect(bytes[0]).not.toBe(0xef);
+      const [h, ...program] = cellsOf(bytes, separator);
+      expect(program.map((r) => r[h!.indexOf('källa')])).toContain(FORMULA_SOURCE);
+    }
+    const forced = cellsOf(await fromBoth('/api/exports/initiatives.csv?excel=true', { format: 'csv', what: 'initiatives', excel: true }), ',');
+    expect(forced.map((r) => r[1])).toContain("'@SUM(1+1)");
   });
 });

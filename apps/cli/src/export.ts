@@ -23,6 +23,8 @@ export interface ExportArgs {
   readonly out?: string;
   readonly bom?: boolean;
   readonly 'no-bom'?: boolean;
+  readonly excel?: boolean;
+  readonly 'no-excel'?: boolean;
 }
 
 export type OpenContext = (file: string) => Promise<INestApplicationContext>;
@@ -77,6 +79,8 @@ const ONLY: Record<string, readonly string[]> = {
   separator: ['csv'],
   bom: ['csv'],
   'no-bom': ['csv'],
+  excel: ['csv'],
+  'no-excel': ['csv'],
   'as-of': ['csv'],
   year: ['sie'],
 };
@@ -111,6 +115,7 @@ export const runExport = async (file: string, args: ExportArgs, config: Config, 
     parseSeparator(args.separator);
     if (args['as-of'] !== undefined && !isCalendarDate(args['as-of'])) throw new ExportError(`--as-of must be a date YYYY-MM-DD, got "${args['as-of']}"`);
     if (args.bom && args['no-bom']) throw new ExportError('--bom and --no-bom exclude each other');
+    if (args.excel && args['no-excel']) throw new ExportError('--excel and --no-excel exclude each other');
   } else {
     if (args.year === undefined || !isSieYear(args.year)) throw new ExportError('--year must be a year, e.g. --year 2025');
     year = Number(args.year);
@@ -122,7 +127,8 @@ export const runExport = async (file: string, args: ExportArgs, config: Config, 
     const queries = app.get(Queries);
     if (format === 'csv') {
       const bom = args.bom ? true : args['no-bom'] ? false : undefined;
-      await out.write(csvExport(queries, { what: args.what as CsvWhat, separator: args.separator, asOf: args['as-of'], bom }));
+      const excel = args.excel ? true : args['no-excel'] ? false : undefined;
+      await out.write(csvExport(queries, { what: args.what as CsvWhat, separator: args.separator, asOf: args['as-of'], excel, bom }));
     } else {
       const y = year!;
       const row = queries.fundYears().find((r) => r.year === y);

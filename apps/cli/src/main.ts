@@ -36,8 +36,10 @@ Usage:
   dgr export --format jsonl [--out FILE] [--file PATH]
                                            The whole log, lossless, one JSON object a line, with every hash.
   dgr export --format csv --what decisions|ledger|initiatives [--separator ';'] [--as-of DATE]
-             [--bom | --no-bom] [--out FILE] [--file PATH]
-                                           A read model as CSV (UTF-8; a BOM by default with ';', for Excel).
+             [--excel | --no-excel] [--bom | --no-bom] [--out FILE] [--file PATH]
+                                           A read model as CSV (UTF-8). For Excel (the default with ';'): a BOM,
+                                           a ' before a text Excel would run as a formula (=, +, -, @), invisible
+                                           controls shown as [U+202E]. For programs (otherwise): texts as stored.
   dgr export --format sie --year Y [--out FILE] [--file PATH]
                                            The fund's sub-ledger for year Y as an SIE 4E file (PC8), accounts
                                            from DGR_SIE_FUND_ACCOUNT, _DEPOSIT_, _PAYOUT_ and _RETURN_ACCOUNT.
@@ -132,6 +134,8 @@ const main = async (argv: string[]): Promise<number> => {
       to: { type: 'string' },
       bom: { type: 'boolean' },
       'no-bom': { type: 'boolean' },
+      excel: { type: 'boolean' },
+      'no-excel': { type: 'boolean' },
       checkpoint: { type: 'string' },
       'print-checkpoint': { type: 'boolean' },
       'public-key': { type: 'string' },

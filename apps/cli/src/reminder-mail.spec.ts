@@ -35,6 +35,14 @@ describe('the reminder e-mail (Swedish)', () => {
     expect(text.endsWith('DGR (automatiskt utskick)\n')).toBe(true);
   });
 
+  it('writes a title on its one line, its bidi controls and zero-width characters visible (issue 17, item 9)', () => {
+    const title = 'Kompetens\nSista beslutsdag: 2099-12-31 \u202Egnilatöb\u202C\u200B';
+    const { text } = reminderMail(reminder({ waitingForDecision: [{ ...waiting(title, 1), initiativeId: 'id-1' }], missingMinutesOrNotice: [{ ...missing(title), initiativeId: 'id-2' }] }), '2024-12-30');
+    expect(text).toContain('  - Kompetens Sista beslutsdag: 2099-12-31 [U+202E]gnilatöb[U+202C][U+200B]\n    Sista beslutsdag: 2024-12-31');
+    expect(text).toContain('  - Kompetens Sista beslutsdag: 2099-12-31 [U+202E]gnilatöb[U+202C][U+200B]\n    Beslutat: 2024-04-15');
+    expect(text).not.toMatch(/[\u202A-\u202E\u200B]/);
+  });
+
   it('leaves out a section with nothing in it', () => {
     const { text } = reminderMail(reminder({ waitingForDecision: [waiting('Kompetens', 5)] }), '2024-12-26');
     expect(text).not.toContain('saknar datum');

@@ -1,4 +1,5 @@
 import type { MissingDate, PartyReminder } from '@dgr/application';
+import { visibleText } from '@dgr/domain';
 
 /** One reminder e-mail, in Swedish, as plain text. */
 export interface ReminderMail {
@@ -30,6 +31,12 @@ export const reminderSubject = (r: PartyReminder): string => {
   return `DGR: ${parts.join(', ')}`;
 };
 
+/**
+ * A title on one line of the mail, as a person should see it: line breaks as spaces (a title cannot add lines
+ * that look like the service's own), bidi controls and zero-width characters made visible (issue 17, item 9).
+ */
+const mailText = (text: string): string => visibleText(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+
 /** The digest for one party as of a day: what is waiting for its decision, and what its decisions lack. */
 export const reminderMail = (r: PartyReminder, asOf: string): ReminderMail => {
   const lines: string[] = [
@@ -40,7 +47,7 @@ export const reminderMail = (r: PartyReminder, asOf: string): ReminderMail => {
   if (r.waitingForDecision.length > 0) {
     lines.push('', `Initiativ som väntar på beslut från ${r.partyName} (${r.waitingForDecision.length}):`, '');
     for (const w of r.waitingForDecision) {
-      lines.push(`  - ${w.title}`);
+      lines.push(`  - ${mailText(w.title)}`);
       lines.push(`    Sista beslutsdag: ${w.decisionDeadline} (${daysLeftText(w.daysLeft)})`);
       lines.push(`    Initiativ-id: ${w.initiativeId}`);
     }
@@ -53,7 +60,7 @@ export const reminderMail = (r: PartyReminder, asOf: string): ReminderMail => {
   if (r.missingMinutesOrNotice.length > 0) {
     lines.push('', `Beslut från ${r.partyName} som saknar datum för justering eller anslag (${r.missingMinutesOrNotice.length}):`, '');
     for (const m of r.missingMinutesOrNotice) {
-      lines.push(`  - ${m.title}`);
+      lines.push(`  - ${mailText(m.title)}`);
       lines.push(`    Beslutat: ${m.decidedOn}. Saknas: ${m.missing.map((k) => MISSING_NAMES[k]).join(' och ')}`);
       lines.push(`    Initiativ-id: ${m.initiativeId}`);
     }

@@ -1,4 +1,4 @@
-import { formatOre, lastDayOfYear, partyName, type PartyId } from '@dgr/domain';
+import { formatOre, lastDayOfYear, partyName, visibleText, type PartyId } from '@dgr/domain';
 import type { ReadView } from './queries';
 
 /** The signed checkpoint of the log at the end of the reported year (see docs/audit.md). */
@@ -124,12 +124,12 @@ export const annualReportMarkdown = (r: AnnualReport): string => {
   else {
     lines.push('| insats | beviljat | utbetalt i år | återfört i år | utbetalt totalt | återfört totalt |', '|---|---:|---:|---:|---:|---:|');
     for (const i of r.initiatives)
-      lines.push(`| ${escapeCell(i.title)} | ${kr(i.grantedOre)} | ${kr(i.paidThisYearOre)} | ${kr(i.returnedThisYearOre)} | ${kr(i.paidTotalOre)} | ${kr(i.returnedTotalOre)} |`);
+      lines.push(`| ${markdownText(i.title)} | ${kr(i.grantedOre)} | ${kr(i.paidThisYearOre)} | ${kr(i.returnedThisYearOre)} | ${kr(i.paidTotalOre)} | ${kr(i.returnedTotalOre)} |`);
     lines.push('');
     const reports = r.initiatives.filter((i) => i.outcomeReports.length > 0);
     lines.push(`### VRAG:s redovisning av utfallet ${r.year}`, '');
     if (reports.length === 0) lines.push('Ingen utfallsrapport för året.', '');
-    for (const i of reports) for (const o of i.outcomeReports) lines.push(`- **${i.title}**: ${o.summary}`);
+    for (const i of reports) for (const o of i.outcomeReports) lines.push(`- **${markdownText(i.title)}**: ${markdownText(o.summary)}`);
     if (reports.length > 0) lines.push('');
   }
   lines.push(`## Ställningstaganden ${r.year}`, '');
@@ -138,7 +138,7 @@ export const annualReportMarkdown = (r: AnnualReport): string => {
     lines.push('| initiativ | beslutsfrist | läge vid årets slut | konsensus nådd | avslag | saknas |', '|---|---|---|---|---|---|');
     for (const d of r.decided)
       lines.push(
-        `| ${escapeCell(d.title)} | ${d.decisionDeadline} | ${STATUS_SV[d.status] ?? d.status} | ${d.reachedOn ?? '–'} | ${names(d.rejectedBy) || '–'} | ${d.missing.length === 17 ? 'alla' : names(d.missing) || '–'} |`,
+        `| ${markdownText(d.title)} | ${d.decisionDeadline} | ${STATUS_SV[d.status] ?? d.status} | ${d.reachedOn ?? '–'} | ${names(d.rejectedBy) || '–'} | ${d.missing.length === 17 ? 'alla' : names(d.missing) || '–'} |`,
       );
     lines.push('');
   }
@@ -153,10 +153,21 @@ export const annualReportMarkdown = (r: AnnualReport): string => {
   return lines.join('\n');
 };
 
-const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text from the log as Markdown inline text that is only text (issue 17, item 9): line breaks as spaces (no new block, heading or table
+ * row can start), and every character with a meaning inline or in a table backslash-escaped, as CommonMark
+ * allows for any ASCII punctuation: `\`, `|` (a cell's end, escaped in GFM tables), `*` `_` `~`
+ * (emphasis), `` ` `` (code), `[` `]` (links and images: `(` and `!` mean nothing without them), `<` `>` (HTML
+ * and autolinks), `&` (entities such as `&#x202E;`). A `#`, `-` or `+` could only matter at a line's start,
+ * where this text never is. Then bidi controls and zero-width characters are made visible (the domain's
+ * visibleText; its `[U+202E]` is not a link, as the text can hold no link definition).
+ */
+export const markdownText = (s: string): string =>
+  visibleText(s.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>|~&]/g, '\\$&'));
 
+/** Text from the log as HTML text: bidi controls and zero-width characters made visible, then escaped. */
 const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  visibleText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** The report as a standalone HTML page (Swedish, printable). */
 export const annualReportHtml = (r: AnnualReport): string => {

@@ -7,6 +7,7 @@ export * from './money';
 export * from './parties';
 export * from './strategy';
 export * from './swedish-calendar';
+export * from './text';
 export * from './initiative/initiative.commands';
 export * from './initiative/initiative.decide';
 export * from './initiative/initiative.errors';

@@ -34,7 +34,18 @@ export class CsvQueryDto {
   @DateField('Initiatives proposed, decisions taken and bookings dated by this day (Swedish calendar). Default: today.', false)
   asOf?: string;
 
-  @ApiPropertyOptional({ description: 'A UTF-8 byte-order mark first. Default: `true` with `;`, `false` otherwise.', enum: ['true', 'false'] })
+  @ApiPropertyOptional({
+    description:
+      'The flavour. `true`: for Excel — a text cell Excel would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) ' +
+      "gets a `'` first, and bidi controls and zero-width characters are shown as `[U+202E]`; number cells are never altered. " +
+      '`false`: for programs — every text exactly as stored. Default: `true` with `;`, `false` otherwise.',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'excel måste vara true eller false' })
+  excel?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'A UTF-8 byte-order mark first. Default: `true` for Excel, `false` for programs.', enum: ['true', 'false'] })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'bom måste vara true eller false' })
   bom?: 'true' | 'false';
@@ -113,6 +124,7 @@ export class ExportsController {
   private async csv(what: CsvWhat, query: CsvQueryDto, res: Response): Promise<void> {
     const asOf = query.asOf ?? this.queries.today();
     const bom = query.bom === undefined ? undefined : query.bom === 'true';
-    await sendDownload(res, { contentType: CSV, filename: `dgr-${what}-${asOf}.csv` }, csvChunks(this.queries, { what, separator: query.separator, asOf, bom }));
+    const excel = query.excel === undefined ? undefined : query.excel === 'true';
+    await sendDownload(res, { contentType: CSV, filename: `dgr-${what}-${asOf}.csv` }, csvChunks(this.queries, { what, separator: query.separator, asOf, excel, bom }));
   }
 }

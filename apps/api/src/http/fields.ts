@@ -11,7 +11,7 @@ import {
   Min,
   registerDecorator,
 } from 'class-validator';
-import { isCalendarDate, PARTY_IDS } from '@dgr/domain';
+import { invisibleControlsOf, isCalendarDate, PARTY_IDS } from '@dgr/domain';
 
 /*
  * The field kinds of the HTTP contract, each with its validation (and Swedish message) and its
@@ -64,6 +64,26 @@ export const OreField = (description: string, minimum = 0) =>
     Max(Number.MAX_SAFE_INTEGER, { message: ({ property }) => `${property} är för stort` }),
   );
 
+/**
+ * No bidi control (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and no zero-width character (U+200B–U+200D,
+ * U+2060, U+FEFF): they reorder or hide what every later reader sees (issue 17, item 9). Refused, not stripped,
+ * so that what is stored is what the sender can see they sent.
+ */
+export const NoInvisibleControls =
+  (): PropertyDecorator =>
+  (target, propertyName) =>
+    registerDecorator({
+      name: 'noInvisibleControls',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: ({ property, value }) =>
+          `${property} innehåller osynliga styrtecken som kan dölja text eller vända dess läsriktning (${invisibleControlsOf(String(value)).join(', ')}); ta bort dem och skicka igen`,
+      },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || invisibleControlsOf(value).length === 0 },
+    });
+
+/** Free text: a string, at most `maxLength` characters, without invisible controls (NoInvisibleControls). */
 export const TextField = (description: string, maxLength = 2000, required = true, example?: string) =>
   applyDecorators(
     ...(required
@@ -74,6 +94,7 @@ export const TextField = (description: string, maxLength = 2000, required = true
       : [ApiPropertyOptional({ description, maxLength, example }), IsOptional()]),
     IsString({ message: ({ property }) => `${property} måste vara text` }),
     MaxLength(maxLength, { message: ({ property }) => `${property} får vara högst ${maxLength} tecken` }),
+    NoInvisibleControls(),
   );
 
 export const PartyField = (description: string) =>

@@ -11,13 +11,20 @@ export interface Download {
   readonly note?: string;
 }
 
+/**
+ * The two CSV flavours, said in full (issue 17, item 4): for Excel `;` and `excel=true` (a BOM, decimal comma, a `'`
+ * before a text Excel would run as a formula, invisible controls shown); for programs `,` and `excel=false` (every
+ * text exactly as stored).
+ */
+const csvFlavour = (excel: boolean): string => (excel ? '?separator=%3B&excel=true' : '?excel=false');
+
 /** The export endpoints the pages link to (GETs in the same origin: the session cookie is sent). */
 export const EXPORTS = {
   verify: '/api/audit/verify',
   events: '/api/exports/events.jsonl',
-  ledgerCsv: (excel: boolean) => `/api/exports/ledger.csv${excel ? '?separator=%3B' : ''}`,
-  decisionsCsv: (excel: boolean) => `/api/exports/decisions.csv${excel ? '?separator=%3B' : ''}`,
-  initiativesCsv: (excel: boolean) => `/api/exports/initiatives.csv${excel ? '?separator=%3B' : ''}`,
+  ledgerCsv: (excel: boolean) => `/api/exports/ledger.csv${csvFlavour(excel)}`,
+  decisionsCsv: (excel: boolean) => `/api/exports/decisions.csv${csvFlavour(excel)}`,
+  initiativesCsv: (excel: boolean) => `/api/exports/initiatives.csv${csvFlavour(excel)}`,
   sie: (year: number) => `/api/exports/sie/${year}`,
   annualReport: (year: number, format: 'html' | 'md' | 'json') => `/api/reports/annual/${year}?format=${format}`,
 } as const;
@@ -60,7 +67,7 @@ ${checkpointSection(options.checkpoint)}
 <h2 id="exporter-rubrik">Exporter</h2>
 ${downloadList([{ href: EXPORTS.events, label: 'Hela loggen (JSON Lines)', note: 'förlustfri, med hashar; kan läsas in igen med dgr import' }])}
 <h3>Tabeller (CSV)</h3>
-<p class="hjalp">För Excel: semikolon, decimalkomma och BOM så att å, ä och ö visas rätt. Annars: kommatecken och decimalpunkt, för program.</p>
+<p class="hjalp">För Excel: semikolon, decimalkomma och BOM så att å, ä och ö visas rätt; en text som börjar med =, +, -, @, tabb eller vagnretur får en apostrof (') först så att Excel visar den i stället för att köra den som formel, och osynliga styrtecken visas som [U+202E]. Belopp är tal och ändras aldrig. För program: kommatecken och decimalpunkt, varje text exakt som den är lagrad (öppna inte den filen direkt i Excel).</p>
 <ul class="nedladdningar">${[
     { what: 'Huvudboken', href: EXPORTS.ledgerCsv },
     { what: 'Parternas beslut', href: EXPORTS.decisionsCsv },

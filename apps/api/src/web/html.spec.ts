@@ -14,6 +14,16 @@ describe('html', () => {
     expect(join([html`<b>`, 'x&y', html`</b>`]).value).toBe('<b>x&amp;y</b>');
   });
 
+  it('makes bidi controls and zero-width characters visible in every interpolation, text and attribute (issue 17, item 9)', () => {
+    const title = 'Till \u202Egnilatöb\u202C och\u200Bdolt\u2066x\u2069\uFEFF';
+    const shown = 'Till [U+202E]gnilatöb[U+202C] och[U+200B]dolt[U+2066]x[U+2069][U+FEFF]';
+    expect(html`<td title="${title}">${title}</td>`.value).toBe(`<td title="${shown}">${shown}</td>`);
+    expect(join([title]).value).toBe(shown);
+    expect(escapeHtml('\u200E\u200F\u061C\u202A\u202B\u202D\u2067\u2068\u200C\u200D\u2060')).toBe(
+      '[U+200E][U+200F][U+061C][U+202A][U+202B][U+202D][U+2067][U+2068][U+200C][U+200D][U+2060]',
+    );
+  });
+
   it('escapeHtml leaves ordinary Swedish text alone', () => {
     expect(escapeHtml('Årjäng – § 112')).toBe('Årjäng – § 112');
   });

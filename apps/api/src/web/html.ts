@@ -1,9 +1,10 @@
 /**
- * HTML for the server-rendered pages: a tagged template that escapes every interpolation, unless it is
+ * HTML for the server-rendered pages: a tagged template that escapes every interpolation (and makes bidi
+ * controls and zero-width characters visible), unless it is
  * a `RawHtml` fragment (made by `html` itself or, for trusted text, by `raw`), and the Swedish formatters
  * the pages show dates and amounts with.
  */
-import { formatOre, type Ore } from '@dgr/domain';
+import { formatOre, visibleText, type Ore } from '@dgr/domain';
 
 /** A fragment of HTML that is already safe to insert as it is. */
 export class RawHtml {
@@ -19,8 +20,12 @@ export const raw = (value: string): RawHtml => new RawHtml(value);
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text escaped for use in element content and in quoted attribute values. */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/**
+ * Text escaped for use in element content and in quoted attribute values, with every bidi control and
+ * zero-width character made visible (`[U+202E]`, the domain's visibleText), so stored text can neither
+ * reorder nor hide what the page shows.
+ */
+export const escapeHtml = (text: string): string => visibleText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 export type HtmlValue = RawHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 

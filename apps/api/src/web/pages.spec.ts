@@ -171,7 +171,9 @@ describe('the revision page', () => {
     const body = auditBody({ checkpoint: { origin: 'dgr', size: 3, root: 'r', at: null, signature: 's' }, years: [{ year: 2024, closed: true }] }).value;
     expect(body).toContain('href="/api/exports/sie/2024"');
     expect(body).toContain('href="/api/reports/annual/2024?format=html"');
-    expect(body).toContain('href="/api/exports/ledger.csv?separator=%3B"');
+    expect(body).toContain('href="/api/exports/ledger.csv?separator=%3B&amp;excel=true"');
+    expect(body).toContain('href="/api/exports/ledger.csv?excel=false"');
+    expect(body).toContain('en text som börjar med =, +, -, @, tabb eller vagnretur får en apostrof');
     expect(body).toContain('data-verify="/api/audit/verify"');
   });
 });

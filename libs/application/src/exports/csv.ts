@@ -1,4 +1,4 @@
-import type { CalendarDate } from '@dgr/domain';
+import { visibleText, type CalendarDate } from '@dgr/domain';
 import type { ReadView } from '../queries';
 import { joinedInChunks } from './chunks';
 
@@ -11,6 +11,12 @@ import { joinedInChunks } from './chunks';
  * Amounts come twice: whole öre (`…_öre`, exact, for programs) and kronor with two decimals (`…_kr`,
  * for Excel): no thousands separator, decimal comma when the separator is `;` (what Excel expects
  * in a Swedish locale), decimal point otherwise.
+ *
+ * Two flavours (issue 17, item 4), chosen by `excel` (default: for Excel with `;`, for programs otherwise):
+ * - **for programs**: lossless, every text exactly as stored;
+ * - **for Excel**: a UTF-8 BOM by default, and every text cell made safe to open in a spreadsheet (`excelText`:
+ *   invisible controls made visible, and a `'` before a text Excel would run as a formula). Number cells (öre,
+ *   kronor, counts, positions) are numbers, never altered, so a negative amount stays a negative number.
  */
 
 export type CsvWhat = 'decisions' | 'ledger' | 'initiatives';
@@ -25,8 +31,35 @@ export interface CsvOptions {
   readonly separator?: string;
   /** A business date: initiatives proposed, decisions taken and bookings dated by then. Default: today. */
   readonly asOf?: CalendarDate;
-  /** A UTF-8 byte-order mark first. Default: with `;` (Excel opens such a file right), not otherwise. */
+  /** The flavour: for Excel (true) or for programs (false). Default: for Excel with `;`, for programs otherwise. */
+  readonly excel?: boolean;
+  /** A UTF-8 byte-order mark first. Default: for Excel (Excel opens such a file right), not for programs. */
   readonly bom?: boolean;
+}
+
+/** Is the file for Excel? As asked, else with the separator `;` (the one a Swedish Excel reads), not otherwise. */
+export const isForExcel = (separator: string, excel: boolean | undefined): boolean => excel ?? separator === ';';
+
+/**
+ * What makes Excel (and LibreOffice, Google Sheets) read a cell as a formula, after OWASP's CSV injection
+ * advice: `=`, `+`, `-`, `@`, a tab or a carriage return first, and their full-width forms (＝ ＋ － ＠), which
+ * some spreadsheets read the same way.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * A text cell of the CSV for Excel: bidi controls and zero-width characters made visible (the domain's
+ * visibleText), then a `'` put before a text that would start a formula, so Excel shows it as text instead of
+ * running it (`=HYPERLINK(…)` becomes `'=HYPERLINK(…)`; the apostrophe shows in the cell).
+ */
+export const excelText = (text: string): string => {
+  const visible = visibleText(text);
+  return FORMULA_START.test(visible) ? `'${visible}` : visible;
+};
+
+/** A number the export writes as text (kronor with a decimal mark): a number cell, never altered. */
+class NumberText {
+  constructor(readonly text: string) {}
 }
 
 export const DECISION_COLUMNS = [
@@ -113,10 +146,18 @@ export const kronor = (ore: number, decimalMark: string): string => {
 
 const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
 
-type Field = string | number | null;
+/** A cell: text, a number (or a number written as text), or nothing. */
+type Field = string | number | NumberText | null;
+
+/** A cell's text in the flavour: a number as it is; a text as stored (programs) or made safe (Excel). */
+const cellText = (value: Field, excel: boolean): string | null => {
+  if (value === null || typeof value === 'number') return value === null ? null : String(value);
+  if (value instanceof NumberText) return value.text;
+  return excel ? excelText(value) : value;
+};
 
 /** The data rows for `what`, each made when it is asked for. */
-function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: number) => string): Generator<Field[]> {
+function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: number) => NumberText): Generator<Field[]> {
   switch (what) {
     case 'decisions':
       for (const summary of view.listInitiatives(asOf)) {
@@ -208,9 +249,10 @@ export function* csvLines(view: CsvView, options: CsvOptions): Generator<string>
   if (separator === null) throw new Error(`Unknown CSV separator ${JSON.stringify(options.separator)}`);
   const asOf = options.asOf ?? view.today();
   const mark = separator === ';' ? ',' : '.';
-  const kr = (ore: number): string => kronor(ore, mark);
-  const line = (fields: readonly Field[]): string => fields.map((f) => csvField(f, separator)).join(separator) + '\r\n';
-  const bom = options.bom ?? separator === ';';
+  const excel = isForExcel(separator, options.excel);
+  const kr = (ore: number): NumberText => new NumberText(kronor(ore, mark));
+  const line = (fields: readonly Field[]): string => fields.map((f) => csvField(cellText(f, excel), separator)).join(separator) + '\r\n';
+  const bom = options.bom ?? excel;
   yield (bom ? '\uFEFF' : '') + line(HEADERS[options.what]);
   for (const row of rowsOf(view, options.what, asOf, kr)) yield line(row);
 }

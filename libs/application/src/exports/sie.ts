@@ -106,10 +106,21 @@ export const cp437Decode = (bytes: Uint8Array): string => {
 
 // ---------------------------------------------------------------------------------------------------
 
-/** A quoted SIE field: control characters become spaces, `\` and `"` are escaped with a backslash. */
+/**
+ * A quoted SIE field, escaped on the bytes the file will hold: the text is first encoded in code page 437 (so
+ * `“ ” „ ″` have already become `"`, and nothing else can turn into a quote or a backslash later), then a
+ * control byte becomes a space (a line break, a tab; 0x14 and 0x15 stay, they are `¶` and `§` in PC8), and `\`
+ * and `"` get a backslash. The result is given back as text whose every character encodes to exactly that byte,
+ * so encoding the line again (sieChunks) writes these bytes and no others.
+ */
 export const sieText = (text: string): string => {
-  const plain = [...text].map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' ? ' ' : c)).join('');
-  return `"${plain.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const escaped: number[] = [];
+  for (const b of cp437Encode(text)) {
+    if (b === 0x22 || b === 0x5c) escaped.push(0x5c, b);
+    else if ((b < 0x20 && b !== 0x14 && b !== 0x15) || b === 0x7f) escaped.push(0x20);
+    else escaped.push(b);
+  }
+  return `"${cp437Decode(Buffer.from(escaped))}"`;
 };
 
 /** Whole öre as an SIE amount: kronor with a decimal point and two decimals, minus for credit. */
