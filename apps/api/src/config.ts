@@ -17,6 +17,16 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Requests per minute per client address without a valid token or session. `DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE`,
+   * default 300; 0 turns it off.
+   */
+  readonly rateLimitAnonymousPerMinute: number;
+  /**
+   * Express's `trust proxy` (the client address behind a reverse proxy): `DGR_TRUST_PROXY`, a number of proxy hops
+   * or a comma-separated list of the proxies' addresses or subnets (`loopback`, `10.0.0.0/8`); unset: the socket's peer.
+   */
+  readonly trustProxy: number | string | undefined;
   /** Origins allowed by CORS. `DGR_CORS_ORIGINS`, comma-separated; empty (default): CORS closed. */
   readonly corsOrigins: readonly string[];
   /** The BAS accounts of the fund's SIE export (`dgr export --format sie`). */
@@ -307,6 +317,13 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
   const rawRate = env.DGR_RATE_LIMIT_PER_MINUTE?.trim() || '600';
   if (!/^\d+$/.test(rawRate))
     throw new ConfigError('DGR_RATE_LIMIT_PER_MINUTE', `must be a whole number (0 turns the limit off), got "${env.DGR_RATE_LIMIT_PER_MINUTE}"`);
+  const rawAnonymousRate = env.DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE?.trim() || '300';
+  if (!/^\d+$/.test(rawAnonymousRate))
+    throw new ConfigError(
+      'DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE',
+      `must be a whole number (0 turns the limit off), got "${env.DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE}"`,
+    );
+  const rawTrustProxy = optional(env.DGR_TRUST_PROXY);
   const corsOrigins = (env.DGR_CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -320,6 +337,8 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
     store: storeConfig(env),
     auth: { key: jwtKey(env, sqliteFile), issuer: optional(env.DGR_JWT_ISSUER), audience: optional(env.DGR_JWT_AUDIENCE) },
     rateLimitPerMinute: Number(rawRate),
+    rateLimitAnonymousPerMinute: Number(rawAnonymousRate),
+    trustProxy: rawTrustProxy !== undefined && /^\d+$/.test(rawTrustProxy) ? Number(rawTrustProxy) : rawTrustProxy,
     corsOrigins,
     sieAccounts: sieAccounts(env),
     audit: auditConfig(env, sqliteFile),
