@@ -5,7 +5,7 @@
  * X-Request-Id header and the OpenAPI documentation.
  */
 import { INVISIBLE_CONTROLS } from '../apps/cli/src/testing/hostile-store';
-import { decision, expectInvalidField, expectProblem, expectRefused, HttpApp, propose, proposal } from './support/http-app';
+import { decision, expectInvalidField, expectProblem, expectRefused, HttpApp, propose, proposal, tokenFor, type HttpAnswer } from './support/http-app';
 
 let app: HttpApp;
 let id: string;
@@ -42,6 +42,36 @@ describe('400: invalid input, each offending field named', () => {
     expect(problem).toMatchObject({ type: 'urn:dgr:problem:invalid-input', title: 'Ogiltiga uppgifter', code: 'invalid-input' });
     expect(problem.errors).toEqual([{ field: 'colour', message: 'colour är inget känt fält' }]);
     expect(problem.detail).toContain('colour');
+  });
+
+  it('20 000 unknown fields (209 kB): the first 20 listed, errorCount 20 000, an answer of a few kB (it was 1.77 MB)', async () => {
+    const body = proposal();
+    for (let i = 0; i < 20_000; i++) body[`k${i}`] = 1;
+    const raw = JSON.stringify(body);
+    expect(raw.length).toBeGreaterThan(200_000);
+    expect(raw.length).toBeLessThan(256 * 1024);
+    let answer!: HttpAnswer;
+    const problem = await expectRefused(
+      app,
+      async () => (answer = await app.postRaw('/api/initiatives', raw, { 'content-type': 'application/json', authorization: `Bearer ${tokenFor('secretariat')}` })),
+      400,
+    );
+    expect(problem.code).toBe('invalid-input');
+    expect(problem.errorCount).toBe(20_000);
+    expect(problem.errors).toEqual(Array.from({ length: 20 }, (_, i) => ({ field: `k${i}`, message: `k${i} är inget känt fält` })));
+    expect(problem.detail).toMatch(/^Ogiltiga uppgifter: k0 är inget känt fält; .*; k19 är inget känt fält; och 19980 fel till\.$/);
+    expect(Buffer.byteLength(answer.text)).toBeLessThan(4096);
+  });
+
+  it('at most 20 offending fields are all listed, with errorCount beside them', async () => {
+    const body = proposal();
+    for (let i = 0; i < 20; i++) body[`k${i}`] = 1;
+    const problem = await expectRefused(app, () => app.post('/api/initiatives', body), 400);
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.errorCount).toBe(20);
+    expect(problem.detail).not.toContain('fel till');
+    const one = await expectRefused(app, () => app.post('/api/initiatives', proposal({ colour: 'blå' })), 400);
+    expect(one.errorCount).toBe(1);
   });
 
   it('an unknown field in a nested object', async () => {

@@ -159,6 +159,63 @@ describe('web sign-in with a pasted token, the session cookie and sign-out', () 
     expect(await (await visit(jar, `${app.baseUrl}/logga-in?utloggad`)).text()).toContain('Du är utloggad.');
   });
 
+  /** What a browser sends with a form another site posts here (issue 17, item 5). */
+  const CROSS_SITE: Array<Record<string, string>> = [
+    { 'sec-fetch-site': 'cross-site', origin: 'https://elak.example' },
+    { 'sec-fetch-site': 'same-site' },
+    { origin: 'https://elak.example' },
+    { origin: 'null' },
+  ];
+
+  it("login CSRF: another site's form posting the attacker's own token is refused (403) and sets no cookie", async () => {
+    for (const headers of CROSS_SITE) {
+      const attack = form({ token: tokenFor('clerk', '1715'), next: '/' });
+      const jar = new CookieJar();
+      const res = await visit(jar, `${app.baseUrl}/auth/token`, { ...attack, headers: { ...(attack.headers as Record<string, string>), ...headers } });
+      expect([res.status, res.headers.getSetCookie()]).toEqual([403, []]);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('Begäran kom från en annan webbplats och avvisades.');
+      expect(jar.has('dgr_session')).toBe(false);
+      // As JSON too (what a script on another site could send with CORS closed): problem+json, no cookie.
+      const json = await fetch(`${app.baseUrl}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ token: tokenFor('clerk', '1715') }),
+      });
+      expect([json.status, json.headers.get('content-type'), json.headers.getSetCookie()]).toEqual([403, 'application/problem+json; charset=utf-8', []]);
+    }
+  });
+
+  it("another site's form cannot sign the visitor out (403, the session stays)", async () => {
+    const jar = new CookieJar();
+    await visit(jar, `${app.baseUrl}/auth/token`, form({ token: tokenFor('finance') }));
+    for (const headers of CROSS_SITE) {
+      const res = await visit(jar, `${app.baseUrl}/auth/logout`, { method: 'POST', headers });
+      expect([res.status, res.headers.getSetCookie()]).toEqual([403, []]);
+      expect(await res.text()).toContain('Begäran kom från en annan webbplats och avvisades.');
+    }
+    expect(jar.has('dgr_session')).toBe(true);
+    expect((await visit(jar, `${app.baseUrl}/auth/me`)).status).toBe(200);
+  });
+
+  it('the service\'s own pages still sign in and out (as Chromium posts them: Origin null under no-referrer, Sec-Fetch-Site same-origin)', async () => {
+    const ownPages: Array<Record<string, string>> = [
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      { origin: app.baseUrl, 'sec-fetch-site': 'same-origin' },
+      { origin: app.baseUrl },
+    ];
+    for (const own of ownPages) {
+      const jar = new CookieJar();
+      const signIn = form({ token: tokenFor('auditor'), next: '/fonden' });
+      const res = await visit(jar, `${app.baseUrl}/auth/token`, { ...signIn, headers: { ...(signIn.headers as Record<string, string>), ...own } });
+      expect([res.status, res.headers.get('location')]).toEqual([303, '/fonden']);
+      expect(jar.has('dgr_session')).toBe(true);
+      const out = await visit(jar, `${app.baseUrl}/auth/logout`, { method: 'POST', headers: own });
+      expect([out.status, out.headers.get('location')]).toEqual([303, '/logga-in?utloggad']);
+      expect(jar.has('dgr_session')).toBe(false);
+    }
+  });
+
   it('the dev sign-in does not exist unless switched on (404)', async () => {
     const res = await visit(new CookieJar(), `${app.baseUrl}/auth/dev`, form({ role: 'finance' }));
     expect(res.status).toBe(404);
@@ -179,6 +236,15 @@ describe('web sign-in: the dev sign-in when switched on (DGR_WEB_DEV_SIGN_IN=tru
     const res = await visit(jar, `${app.baseUrl}/auth/dev`, form({ role: 'clerk', party: '1784', name: 'Anna Arvika' }));
     expect(res.status).toBe(303);
     expect(await (await visit(jar, `${app.baseUrl}/auth/me`)).json()).toEqual({ sub: 'dev-clerk-1784', name: 'Anna Arvika', role: 'clerk', party: '1784' });
+  });
+
+  it('is refused from another site (403, no cookie)', async () => {
+    const attack = form({ role: 'secretariat' });
+    const res = await visit(new CookieJar(), `${app.baseUrl}/auth/dev`, {
+      ...attack,
+      headers: { ...(attack.headers as Record<string, string>), 'sec-fetch-site': 'cross-site', origin: 'https://elak.example' },
+    });
+    expect([res.status, res.headers.getSetCookie()]).toEqual([403, []]);
   });
 
   it('a clerk without a party is refused beside the field', async () => {

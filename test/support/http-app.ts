@@ -16,11 +16,18 @@ import type { EventStore } from '@dgr/event-store';
 export const TEST_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
 /**
- * The configuration of an e2e app: the given file, the test secret, no rate limit unless asked.
+ * The configuration of an e2e app: the given file, the test secret, no rate limits unless asked.
  * A variable set to `undefined` in `env` is removed (e.g. `DGR_JWT_SECRET: undefined` with a public key).
  */
 export const testConfig = (sqliteFile: string, env: Record<string, string | undefined> = {}): Config =>
-  loadConfig({ DGR_SQLITE_FILE: sqliteFile, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', PORT: '0', ...env });
+  loadConfig({
+    DGR_SQLITE_FILE: sqliteFile,
+    DGR_JWT_SECRET: TEST_SECRET,
+    DGR_RATE_LIMIT_PER_MINUTE: '0',
+    DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    PORT: '0',
+    ...env,
+  });
 
 /** A valid token for a role (and, for clerks, a party), signed with the test secret. */
 export const tokenFor = (role: 'secretariat' | 'clerk' | 'finance' | 'auditor', party?: string, days = 1): string => {
@@ -90,7 +97,8 @@ export class HttpApp {
   private constructor(
     readonly dir: string,
     readonly sqliteFile: string,
-    private readonly now: string,
+    /** The app's clock: a fixed instant, or a function a test moves (e.g. past a rate-limit window). */
+    private readonly now: string | (() => string),
     private readonly env: Record<string, string | undefined> = {},
     /** Opens the store for each start instead of the configured one (the SQLite file). */
     private readonly openStore?: () => Promise<EventStore>,
@@ -101,7 +109,7 @@ export class HttpApp {
    * file: a second process on the same store; `stop()` that one, never `dispose()`, which removes the folder).
    */
   static async start(
-    options: { now?: string; env?: Record<string, string | undefined>; sqliteFile?: string; store?: () => Promise<EventStore> } = {},
+    options: { now?: string | (() => string); env?: Record<string, string | undefined>; sqliteFile?: string; store?: () => Promise<EventStore> } = {},
   ): Promise<HttpApp> {
     const dir = options.sqliteFile ? path.dirname(options.sqliteFile) : fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-e2e-'));
     const app = new HttpApp(dir, options.sqliteFile ?? path.join(dir, 'dgr.sqlite'), options.now ?? NOW, options.env, options.store);
@@ -116,7 +124,8 @@ export class HttpApp {
   private async open(): Promise<void> {
     const now = this.now;
     const store = this.openStore ? await this.openStore() : undefined;
-    const app = await createApp(testConfig(this.sqliteFile, this.env), { clock: { now: () => now }, logger: false, store });
+    const clock = { now: typeof now === 'function' ? now : () => now };
+    const app = await createApp(testConfig(this.sqliteFile, this.env), { clock, logger: false, store });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
     this.app = app;

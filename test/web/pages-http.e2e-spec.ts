@@ -71,6 +71,20 @@ it('assets: the stylesheet and the script with their types, and nothing outside 
     expect((await page(path, null)).status).toBe(404);
 });
 
+it('the icon: every page names web/assets/icon.svg, and /favicon.ico answers with it (not a 404 in the console)', async () => {
+  for (const [path, token] of [['/logga-in', null], ['/', tokenFor('auditor')]] as const)
+    expect(await (await page(path, token)).text()).toContain('<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">');
+  const svg = await page('/assets/icon.svg', null);
+  expect(svg.status).toBe(200);
+  expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+  const body = await svg.text();
+  expect(body).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const favicon = await page('/favicon.ico', null);
+  expect(favicon.status).toBe(200);
+  expect(favicon.headers.get('content-type')).toBe('image/svg+xml');
+  expect(await favicon.text()).toBe(body);
+});
+
 describe('an initiative\'s history', () => {
   it('includes its grant, payouts and returns from the fund stream, in log order, with who recorded them', async () => {
     const other = await propose(app, { title: 'Ett annat initiativ', proposedOn: '2025-03-02', decisionDeadline: '2025-12-31' });

@@ -36,6 +36,26 @@ describe('signing in in the browser', () => {
     await context.close();
   });
 
+  it("the page's icon loads: no 404 for it (or for /favicon.ico) and no console error", async () => {
+    const { page, context } = await openPage(browser, app, null);
+    const refused: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    // Headless Chromium asks for the icon the page names; a browser with a tab bar asks for /favicon.ico when it names none.
+    const icon = page.waitForResponse((r) => /^\/(favicon\.ico|assets\/icon\.svg)$/.test(new URL(r.url()).pathname), { timeout: 10_000 });
+    await visit(page, '/logga-in');
+    const answer = await icon;
+    expect([answer.status(), answer.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(refused).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
   it('a clerk signs in through the identity provider and lands on the overview as the clerk of their party', async () => {
     const { page, context, problems } = await openPage(browser, app, null);
     await visit(page, '/logga-in');

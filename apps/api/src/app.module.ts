@@ -25,6 +25,8 @@ export interface AppModuleOptions {
   readonly store: EventStore;
   readonly auth: AuthSettings;
   readonly rateLimitPerMinute: number;
+  /** Per client address, for requests without a valid token or session (0 or omitted: no limit). */
+  readonly rateLimitAnonymousPerMinute?: number;
   readonly clock?: Clock;
   /** Signs the log's checkpoints (GET /api/audit/checkpoint). */
   readonly auditSigner?: CheckpointSigner;
@@ -54,7 +56,7 @@ export class AppModule implements NestModule {
         { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },
         { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
         { provide: SIE_ACCOUNTS, useValue: options.sieAccounts ?? DEFAULT_SIE_ACCOUNTS },
-        { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute) },
+        { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute, options.rateLimitAnonymousPerMinute ?? 0) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

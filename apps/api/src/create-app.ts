@@ -47,6 +47,7 @@ export const createApp = async (
       store: options.store ?? (await openStore(config)),
       auth,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      rateLimitAnonymousPerMinute: config.rateLimitAnonymousPerMinute,
       clock: options.clock,
       auditSigner: audit.signer,
       requireFinalConsensus: config.requireFinalConsensus,
@@ -66,6 +67,15 @@ export const createApp = async (
   if (audit.createdFile)
     new Logger('Audit').log(`No DGR_AUDIT_SIGNING_KEY: created a checkpoint signing key at ${audit.createdFile} (owner-only); keep it with the log.`);
   app.disable('x-powered-by');
+  // The client address (req.ip) the per-address rate limit counts: behind a reverse proxy, every request would
+  // otherwise come from the proxy. Express checks the value here (on its own instance: Nest's wrapper would exit).
+  if (config.trustProxy !== undefined)
+    try {
+      (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set('trust proxy', config.trustProxy);
+    } catch (e) {
+      await app.close();
+      throw new ConfigError('DGR_TRUST_PROXY', `must be a number of proxy hops or a comma-separated list of addresses or subnets: ${(e as Error).message}`);
+    }
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -181,20 +181,19 @@ describe('the Merkle log', () => {
     expect(verifyConsistency(3, 2, [], log.root(), log.root(2))).toBe(false);
   });
 
-  it('keeps a million leaves and answers proofs at any earlier size quickly', () => {
+  // How fast these proofs are is measured by `npm run bench` (target 3), not here.
+  it('keeps a million leaves and answers proofs at any earlier size', () => {
     const log = new MerkleLog();
     const leaf = Buffer.alloc(32);
     for (let i = 0; i < 1_000_000; i++) {
       leaf.writeUInt32BE(i, 0);
       log.appendLeafHash(leaf);
     }
-    const started = process.hrtime.bigint();
     for (const size of [1_000_000, 999_999, 654_321, 1]) {
       const root = log.root(size);
       const idx = size - 1;
       expect(verifyInclusion(idx, size, log.leafHash(idx), log.inclusionProof(idx, size), root)).toBe(true);
       expect(verifyConsistency(size, 1_000_000, log.consistencyProof(size, 1_000_000), root, log.root())).toBe(true);
     }
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(200);
   });
 });

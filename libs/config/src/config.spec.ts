@@ -3,13 +3,15 @@ import { ConfigError } from './config-error';
 import { loadConfig } from './config';
 
 describe('configuration', () => {
-  it('defaults: port 3000, ./data/dgr.sqlite, a local token secret beside it, 600 requests a minute, CORS closed', () => {
+  it('defaults: port 3000, ./data/dgr.sqlite, a local token secret beside it, 600 requests a minute (300 per address unsigned), CORS closed', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
+      rateLimitAnonymousPerMinute: 300,
+      trustProxy: undefined,
       corsOrigins: [],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
       audit: { key: { kind: 'local-key-file', file: './data/audit-signing-key.pem' }, origin: 'dgr' },
@@ -30,6 +32,8 @@ describe('configuration', () => {
         DGR_JWT_AUDIENCE: 'dgr',
         DGR_TOKEN_MAX_DAYS: '7',
         DGR_RATE_LIMIT_PER_MINUTE: '60',
+        DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '30',
+        DGR_TRUST_PROXY: '1',
         DGR_CORS_ORIGINS: 'https://dgr.regionvarmland.se, http://localhost:5173',
       }),
     ).toEqual({
@@ -38,6 +42,8 @@ describe('configuration', () => {
       store: { kind: 'sqlite' },
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
+      rateLimitAnonymousPerMinute: 30,
+      trustProxy: 1,
       corsOrigins: ['https://dgr.regionvarmland.se', 'http://localhost:5173'],
       sieAccounts: { fund: '1930', deposit: '2071', payout: '2072', return: '2073' },
       audit: { key: { kind: 'local-key-file', file: '/var/lib/dgr/audit-signing-key.pem' }, origin: 'dgr' },
@@ -131,6 +137,7 @@ describe('configuration', () => {
     [{ DGR_TOKEN_MAX_DAYS: '1.5' }, 'DGR_TOKEN_MAX_DAYS'],
     [{ DGR_TOKEN_MAX_DAYS: 'thirty' }, 'DGR_TOKEN_MAX_DAYS'],
     [{ DGR_RATE_LIMIT_PER_MINUTE: 'many' }, 'DGR_RATE_LIMIT_PER_MINUTE'],
+    [{ DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE: '-1' }, 'DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE'],
     [{ DGR_CORS_ORIGINS: '*' }, 'DGR_CORS_ORIGINS'],
     [{ DGR_REQUIRE_FINAL_CONSENSUS: 'yes' }, 'DGR_REQUIRE_FINAL_CONSENSUS'],
     [{ DGR_SIE_FUND_ACCOUNT: '193' }, 'DGR_SIE_FUND_ACCOUNT'],

@@ -24,6 +24,16 @@ export interface Config {
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Requests per minute per client address without a valid token or session. `DGR_RATE_LIMIT_ANONYMOUS_PER_MINUTE`,
+   * default 300; 0 turns it off.
+   */
+  readonly rateLimitAnonymousPerMinute: number;
+  /**
+   * Express's `trust proxy` (the client address behind a reverse proxy): `DGR_TRUST_PROXY`, a number of proxy hops
+   * or a comma-separated list of the proxies' addresses or subnets (`loopback`, `10.0.0.0/8`); unset: the socket's peer.
+   */
+  readonly trustProxy: number | string | undefined;
   /** Origins allowed by CORS. `DGR_CORS_ORIGINS`, comma-separated; empty (default): CORS closed. */
   readonly corsOrigins: readonly string[];
   /** The BAS accounts of the fund's SIE export (`dgr export --format sie`). */
@@ -53,6 +63,8 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
     store,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
+    rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,
+    trustProxy: service.trustProxy,
     corsOrigins: service.corsOrigins,
     sieAccounts: sieSection(env),
     audit: auditSection(env, sqliteFile),

@@ -43,6 +43,26 @@ export const waitFor = async (
   }
 };
 
+/**
+ * Gives the event loop `turns` turns (setImmediate): room for whatever an adapter does next without a timer (a
+ * wake-up, a delivery, a close), and no wall clock. A test that something does NOT happen waits this way, after
+ * a witness has shown that it would have had its chance.
+ */
+export const eventLoopTurns = async (turns = 20): Promise<void> => {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/**
+ * Waits until `condition` holds, for at most `turns` turns of the event loop: it must come true without any
+ * timer firing (a poll tick, a retry delay), which is what "at once" means here, with no wall clock.
+ */
+export const withinEventLoopTurns = async (condition: () => boolean, describe: () => string = () => '', turns = 1000): Promise<void> => {
+  for (let i = 0; !condition(); i++) {
+    if (i >= turns) throw new Error(`condition not met within ${turns} turns of the event loop (no timer may be needed). ${describe()}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
 export const metadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
   recordedAt: '2025-01-15T09:30:00.000Z',
   correlationId: 'corr-contract',
@@ -609,7 +629,8 @@ export function describeEventStoreContract(
         subscribe(store, 0, async (batch) => {
           if (active > 0) overlapped = true;
           active += 1;
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          // A slow handler: an adapter that delivered the next batch too early would overlap it.
+          await eventLoopTurns();
           delivered.push(batch.map((e) => e.position));
           active -= 1;
         });
@@ -632,7 +653,7 @@ export function describeEventStoreContract(
         const witness = collector();
         subscribe(store, 2, witness.handler);
         await waitFor(() => witness.events.length >= 3);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await eventLoopTurns();
         expect(c.calls).toBe(callsAtClose);
         expect(c.positions()).toEqual([1, 2]);
         // Closing twice is harmless.
@@ -655,7 +676,7 @@ export function describeEventStoreContract(
         await store.append('s', newEvents(1), 0); // Arrives while the handler is still busy.
         let closed = false;
         const closing = subscription.close().then(() => (closed = true));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await eventLoopTurns();
         expect(closed).toBe(false); // Still waiting for the handler.
         release();
         await closing;
@@ -666,18 +687,21 @@ export function describeEventStoreContract(
         const witness = collector();
         subscribe(store, 0, witness.handler);
         await waitFor(() => witness.events.length >= 3);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await eventLoopTurns();
         expect(seen).toEqual(seenAtClose);
       });
 
-      it('close() resolves promptly while the subscription is waiting for events', async () => {
+      it('close() resolves at once (no poll tick or timer needed) while the subscription is waiting for events', async () => {
+        await store.append('s', newEvents(1), 'no_stream');
         const c = collector();
         const subscription = subscribe(store, 0, c.handler);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const started = Date.now();
-        await subscription.close();
-        expect(Date.now() - started).toBeLessThan(1000);
-        expect(c.events).toEqual([]);
+        // Caught up: it now waits for the next event.
+        await waitFor(() => c.events.length >= 1);
+        let closed = false;
+        const closing = subscription.close().then(() => (closed = true));
+        await withinEventLoopTurns(() => closed, () => 'close() is still waiting');
+        await closing;
+        expect(c.positions()).toEqual([1]);
       });
     });
 

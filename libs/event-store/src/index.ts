@@ -4,5 +4,6 @@ export * from './event-store.port';
 export * from './in-memory-event-store';
 export * from './sqlite-event-store';
 export * from './eventstoredb-event-store';
+export { EventStoreDbSubscription } from './eventstoredb-subscription';
 export { EventStoreDbUnavailable, redactConnectionString } from './eventstoredb-mapping';
 export { LogIndex, LogIndexMismatch } from './esdb-log-index';

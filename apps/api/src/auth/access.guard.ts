@@ -71,22 +71,35 @@ export class AccessGuard implements CanActivate {
   }
 }
 
+export const CROSS_SITE_REFUSAL = 'Begäran kom från en annan webbplats och avvisades.';
+
 /**
- * A write carried by the session cookie must come from the service's own pages. SameSite=Lax already keeps
- * the cookie off cross-site posts, and the API takes only JSON (which a foreign form cannot send without
- * CORS); this refuses what a browser marks as coming from elsewhere, as a third wall.
+ * Whether a browser marks the request as coming from another site. `Sec-Fetch-Site`, when sent, decides alone:
+ * anything but same-origin or none (typed by the user) is another site. (It must: with the Referrer-Policy
+ * no-referrer that helmet sets, a browser posts the pages' own forms with `Origin: null`.) Without it (an older
+ * browser), an `Origin` whose host is not this one, `null` included. A request with neither (a program) is not
+ * marked. Used for writes carried by the session cookie, and for signing in and out (SignInController), where
+ * no cookie protects anything yet.
  */
-const refuseCrossSite = (req: Request): void => {
+export const isCrossSite = (req: Request): boolean => {
   const site = req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none')
-    throw new NotAuthorised('Begäran kom från en annan webbplats och avvisades.');
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = req.header('origin');
-  if (origin === undefined) return;
+  if (origin === undefined) return false;
   let host: string;
   try {
     host = new URL(origin).host;
   } catch {
     host = '';
   }
-  if (host !== req.header('host')) throw new NotAuthorised('Begäran kom från en annan webbplats och avvisades.');
+  return host !== req.header('host');
+};
+
+/**
+ * A write carried by the session cookie must come from the service's own pages. SameSite=Lax already keeps
+ * the cookie off cross-site posts, and the API takes only JSON (which a foreign form cannot send without
+ * CORS); this refuses what a browser marks as coming from elsewhere, as a third wall.
+ */
+const refuseCrossSite = (req: Request): void => {
+  if (isCrossSite(req)) throw new NotAuthorised(CROSS_SITE_REFUSAL);
 };

@@ -7,8 +7,10 @@ export interface Problem {
   readonly instance: string;
   /** A stable machine-readable key of the problem. */
   readonly code: string;
-  /** For invalid input: each offending field and what is wrong with it. */
+  /** For invalid input: each offending field and what is wrong with it (the first 20). */
   readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+  /** With `errors`: how many offending fields there were in all (more than `errors` lists when over 20). */
+  readonly errorCount?: number;
 }
 
 export const problemType = (code: string): string => `urn:dgr:problem:${code}`;

@@ -36,15 +36,28 @@ const loadAssets = (dir: string): Map<string, { type: string; body: Buffer }> =>
   return assets;
 };
 
-/** The pages' stylesheet and script, from the top-level web/assets folder (no file outside it is served). */
+/** The pages' stylesheet, script and icon, from the top-level web/assets folder (no file outside it is served). */
 @ApiExcludeController()
-@Controller('assets')
+@Controller()
 @Public()
 export class AssetsController {
   private readonly assets = loadAssets(path.join(projectRoot(), 'web', 'assets'));
 
-  @Get(':file')
+  @Get('assets/:file')
   asset(@Param('file') file: string, @Res() res: Response): void {
+    this.send(file, res);
+  }
+
+  /**
+   * Where browsers look for an icon when a page names none (a JSON answer, a file opened directly): the pages'
+   * own icon (`<link rel="icon">`, web/assets/icon.svg), rather than a 404 in the browser's console.
+   */
+  @Get('favicon.ico')
+  favicon(@Res() res: Response): void {
+    this.send('icon.svg', res);
+  }
+
+  private send(file: string, res: Response): void {
     const asset = this.assets.get(file);
     if (!asset) throw new NotFoundException('Filen finns inte.');
     res.status(200).type(asset.type).setHeader('Cache-Control', 'no-cache');

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError, isPartyId, isRole, PARTIES, partyName, type Actor } from '@dgr/domain';
+import { DomainError, isPartyId, isRole, NotAuthorised, PARTIES, partyName, type Actor } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
-import type { AuthenticatedRequest } from '../auth/access.guard';
+import { CROSS_SITE_REFUSAL, isCrossSite, type AuthenticatedRequest } from '../auth/access.guard';
 import { AuthSettings } from '../auth/auth-settings';
 import type { OidcSignIn } from '../auth/oidc';
 import { cookieOf, safeNext, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE, signSession, signSignIn, verifySignIn } from '../auth/session';
@@ -29,6 +29,10 @@ const textOf = (value: unknown): string => (typeof value === 'string' ? value.tr
  * token signed with the session key (auth/session.ts); the guard accepts it like a bearer token.
  * Forms post `application/x-www-form-urlencoded` (they work without JavaScript); `POST /auth/token` also
  * takes JSON and then answers 204 or problem+json.
+ *
+ * Signing in, signing out and the dev sign-in refuse what a browser marks as coming from another site (403,
+ * nothing set or cleared): otherwise a foreign page could post its own token and sign the visitor in as the
+ * attacker (login CSRF), or sign them out. The same check as for writes carried by the cookie (isCrossSite).
  */
 @ApiExcludeController()
 @Controller()
@@ -49,6 +53,10 @@ export class SignInController {
   token(@Req() req: Request, @Res() res: Response, @Body() body: Form | undefined): void {
     const form = Boolean(req.is('application/x-www-form-urlencoded'));
     const next = safeNext(body?.next);
+    if (isCrossSite(req)) {
+      if (!form) throw new NotAuthorised(CROSS_SITE_REFUSAL);
+      return this.render(res, 403, { next, error: CROSS_SITE_REFUSAL });
+    }
     const token = textOf(body?.token).replace(/^Bearer\s+/i, '');
     let actor: Actor;
     let expiresAt: Date | undefined;
@@ -68,9 +76,10 @@ export class SignInController {
 
   /** Local trials only (DGR_WEB_DEV_SIGN_IN=true, refused in production): sign in as any role. */
   @Post('auth/dev')
-  dev(@Res() res: Response, @Body() body: Form | undefined): void {
+  dev(@Req() req: Request, @Res() res: Response, @Body() body: Form | undefined): void {
     if (!this.options.devSignIn) throw new NotFoundException('Provinloggningen är avstängd (DGR_WEB_DEV_SIGN_IN).');
     const next = safeNext(body?.next);
+    if (isCrossSite(req)) return this.render(res, 403, { next, error: CROSS_SITE_REFUSAL });
     const role = body?.role;
     const party = textOf(body?.party);
     if (!isRole(role)) return this.render(res, 400, { next, error: 'Välj en roll.', field: 'dev-role' });
@@ -118,7 +127,8 @@ export class SignInController {
   }
 
   @Post('auth/logout')
-  logout(@Res() res: Response): void {
+  logout(@Req() req: AuthenticatedRequest, @Res() res: Response): void {
+    if (isCrossSite(req)) return this.render(res, 403, { actor: req.actor, next: '/', error: CROSS_SITE_REFUSAL });
     res.append('Set-Cookie', setCookie(SESSION_COOKIE, '', 0, this.settings.session.secureCookies));
     res.redirect(303, '/logga-in?utloggad');
   }
