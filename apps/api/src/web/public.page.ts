@@ -169,7 +169,7 @@ const HISTORY_TEXT: Record<string, string> = {
 export const publicInitiativeBody = (i: PublicInitiative): RawHtml => {
   const decided = new Set(i.decisions.map((d) => d.party));
   const missing = i.consensus.missing.filter((p) => !decided.has(p));
-  return html`<p class="brodsmula"><a href="/publikt">Alla initiativ</a></p>
+  return html`<p class="brodsmulor"><a href="/publikt">Alla initiativ</a></p>
 <h1>${i.title}</h1>
 <p class="ingress">${i.summary}</p>
 <dl class="fakta">
@@ -257,9 +257,9 @@ export const publicCheckpointBody = (options: { readonly checkpoint: Checkpoint;
 </dl>
 <p><a href="/api/public/checkpoint">Kontrollpunkten och nyckeln som JSON</a></p>
 <h3 id="nyckel-rubrik">Publik nyckel</h3>
-<pre class="nyckel" aria-labelledby="nyckel-rubrik" tabindex="0">${options.publicKeyPem}</pre>
+<pre class="nyckel" role="region" aria-labelledby="nyckel-rubrik" tabindex="0">${options.publicKeyPem}</pre>
 </section>
-<section aria-labelledby="verifiera-rubrik">
+<section class="verifiera-steg" aria-labelledby="verifiera-rubrik">
 <h2 id="verifiera-rubrik">Så verifierar du</h2>
 <ol>
 <li>Installera Node.js och hämta DGR:s källkod, eller använd ett verktyg för RFC 6962 (Merkle-träd) och Ed25519.</li>
