@@ -41,7 +41,7 @@ const checkBothWidths = async (opened: OpenedPage, name: string): Promise<void> 
   await opened.page.setViewportSize(PHONE);
   await checkA11y(opened.page, `${name} (phone)`);
   // Nothing but the scrolling regions is wider than the phone.
-  const overflow = await opened.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await opened.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
   expect({ name, overflow }).toEqual({ name, overflow: 0 });
   await screenshot(opened.page, name);
 };
@@ -64,16 +64,16 @@ it('Publikt: by keyboard, the skip link, the matrix region and an initiative', a
   const { page } = opened;
   await visit(page, '/publikt');
   await page.keyboard.press('Tab');
-  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Hoppa till innehållet');
+  await expect(page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).resolves.toBe('Hoppa till innehållet');
   await page.keyboard.press('Enter');
-  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('innehall');
+  await expect(page.evaluate(() => (globalThis as any).document.activeElement?.id)).resolves.toBe('innehall');
   // Tab on until the matrix' scrolling region, then into its first link.
   for (let i = 0; i < 20; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate(() => document.activeElement?.classList.contains('matris-ram'))) break;
+    if (await page.evaluate(() => (globalThis as any).document.activeElement?.classList.contains('matris-ram'))) break;
   }
-  await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby'))).resolves.toBe('matris-rubrik');
-  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  await expect(page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-labelledby'))).resolves.toBe('matris-rubrik');
+  const outline = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.activeElement).outlineStyle);
   expect(outline).not.toBe('none');
   await page.keyboard.press('Tab');
   await Promise.all([page.waitForURL(/\/publikt\/initiativ\//), page.keyboard.press('Enter')]);
