@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { verifyCheckpointSignature, verifyConsistency } from '@dgr/audit';
 import { CATALOG_CONTEXT, catalogDistributionPaths, PUBLIC_ROUTES } from '../apps/api/src/public/catalog';
 import { PUBLIC_DECISION_COLUMNS } from '../apps/api/src/public/public-view';
-import { expectProblem, HttpApp, PARTY_IDS } from './support/http-app';
+import { expectProblem, HttpApp, PARTY_IDS, tokenFor } from './support/http-app';
 import { seedHistory, type History } from './web/history';
 
 const NO_TOKEN = { authorization: 'none' };
@@ -250,6 +250,23 @@ describe('the public pages without sign-in', () => {
     expect(after.status).toBe(200);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.body.balanceOre).toBe(before.body.balanceOre + 100);
+  });
+});
+
+describe('the rate limit', () => {
+  it('counts requests to the public routes like any other (here per token subject; per client address without one is the guard’s, issue 11)', async () => {
+    const limited = await HttpApp.start({ env: { DGR_RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      // Away from the end of the fixed one-minute window, so the requests fall in one.
+      const left = 60_000 - (Date.now() % 60_000);
+      if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
+      const auditor = { authorization: `Bearer ${tokenFor('auditor')}` };
+      const statuses = [];
+      for (const url of ['/api/public/fund', '/publikt', '/api/public/checkpoint', '/api/public/initiatives']) statuses.push((await limited.get(url, auditor)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.dispose();
+    }
   });
 });
 
