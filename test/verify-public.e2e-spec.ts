@@ -3,10 +3,12 @@
  * key and saves the checkpoint; a grown log verifies by a consistency proof; a tampered checkpoint, a forked
  * log signed with the same key, a shrunk log, a changed key and a lying proof are each refused.
  */
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { verifyPublic, VerifyPublicError, type VerifyPublicOptions } from '../apps/cli/src/verify-public';
 import { HttpApp, propose } from './support/http-app';
 
@@ -40,7 +42,7 @@ const refused = async (promise: Promise<unknown>, message: RegExp) => {
   expect((error as Error).message).toMatch(message);
 };
 
-const stateFolder = () => path.join(dir, fs.readdirSync(dir)[0]!);
+const stateFolder = () => path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith('127.0.0.1_'))!);
 
 describe('dgr verify-public', () => {
   it('on first use checks the signature with the served key, pins it and saves the checkpoint', async () => {
@@ -154,5 +156,34 @@ describe('dgr verify-public', () => {
   it('says so when the service cannot be reached or is not one', async () => {
     await refused(verifyPublic({ url: 'inte en adress', stateDir: dir, today: '2025-06-15' }), /är ingen adress/);
     await refused(verifyPublic({ url: `${app.baseUrl}/finns-inte`, stateDir: dir, today: '2025-06-15' }), /svarade 404/);
+  });
+
+  describe('as the built command (npx dgr verify-public)', () => {
+    const DGR = path.join(__dirname, '..', 'bin', 'dgr.js');
+    const BUILT = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+    const dgr = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [DGR, ...args], { cwd: dir }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+
+    beforeAll(() => {
+      if (!fs.existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build (npm ci does it) before the tests.`);
+    });
+
+    it('prints what it verified and OK, or dgr: what failed with exit code 1', async () => {
+      const state = path.join(dir, 'built-state');
+      const first = await dgr('verify-public', app.baseUrl, '--state', state);
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(first.stdout).toMatch(/^Kontrollpunkt från http:\/\/127\.0\.0\.1:\d+: ursprung dgr, 4 händelser, /);
+      expect(first.stdout.trim().split('\n').at(-1)).toBe('OK');
+      const other = path.join(dir, 'other.pem');
+      fs.writeFileSync(other, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+      const refusedRun = await dgr('verify-public', app.baseUrl, '--state', state, '--public-key', other);
+      expect(refusedRun.code).toBe(1);
+      expect(refusedRun.stdout).toBe('');
+      expect(refusedRun.stderr).toMatch(/^dgr: Tjänstens nyckel \(.*\) är inte den fastlåsta/);
+      expect(await dgr('verify-public')).toMatchObject({ code: 1, stderr: "dgr: give the service's address: dgr verify-public https://dgr.regionvarmland.se\n" });
+    }, 60_000);
   });
 });
