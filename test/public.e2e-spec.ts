@@ -3,6 +3,7 @@
  * answers, ETag/Cache-Control and 304, paging, no knownAt, the signed checkpoint and a consistency proof
  * anyone can check, the DCAT-AP-SE catalogue naming every distribution that exists, and DGR_PUBLIC=off.
  */
+import Database from 'better-sqlite3';
 import { createPublicKey } from 'node:crypto';
 import { verifyCheckpointSignature, verifyConsistency } from '@dgr/audit';
 import { CATALOG_CONTEXT, catalogDistributionPaths, PUBLIC_ROUTES } from '../apps/api/src/public/catalog';
@@ -192,6 +193,8 @@ describe('the DCAT-AP-SE catalogue', () => {
     const publisher = graph.find((n) => n['@id'] === catalogNode['dcterms:publisher']['@id'])!;
     expect(publisher['foaf:name']).toEqual({ '@language': 'sv', '@value': 'Region Värmland' });
     expect(catalogNode['dcterms:license']).toEqual({ '@id': 'http://creativecommons.org/publicdomain/zero/1.0/' });
+    expect(catalogNode['dcterms:modified']).toEqual({ '@value': '2025-06-15', '@type': 'xsd:date' });
+    expect(res.headers.vary).toMatch(/Host/);
 
     const distributions = datasets.flatMap((d) => d['dcat:distribution'] as Record<string, any>[]);
     const urls = distributions.map((d) => d['dcat:accessURL']['@id'] as string);
@@ -266,6 +269,34 @@ describe('the rate limit', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
       await limited.dispose();
+    }
+  });
+});
+
+describe('a log that no longer matches its hashes', () => {
+  it('gets no public checkpoint (409, the page says why), while the rest of the public view answers', async () => {
+    const broken = await HttpApp.start();
+    try {
+      const res = await broken.post('/api/fund/deposits', { amountOre: 100, source: 'Region Värmland', bookedOn: '2025-06-01', reference: 'Ver 2025-0001' });
+      expect(res.status).toBe(201);
+      await broken.stop();
+      const db = new Database(broken.sqliteFile);
+      try {
+        db.prepare("UPDATE events SET data = replace(data, 'Ver 2025-0001', 'Ver 2025-9999') WHERE position = 1").run();
+      } finally {
+        db.close();
+      }
+      await broken.restart();
+      expectProblem(await broken.get('/api/public/checkpoint', NO_TOKEN), 409);
+      const page = await broken.get('/publikt/kontrollpunkt', NO_TOKEN);
+      expect({ status: page.status, type: page.headers['content-type'] }).toEqual({ status: 409, type: 'text/html; charset=utf-8' });
+      expect(page.text).toContain('Loggen stämmer inte med sina hashar');
+      const catalog = await broken.get('/api/public/catalog.jsonld', NO_TOKEN);
+      expect(catalog.status).toBe(200);
+      expect(catalog.body['@graph'][0]).not.toHaveProperty('dcterms:modified');
+      expect((await broken.get('/publikt', NO_TOKEN)).status).toBe(200);
+    } finally {
+      await broken.dispose();
     }
   });
 });

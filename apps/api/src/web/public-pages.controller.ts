@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuditLogBroken } from '@dgr/application';
 import { InitiativeNotFound } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import { AnswerCache, sendCached } from '../public/cached';
@@ -89,13 +90,27 @@ export class PublicPagesController {
 
   @Get('kontrollpunkt')
   async checkpoint(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const answer = await this.cache.get(`checkpoint|${this.state()}`, HTML_TYPE, async () =>
-      page({
-        title: 'Kontrollpunkt',
-        current: 'publikt-kontrollpunkt',
-        body: publicCheckpointBody({ checkpoint: await this.audit.checkpoint(), publicKeyPem: this.audit.publicKeyPem(), origin: this.audit.origin }),
-      }),
-    );
-    sendCached(req, res, answer);
+    try {
+      const answer = await this.cache.get(`checkpoint|${this.state()}`, HTML_TYPE, async () =>
+        page({
+          title: 'Kontrollpunkt',
+          current: 'publikt-kontrollpunkt',
+          body: publicCheckpointBody({ checkpoint: await this.audit.checkpoint(), publicKeyPem: this.audit.publicKeyPem(), origin: this.audit.origin }),
+        }),
+      );
+      sendCached(req, res, answer);
+    } catch (e) {
+      // The service signs no checkpoint over a log that does not match its hashes: say so, as the API does (409).
+      if (!(e instanceof AuditLogBroken)) throw e;
+      res.status(409).type(HTML_TYPE).setHeader('Cache-Control', 'no-store');
+      res.send(
+        page({
+          title: 'Ingen kontrollpunkt',
+          current: 'publikt-kontrollpunkt',
+          status: 409,
+          body: html`<h1>Ingen signerad kontrollpunkt</h1><p>Loggen stämmer inte med sina hashar, så tjänsten signerar ingen kontrollpunkt just nu. Region Värmland utreder vad som har hänt; kontrollpunkter som redan sparats gäller fortfarande som bevis.</p>`,
+        }),
+      );
+    }
   }
 }
