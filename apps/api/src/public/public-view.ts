@@ -10,7 +10,7 @@
  * instants, and the free-text fields that may hold names: correction and change reasons, preparation
  * notes, cancellation and return reasons, outcome report texts.
  */
-import { isPartyId, partyName, stockholmDateOf, type PartyId } from '@dgr/domain';
+import { isPartyId, stockholmDateOf, type PartyId } from '@dgr/domain';
 import type { ReadView } from '@dgr/application';
 import type { EventMetadata } from '@dgr/event-store';
 
@@ -289,6 +289,3 @@ export const publicDecisionRows = (initiatives: readonly { id: string; title: st
       d.earlierVersions.length,
     ]),
   );
-
-/** `partyName` as the rest of the service writes it ("Karlstad"), for the matrix's column heads. */
-export const shortPartyName = (party: PartyId): string => partyName(party);
