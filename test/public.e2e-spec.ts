@@ -104,6 +104,23 @@ describe('open data without a token', () => {
     expect(JSON.stringify(funded)).not.toContain('validerat');
   });
 
+  it('is in the OpenAPI document as needing no token', async () => {
+    const doc = (await app.get('/api/docs-json')).body;
+    const operations = Object.entries(doc.paths as Record<string, { get: { security?: unknown } }>).filter(([p]) => p.startsWith('/api/public/'));
+    expect(operations.map(([p]) => p).sort()).toEqual([
+      '/api/public/catalog.jsonld',
+      '/api/public/checkpoint',
+      '/api/public/consistency',
+      '/api/public/decisions.csv',
+      '/api/public/fund',
+      '/api/public/fund/years',
+      '/api/public/initiatives',
+      '/api/public/initiatives/{id}',
+    ]);
+    for (const [, op] of operations) expect(op.get.security).toEqual([{}]);
+    expect(doc.paths['/api/fund'].get.security).toBeUndefined();
+  });
+
   it('answers an unknown initiative 404', async () => {
     expectProblem(await get('/api/public/initiatives/finns-inte'), 404);
   });

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditLogBroken, csvField } from '@dgr/application';
 import { stockholmDateOf } from '@dgr/domain';
@@ -32,6 +32,8 @@ export const baseUrlOf = (settings: PublicSettings, req: Request): string => set
  * every other (per client address for requests without a token). Not registered when DGR_PUBLIC=off.
  */
 @ApiTags('public')
+// No token: an empty security requirement overrides the document's bearer requirement (OpenAPI 3).
+@ApiSecurity({})
 @Controller('api/public')
 @Public()
 export class PublicDataController {
