@@ -73,6 +73,8 @@ describe('open data without a token', () => {
     const paged = await get('/api/public/initiatives?limit=2&offset=1');
     expect(paged.body.map((i: { id: string }) => i.id)).toEqual(res.body.slice(1, 3).map((i: { id: string }) => i.id));
     expect(paged.headers['x-total-count']).toBe('4');
+    // A remembered answer keeps its count.
+    expect((await get('/api/public/initiatives?limit=2&offset=1')).headers['x-total-count']).toBe('4');
   });
 
   it('refuses knownAt and asOf: no replays on public routes', async () => {

@@ -29,6 +29,13 @@ describe('public answers cache', () => {
     expect((await cache.get('a', 'text/plain', make)).body).toBe('body 4');
   });
 
+  it('keeps the headers that belong to a body with it', async () => {
+    const cache = new AnswerCache();
+    await cache.get('a', 'application/json', () => ({ body: '[]', headers: { 'X-Total-Count': '0' } }));
+    const again = await cache.get('a', 'application/json', () => 'not made again');
+    expect(again).toEqual({ etag: etagOf('[]'), body: '[]', type: 'application/json', headers: { 'X-Total-Count': '0' } });
+  });
+
   it('remembers nothing when making the answer fails', async () => {
     const cache = new AnswerCache();
     await expect(cache.get('a', 'text/plain', () => Promise.reject(new Error('no')))).rejects.toThrow('no');

@@ -13,7 +13,12 @@ export interface CachedBody {
   readonly etag: string;
   readonly body: string;
   readonly type: string;
+  /** Headers that belong to the body (e.g. `X-Total-Count`). */
+  readonly headers: Readonly<Record<string, string>>;
 }
+
+/** What an answer is made of: its body, and the headers that belong to it. */
+export type Made = string | { readonly body: string; readonly headers: Readonly<Record<string, string>> };
 
 export const etagOf = (body: string): string => `"${createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 43)}"`;
 
@@ -32,11 +37,12 @@ export class AnswerCache {
 
   constructor(private readonly capacity = 256) {}
 
-  async get(key: string, type: string, make: () => string | Promise<string>): Promise<CachedBody> {
+  async get(key: string, type: string, make: () => Made | Promise<Made>): Promise<CachedBody> {
     const known = this.answers.get(key);
     if (known) return known;
-    const body = await make();
-    const answer = { etag: etagOf(body), body, type };
+    const made = await make();
+    const { body, headers } = typeof made === 'string' ? { body: made, headers: {} } : made;
+    const answer = { etag: etagOf(body), body, type, headers };
     if (this.answers.size >= this.capacity) this.answers.delete(this.answers.keys().next().value!);
     this.answers.set(key, answer);
     return answer;
@@ -47,7 +53,7 @@ export class AnswerCache {
 export const sendCached = (req: Request, res: Response, answer: CachedBody, headers: Record<string, string> = {}): void => {
   res.setHeader('ETag', answer.etag);
   res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries({ ...answer.headers, ...headers })) res.setHeader(name, value);
   if (matches(req.header('if-none-match'), answer.etag)) {
     res.status(304).end();
     return;

@@ -5,7 +5,7 @@ import { AuditLogBroken, csvField } from '@dgr/application';
 import { stockholmDateOf } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import { ConsistencyQueryDto } from '../audit/audit.controller';
-import { page, PageQueryDto } from '../http/page';
+import { MAX_PAGE, PageQueryDto } from '../http/page';
 import { AnswerCache, sendCached } from './cached';
 import { catalog } from './catalog';
 import { PublicReader } from './public-reader';
@@ -20,6 +20,9 @@ import {
 } from './public-view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** One page of a list, as the API pages (`limit`, default and at most 1000, from `offset`). */
+const paged = <T>(items: readonly T[], query: PageQueryDto): T[] => items.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? MAX_PAGE));
 
 /** The public base address: DGR_PUBLIC_BASE_URL, or the one the request came to. */
 export const baseUrlOf = (settings: PublicSettings, req: Request): string => settings.config.baseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -59,10 +62,12 @@ export class PublicDataController {
   @Get('initiatives')
   @ApiOkResponse({ description: 'Every initiative (paged by `limit` and `offset`, `X-Total-Count`): status, deadline, consensus, legal finality and money. No token.' })
   async list(@Query() query: PageQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const all = this.queries.listInitiatives();
     const key = `list|${query.limit ?? ''}|${query.offset ?? 0}|${this.state()}`;
-    const answer = await this.cache.get(key, JSON_TYPE, () => JSON.stringify(page(all.map(publicSummary), query, res)));
-    sendCached(req, res, answer, { 'X-Total-Count': String(all.length) });
+    const answer = await this.cache.get(key, JSON_TYPE, () => {
+      const all = this.queries.listInitiatives().map(publicSummary);
+      return { body: JSON.stringify(paged(all, query)), headers: { 'X-Total-Count': String(all.length) } };
+    });
+    sendCached(req, res, answer);
   }
 
   @Get('initiatives/:id')
@@ -76,13 +81,12 @@ export class PublicDataController {
   @Get('fund')
   @ApiOkResponse({ description: 'The fund: balance, committed, available, and the ledger (paged by `limit` and `offset`; `X-Total-Count` counts the bookings). No token.' })
   async fund(@Query() query: PageQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const ledger = this.queries.ledger();
     const key = `fund|${query.limit ?? ''}|${query.offset ?? 0}|${this.state()}`;
     const answer = await this.cache.get(key, JSON_TYPE, () => {
-      const fund = publicFund(this.queries.fundStatus(), ledger);
-      return JSON.stringify({ ...fund, ledger: page(fund.ledger, query, res) });
+      const fund = publicFund(this.queries.fundStatus(), this.queries.ledger());
+      return { body: JSON.stringify({ ...fund, ledger: paged(fund.ledger, query) }), headers: { 'X-Total-Count': String(fund.ledger.length) } };
     });
-    sendCached(req, res, answer, { 'X-Total-Count': String(ledger.length) });
+    sendCached(req, res, answer);
   }
 
   @Get('fund/years')
