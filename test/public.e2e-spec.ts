@@ -42,6 +42,7 @@ const expectCacheable = async (url: string, type: RegExp) => {
   expect({ url, status: res.status, type: res.headers['content-type'] }).toEqual({ url, status: 200, type: expect.stringMatching(type) });
   expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
   expect(res.headers['cache-control']).toBe('public, max-age=60');
+  if (url.startsWith('/api/public/')) expect(res.headers['access-control-allow-origin']).toBe('*');
   const again = await get(url, { 'if-none-match': res.headers.etag! });
   expect({ url, status: again.status, text: again.text, etag: again.headers.etag }).toEqual({ url, status: 304, text: '', etag: res.headers.etag });
   const other = await get(url, { 'if-none-match': '"something-else"' });

@@ -21,6 +21,9 @@ import {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** Open data may be read by a web page of any origin (no credentials are involved): CORS for everyone. */
+const OPEN = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, X-Total-Count' } as const;
+
 /** One page of a list, as the API pages (`limit`, default and at most 1000, from `offset`). */
 const paged = <T>(items: readonly T[], query: PageQueryDto): T[] => items.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? MAX_PAGE));
 
@@ -67,7 +70,7 @@ export class PublicDataController {
       const all = this.queries.listInitiatives().map(publicSummary);
       return { body: JSON.stringify(paged(all, query)), headers: { 'X-Total-Count': String(all.length) } };
     });
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('initiatives/:id')
@@ -75,7 +78,7 @@ export class PublicDataController {
   async get(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     const answer = await this.cache.get(`initiative|${id}|${this.state()}`, JSON_TYPE, async () => JSON.stringify(await this.reader.initiative(id)));
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('fund')
@@ -86,14 +89,14 @@ export class PublicDataController {
       const fund = publicFund(this.queries.fundStatus(), this.queries.ledger());
       return { body: JSON.stringify({ ...fund, ledger: paged(fund.ledger, query) }), headers: { 'X-Total-Count': String(fund.ledger.length) } };
     });
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('fund/years')
   @ApiOkResponse({ description: "Each year's opening balance, movements, closing balance and change, and whether it is closed. No token." })
   async years(@Req() req: Request, @Res() res: Response): Promise<void> {
     const answer = await this.cache.get(`years|${this.state()}`, JSON_TYPE, () => JSON.stringify(this.queries.fundYears().map(publicFundYear)));
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('decisions.csv')
@@ -107,7 +110,7 @@ export class PublicDataController {
       const line = (fields: readonly (string | number | null)[]): string => fields.map((f) => csvField(f, ',')).join(',') + '\r\n';
       return [line(PUBLIC_DECISION_COLUMNS), ...publicDecisionRows(initiatives).map(line)].join('');
     });
-    sendCached(req, res, answer, { 'Content-Disposition': 'inline; filename="dgr-beslut.csv"' });
+    sendCached(req, res, answer, { ...OPEN, 'Content-Disposition': 'inline; filename="dgr-beslut.csv"' });
   }
 
   @Get('checkpoint')
@@ -121,7 +124,7 @@ export class PublicDataController {
     const answer = await this.cache.get(`checkpoint|${this.state()}`, JSON_TYPE, async () =>
       JSON.stringify({ ...(await this.audit.checkpoint()), publicKeyPem: this.audit.publicKeyPem() }),
     );
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('consistency')
@@ -131,7 +134,7 @@ export class PublicDataController {
     const answer = await this.cache.get(`consistency|${query.size1}|${query.size2 ?? ''}|${this.state()}`, JSON_TYPE, () =>
       JSON.stringify(this.audit.consistencyProof(query.size1, query.size2)),
     );
-    sendCached(req, res, answer);
+    sendCached(req, res, answer, OPEN);
   }
 
   @Get('catalog.jsonld')
@@ -143,7 +146,7 @@ export class PublicDataController {
       return JSON.stringify(catalog({ base, license: this.settings.config.license, modified: last === null ? null : stockholmDateOf(last) }));
     });
     // Without DGR_PUBLIC_BASE_URL the IRIs follow the Host header, so a shared cache must key on it.
-    sendCached(req, res, answer, this.settings.config.baseUrl === null ? { Vary: 'Host' } : {});
+    sendCached(req, res, answer, this.settings.config.baseUrl === null ? { ...OPEN, Vary: 'Host' } : OPEN);
   }
 
   /** When the log's last event was recorded (null for an empty log); the catalogue's `dcterms:modified`. */
