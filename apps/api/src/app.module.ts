@@ -19,6 +19,11 @@ import { ReportsController } from './reports/reports.controller';
 import { REMINDER_CONTACTS, RemindersController } from './reminders/reminders.controller';
 import { AssetsController } from './web/assets.controller';
 import { PagesController } from './web/pages.controller';
+import { PublicPagesController } from './web/public-pages.controller';
+import { CC0, type PublicConfig } from '@dgr/config';
+import { PublicDataController } from './public/public-data.controller';
+import { PublicReader } from './public/public-reader';
+import { PublicSettings } from './public/public-settings';
 import { SignInController, SignInOptions } from './web/sign-in.controller';
 
 export interface AppModuleOptions {
@@ -38,6 +43,8 @@ export interface AppModuleOptions {
   readonly sieAccounts?: SieAccounts;
   /** How the web pages sign in (identity provider, dev sign-in). */
   readonly signIn?: SignInOptions;
+  /** The public pages and open data (DGR_PUBLIC); default on. Off: their routes are not registered (404). */
+  readonly publicView?: PublicConfig;
 }
 
 /**
@@ -47,15 +54,19 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
+    const publicView = options.publicView ?? { enabled: true, license: CC0, baseUrl: null };
+    const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
       imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },
         { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
         { provide: SIE_ACCOUNTS, useValue: options.sieAccounts ?? DEFAULT_SIE_ACCOUNTS },
+        { provide: PublicSettings, useValue: new PublicSettings(publicView) },
+        PublicReader,
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute, options.rateLimitAnonymousPerMinute ?? 0) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -54,6 +54,7 @@ export const createApp = async (
       reminderContacts: config.mail.contacts,
       sieAccounts: config.sieAccounts,
       signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),
+      publicView: config.public,
     }),
     { logger, bodyParser: false },
   );

@@ -20,6 +20,7 @@ import { playDemo } from './seed-demo';
 import { stateText } from './state-text';
 import { tokenCommand, TokenUsageError } from './token';
 import { runVerify, VerifyUsageError } from './verify';
+import { verifyPublic, VerifyPublicError } from './verify-public';
 
 const USAGE = `dgr — the DGR service's command line
 
@@ -56,6 +57,12 @@ Usage:
                                            signature and that the log extends it. Exits 1 naming the first event
                                            that does not match. --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
+  dgr verify-public URL [--public-key PEM] [--previous FILE] [--state DIR]
+                                           Check the service's published checkpoint from outside, no store needed:
+                                           its signature against a pinned key (--public-key, or the key saved in
+                                           DIR, default .dgr-public, on first use) and, by a consistency proof,
+                                           that the log extends the checkpoint saved at the last run (or
+                                           --previous FILE); saves the new one. Exits 1 on a failed check.
   dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
                                            The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),
                                            with the log's signed checkpoint; Markdown by default.
@@ -141,6 +148,8 @@ const main = async (argv: string[]): Promise<number> => {
       'public-key': { type: 'string' },
       'dry-run': { type: 'boolean' },
       asOf: { type: 'string' },
+      state: { type: 'string' },
+      previous: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -216,6 +225,23 @@ const main = async (argv: string[]): Promise<number> => {
         throw e instanceof RemindError ? new UsageError(e.message) : e;
       } finally {
         await app.close();
+      }
+      return 0;
+    }
+    case 'verify-public': {
+      const url = positionals[1];
+      if (url === undefined) throw new UsageError("give the service's address: dgr verify-public https://dgr.regionvarmland.se");
+      try {
+        const result = await verifyPublic({
+          url,
+          publicKeyFile: values['public-key'],
+          previousFile: values.previous,
+          stateDir: values.state,
+          today: stockholmDateOf(new Date().toISOString()),
+        });
+        process.stdout.write(`${result.lines.join('\n')}\n`);
+      } catch (e) {
+        throw e instanceof VerifyPublicError ? new UsageError(e.message) : e;
       }
       return 0;
     }

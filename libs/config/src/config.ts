@@ -1,6 +1,7 @@
 import type { SieAccounts } from '@dgr/application';
 import { auditSection, type AuditConfig } from './audit.config';
 import { mailSection, type MailConfig } from './mail.config';
+import { publicSection, type PublicConfig } from './public.config';
 import type { Env } from './parse';
 import { serviceSection } from './service.config';
 import { sieSection } from './sie.config';
@@ -49,6 +50,8 @@ export interface Config {
   readonly mail: MailConfig;
   /** Sign-in to the web pages (docs/web.md). */
   readonly web: WebConfig;
+  /** The public pages and open data, `DGR_PUBLIC` (docs/public.md). */
+  readonly public: PublicConfig;
 }
 
 /** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
@@ -71,5 +74,6 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
     requireFinalConsensus: service.requireFinalConsensus,
     mail: mailSection(env),
     web: webSection(env, sqliteFile),
+    public: publicSection(env),
   };
 };

@@ -11,3 +11,4 @@ export * from './sie.config';
 export * from './token-keys';
 export * from './tokens';
 export * from './audit-key';
+export * from './public.config';

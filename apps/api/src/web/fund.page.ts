@@ -68,7 +68,7 @@ ${years.map((y, i) => {
 </figure>`;
 };
 
-const yearsTable = (years: readonly FundYearView[]): RawHtml => html`<div class="tabell-ram" role="region" aria-labelledby="ar-rubrik" tabindex="0">
+export const yearsTable = (years: readonly FundYearView[]): RawHtml => html`<div class="tabell-ram" role="region" aria-labelledby="ar-rubrik" tabindex="0">
 <table class="ar-tabell" id="ar-tabell">
 <caption id="ar-rubrik">Fondens år: ingående balans, rörelser, utgående balans och förändring</caption>
 <thead><tr><th scope="col">År</th><th scope="col" class="belopp">Ingående</th><th scope="col" class="belopp">Insättningar</th><th scope="col" class="belopp">Utbetalningar</th><th scope="col" class="belopp">Återföringar</th><th scope="col" class="belopp">Utgående balans</th><th scope="col" class="belopp">Förändring</th><th scope="col">Stängt</th></tr></thead>

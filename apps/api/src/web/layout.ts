@@ -5,7 +5,7 @@
 import { partyName, type Actor, type Role } from '@dgr/domain';
 import { html, type RawHtml } from './html';
 
-export type PageKey = 'oversikt' | 'fonden' | 'revision' | 'logga-in' | 'initiativ';
+export type PageKey = 'oversikt' | 'fonden' | 'revision' | 'logga-in' | 'initiativ' | 'publikt' | 'publikt-fonden' | 'publikt-kontrollpunkt';
 
 export interface PageOptions {
   /** The page's own title; the document title is "<title> – DGR". */
@@ -17,6 +17,10 @@ export interface PageOptions {
   readonly body: RawHtml;
   /** The HTTP status the page is sent with (the controller sets it; default 200). */
   readonly status?: number;
+  /** The navigation instead of the signed-in one (the public pages, /publikt, have their own). */
+  readonly navigation?: readonly NavEntry[];
+  /** Where the service's name in the header leads (default `/`). */
+  readonly home?: string;
 }
 
 const ROLE_TITLES: Record<Exclude<Role, 'clerk'>, string> = {
@@ -29,7 +33,7 @@ const ROLE_TITLES: Record<Exclude<Role, 'clerk'>, string> = {
 export const roleTitle = (actor: Actor): string =>
   actor.role === 'clerk' ? `Registrator för ${actor.party ? partyName(actor.party) : 'okänd part'}` : ROLE_TITLES[actor.role];
 
-interface NavEntry {
+export interface NavEntry {
   readonly key: PageKey;
   readonly href: string;
   readonly label: string;
@@ -48,8 +52,8 @@ export const navigationFor = (actor: Actor | undefined): readonly NavEntry[] =>
       ]
     : [{ key: 'logga-in', href: '/logga-in', label: 'Logga in' }];
 
-const navigation = (actor: Actor | undefined, current: PageKey | undefined): RawHtml =>
-  html`<nav class="huvudmeny" aria-label="Huvudmeny"><ul>${navigationFor(actor).map(
+const navigation = (actor: Actor | undefined, current: PageKey | undefined, entries: readonly NavEntry[] = navigationFor(actor)): RawHtml =>
+  html`<nav class="huvudmeny" aria-label="Huvudmeny"><ul>${entries.map(
     (e) =>
       html`<li><a href="${e.href}"${e.key === current || (current === 'initiativ' && e.key === 'oversikt') ? html` aria-current="${e.key === current ? 'page' : 'true'}"` : ''}>${e.label}</a></li>`,
   )}</ul></nav>`;
@@ -78,8 +82,8 @@ export const renderPage = (options: PageOptions): string =>
 <a class="hoppa" href="#innehall">Hoppa till innehållet</a>
 <header class="sidhuvud">
   <div class="sidhuvud-inre">
-    <p class="tjanst"><a href="/">DGR <span class="tjanst-namn">– de gemensamma resurserna</span></a></p>
-    ${navigation(options.actor, options.current)}
+    <p class="tjanst"><a href="${options.home ?? '/'}">DGR <span class="tjanst-namn">– de gemensamma resurserna</span></a></p>
+    ${navigation(options.actor, options.current, options.navigation)}
     ${signedIn(options.actor)}
   </div>
 </header>
