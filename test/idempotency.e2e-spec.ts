@@ -8,7 +8,10 @@
  * - a refused request records no answer: the key is free again once the state allows the request;
  * - a claim left by another process (a second app on the same file) and not yet answered: 409
  *   `idempotency-key-in-progress`, until it is 60 s old by the clock; then it is taken to be abandoned;
- * - a retry after a crash between the command and its recorded answer writes nothing twice.
+ * - a retry after a crash between the command and its recorded answer writes nothing twice;
+ * - only the API's write commands (routes with @Writes) honour the key, after authorisation: on sign-in and
+ *   sign-out it is ignored, so an auditor's key writes nothing and a retry answers (issue 17, item 1);
+ * - a command without a body (closing a year) under a key: an absent body is an empty one (issue 17, item 2).
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +19,7 @@ import { resolveTokenKeys, signToken } from '@dgr/config';
 import { Idempotency } from '@dgr/application';
 import { SqliteEventStore } from '@dgr/event-store';
 import {
+  tokenFor,
   decideAll,
   expectInvalidField,
   expectProblem,
@@ -60,6 +64,16 @@ const keyStreamTypes = async (sqliteFile: string, subject: string, key: string):
   const store = new SqliteEventStore(sqliteFile);
   try {
     return (await store.readStream(Idempotency.streamOf(subject, key))).map((e) => e.type);
+  } finally {
+    await store.close();
+  }
+};
+
+/** The last position in the file itself (not the read models, which may not have applied it yet). */
+const headOfFile = async (sqliteFile: string): Promise<number> => {
+  const store = new SqliteEventStore(sqliteFile);
+  try {
+    return await store.headPosition();
   } finally {
     await store.close();
   }
@@ -334,20 +348,11 @@ describe('two processes on the same SQLite file', () => {
     }
   };
 
-  const headOfFile = async (): Promise<number> => {
-    const store = new SqliteEventStore(app.sqliteFile);
-    try {
-      return await store.headPosition();
-    } finally {
-      await store.close();
-    }
-  };
-
   it('a claim not yet answered (claimed now by the clock): 409 idempotency-key-in-progress from either app, nothing written', async () => {
     const key = newKey();
     const body = depositBody({ amountOre: 900, reference: 'VER-INPROGRESS' });
     await claimAsAnotherProcess('finance', key, '/api/fund/deposits', body);
-    const head = await headOfFile();
+    const head = await headOfFile(app.sqliteFile);
 
     for (const target of [second, app]) {
       const res = await target.post('/api/fund/deposits', body, { 'Idempotency-Key': key });
@@ -357,7 +362,7 @@ describe('two processes on the same SQLite file', () => {
     expect(expectProblem(await second.post('/api/fund/deposits', { ...body, amountOre: 901 }, { 'Idempotency-Key': key }), 422).code).toBe(
       'idempotency-key-reused',
     );
-    expect(await headOfFile()).toBe(head);
+    expect(await headOfFile(app.sqliteFile)).toBe(head);
     expect(await keyStreamTypes(app.sqliteFile, 'finance', key)).toEqual(['IdempotencyKeyClaimed']);
   });
 
@@ -437,5 +442,89 @@ describe('a crash between the command and its recorded answer', () => {
       await later.stop();
       await app.restart();
     }
+  });
+});
+
+describe('only the write commands honour the key, after authorisation (issue 17, item 1)', () => {
+  // The attack: an auditor (who may write nothing) sent Idempotency-Key to sign-in and sign-out; each
+  // request appended IdempotentAnswerRecorded to the log under the auditor's name, and the retry never
+  // answered (the stored answer was replayed to a route that writes its own response).
+  const auditor = `Bearer ${tokenFor('auditor')}`;
+  /** A raw POST, redirects not followed, that gives up after 5 s (a retry must answer by then). */
+  const send = (path: string, body: string | undefined, key: string, authorization = auditor): Promise<Response> =>
+    fetch(app.baseUrl + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization, 'idempotency-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body,
+      signal: AbortSignal.timeout(5_000),
+    });
+
+  it.each([
+    ['POST /auth/token (sign-in, JSON)', '/auth/token', JSON.stringify({ token: tokenFor('auditor') }), 204],
+    ['POST /auth/logout (sign-out)', '/auth/logout', undefined, 303],
+  ])("%s with an auditor's token and a key: answered as without it, the log unchanged, and the retry answers", async (_what, path, body, status) => {
+    const key = newKey();
+    const head = await headOfFile(app.sqliteFile);
+
+    const first = await send(path, body, key);
+    expect(first.status).toBe(status);
+    expect(first.headers.get('set-cookie')).toMatch(/^dgr_session=/);
+    const retry = await send(path, body, key);
+    expect(retry.status).toBe(status);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(retry.headers.get('set-cookie')).toMatch(/^dgr_session=/);
+
+    expect(await headOfFile(app.sqliteFile)).toBe(head);
+    expect(await keyStreamTypes(app.sqliteFile, 'auditor', key)).toEqual([]);
+  });
+
+  it('a malformed key on a route that writes no command is ignored too (no 400)', async () => {
+    const res = await send('/auth/token', JSON.stringify({ token: tokenFor('auditor') }), 'nyckel med mellanslag');
+    expect(res.status).toBe(204);
+  });
+
+  it("a write command outside the role's authority: 403 before the key is looked at, nothing written", async () => {
+    const key = newKey();
+    const head = await headOfFile(app.sqliteFile);
+    const res = await send('/api/fund/deposits', JSON.stringify(depositBody()), key);
+    expect(res.status).toBe(403);
+    expect(await headOfFile(app.sqliteFile)).toBe(head);
+    expect(await keyStreamTypes(app.sqliteFile, 'auditor', key)).toEqual([]);
+  });
+});
+
+describe('a command sent without a body under a key (issue 17, item 2)', () => {
+  // The Fonden page's close-year form posts no body with an Idempotency-Key: that answered 500
+  // ("JCS cannot represent undefined") where the same request without the key answers 201 or 422.
+  let fresh: HttpApp;
+
+  beforeAll(async () => {
+    fresh = await HttpApp.start();
+    expect((await fresh.post('/api/fund/deposits', depositBody({ bookedOn: '2024-01-10' }))).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await fresh.dispose();
+  });
+
+  it('a year that cannot be closed yet: the same 422 with the key as without it', async () => {
+    const without = expectProblem(await fresh.post('/api/fund/years/2026/close'), 422);
+    const keyed = expectProblem(await fresh.post('/api/fund/years/2026/close', undefined, { 'Idempotency-Key': newKey() }), 422);
+    expect(keyed.code).toBe(without.code);
+  });
+
+  it('closing a year: 201, the retry replays it, and an empty JSON body is the same request', async () => {
+    const key = newKey();
+    const first = await fresh.post('/api/fund/years/2024/close', undefined, { 'Idempotency-Key': key });
+    expect(first).toMatchObject({ status: 201, body: { stream: 'fund-dgr' } });
+    const position = await fresh.position();
+
+    for (const body of [undefined, {}]) {
+      const again = await fresh.post('/api/fund/years/2024/close', body, { 'Idempotency-Key': key });
+      expect(answerOf(again)).toEqual(answerOf(first));
+      expect(again.headers['idempotent-replayed']).toBe('true');
+    }
+    expect(await fresh.position()).toBe(position);
   });
 });

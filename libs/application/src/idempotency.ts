@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DomainError } from '@dgr/domain';
 import { canonicalJson, WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import type { RequestContext } from './request-context';
+import { RetryKey } from './retry-key';
 import { SCHEMA_VERSION } from './event-ids';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
@@ -24,11 +25,6 @@ export class IdempotencyKeyInProgress extends DomainError {
   }
 }
 
-/** Handed to the command: claims the key durably just before the command's own events are appended. */
-export interface ClaimTicket {
-  claim(): Promise<void>;
-}
-
 export interface StoredAnswer {
   readonly status: number;
   readonly body: unknown;
@@ -36,6 +32,9 @@ export interface StoredAnswer {
 
 /** A claim not completed within this time is taken to be abandoned (its process died). */
 const CLAIM_EXPIRES_MS = 60_000;
+
+/** How long a retry waits for the same request still running in this process before it answers 409. */
+export const RETRY_WAIT_MS = 10_000;
 
 interface KeyState {
   revision: number | null;
@@ -50,11 +49,15 @@ interface KeyState {
  *
  * - the same key and body again: the first answer, nothing written;
  * - the same key with another body: refused (422);
- * - while the first is still running: in this process, the retry waits for it and gets the same answer;
- *   in another process (a claim not yet completed), 409.
+ * - while the first is still running: in this process, the retry waits for it (at most RETRY_WAIT_MS)
+ *   and gets the same answer; in another process (a claim not yet completed), or after the wait, 409.
  *
- * The command's own events get ids derived from the key, so even a retry after a crash between the
- * command and its recorded answer cannot write them twice.
+ * `execute` gets the request's RetryKey to hand to its command: the command's own events get ids derived
+ * from the key, so even a retry after a crash between the command and its recorded answer cannot write
+ * them twice, and the key is claimed only when the command is about to be appended.
+ *
+ * Only for the API's own write commands (the interceptor applies it after the AccessGuard authorised the
+ * actor for the route's action): bookkeeping events are written only for requests that may write.
  */
 @Injectable()
 export class Idempotency {
@@ -69,20 +72,21 @@ export class Idempotency {
     return `idempotency-${createHash('sha256').update(`${subject}\n${key}`).digest('hex').slice(0, 40)}`;
   }
 
+  /** The request's fingerprint. An absent body (`undefined`) is an empty one: `{}`. */
   static hashOf(method: string, path: string, body: unknown): string {
-    return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+    return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? {})}`).digest('hex');
   }
 
   async run(
     stream: string,
     requestHash: string,
     context: RequestContext,
-    execute: (ticket: ClaimTicket) => Promise<StoredAnswer>,
+    execute: (retryKey: RetryKey) => Promise<StoredAnswer>,
   ): Promise<StoredAnswer> {
     const running = this.inFlight.get(stream);
     if (running) {
       if (running.requestHash !== requestHash) throw new IdempotencyKeyReused();
-      return running.answer;
+      return withinDeadline(running.answer, RETRY_WAIT_MS);
     }
     const answer = this.runOnce(stream, requestHash, context, execute);
     this.inFlight.set(stream, { requestHash, answer });
@@ -97,7 +101,7 @@ export class Idempotency {
     stream: string,
     requestHash: string,
     context: RequestContext,
-    execute: (ticket: ClaimTicket) => Promise<StoredAnswer>,
+    execute: (retryKey: RetryKey) => Promise<StoredAnswer>,
   ): Promise<StoredAnswer> {
     const state = fold(await this.store.readStream(stream));
     if (state.answer) {
@@ -109,30 +113,28 @@ export class Idempotency {
       throw new IdempotencyKeyInProgress();
     }
     // The claim is written only once the command has been decided and is about to be appended
-    // (StreamWriter calls the ticket): a refused request — invalid, unauthorised, against a rule —
-    // writes nothing at all, not even bookkeeping.
+    // (StreamWriter calls retryKey.claim()): a refused request — invalid, unauthorised, against a rule —
+    // writes nothing at all, not even bookkeeping. The key's stream name is the seed of the command's ids.
     let claimedRevision: number | null = null;
-    const ticket: ClaimTicket = {
-      claim: async () => {
-        if (claimedRevision !== null) return;
-        try {
-          const claimedAt = this.clock.now();
-          claimedRevision = (
-            await this.store.append(
-              stream,
-              [this.event('IdempotencyKeyClaimed', { requestHash, claimedAt }, context)],
-              state.revision ?? 'no_stream',
-            )
-          ).nextRevision;
-        } catch (e) {
-          if (e instanceof WrongExpectedRevision) throw new IdempotencyKeyInProgress();
-          throw e;
-        }
-      },
-    };
+    const retryKey = new RetryKey(stream, async () => {
+      if (claimedRevision !== null) return;
+      try {
+        const claimedAt = this.clock.now();
+        claimedRevision = (
+          await this.store.append(
+            stream,
+            [this.event('IdempotencyKeyClaimed', { requestHash, claimedAt }, context)],
+            state.revision ?? 'no_stream',
+          )
+        ).nextRevision;
+      } catch (e) {
+        if (e instanceof WrongExpectedRevision) throw new IdempotencyKeyInProgress();
+        throw e;
+      }
+    });
     let answer: StoredAnswer;
     try {
-      answer = await execute(ticket);
+      answer = await execute(retryKey);
     } catch (e) {
       if (claimedRevision !== null)
         await this.store.append(stream, [this.event('IdempotencyKeyReleased', { requestHash }, context)], claimedRevision);
@@ -161,6 +163,16 @@ export class Idempotency {
     };
   }
 }
+
+/** The answer of the same request running in this process; 409 when it takes longer than `ms`. */
+const withinDeadline = (answer: Promise<StoredAnswer>, ms: number): Promise<StoredAnswer> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IdempotencyKeyInProgress()), ms);
+    timer.unref();
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+};
 
 const fold = (events: readonly RecordedEvent[]): KeyState => {
   const state: KeyState = { revision: null, claim: null, answer: null };

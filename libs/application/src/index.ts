@@ -7,6 +7,7 @@ export * from './projections/projection-runner';
 export * from './projections/read-models';
 export * from './queries';
 export * from './request-context';
+export * from './retry-key';
 export * from './stream-writer';
 export * from './tokens';
 export * from './event-ids';

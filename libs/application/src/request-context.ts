@@ -1,16 +1,25 @@
 import type { EventMetadata } from '@dgr/event-store';
+import type { RetryKey } from './retry-key';
 
 /** What a command knows about the request that sent it; becomes the events' metadata. */
 export interface RequestContext {
   readonly correlationId: string;
   readonly actor: EventMetadata['actor'];
-  /**
-   * Set when the request carries an Idempotency-Key: the command's events get ids derived from it,
-   * so a retried command is never written twice.
-   */
-  readonly eventIdSeed?: string;
-  /** With an Idempotency-Key: claims the key right before the command's events are appended. */
-  readonly idempotencyClaim?: { claim(): Promise<void> };
+}
+
+/** What every write needs besides its decision: who asks, and (with an Idempotency-Key) its retry key. */
+export interface WriteRequest {
+  readonly context: RequestContext;
+  readonly retryKey?: RetryKey;
+}
+
+/** Every command: its data, who sent it, and the retry key when the request carried an Idempotency-Key. */
+export abstract class WriteCommand<D> implements WriteRequest {
+  constructor(
+    readonly data: D,
+    readonly context: RequestContext,
+    readonly retryKey?: RetryKey,
+  ) {}
 }
 
 /** The answer to every accepted command: where its last event landed. */

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InitiativeNotFound, initiativeStream } from '@dgr/domain';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent } from '@dgr/event-store';
-import { derivedEventId, SCHEMA_VERSION } from './event-ids';
+import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import { SCHEMA_VERSION } from './event-ids';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';
-import type { Recorded, RequestContext } from './request-context';
+import type { Recorded, WriteRequest } from './request-context';
+import type { RetryKey } from './retry-key';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
 export class ConcurrencyConflict extends DomainError {
@@ -22,12 +23,19 @@ export interface Fold<S, E> {
   readonly evolve: (state: S, event: E) => S;
 }
 
-const MAX_ATTEMPTS = 3;
+/** Tries per command: the first, and two more after a conflict (then 409). */
+export const MAX_ATTEMPTS = 3;
+
+type Decided<E> = E | E[];
 
 /**
  * The one way commands write: read the stream, fold it, decide (pure), append with the revision
  * read. On a revision conflict, read and decide again (safe, because deciding is pure). The answer
  * waits until the read models include the new events, so a client reads its own writes.
+ *
+ * With a retry key (the request carried an Idempotency-Key, see RetryKey): the events' ids are derived
+ * from it, a stream that already holds the command's first event answers where it landed (a retry after
+ * a crash), and the key is claimed right before the append, once the command has been decided.
  */
 @Injectable()
 export class StreamWriter {
@@ -54,47 +62,28 @@ export class StreamWriter {
   }
 
   /**
-   * Decide on `stream` and append. `lockAlso` names other streams whose state `decide` reads
-   * (through `load`), so that two commands that read each other's streams take turns in this process.
+   * Decide on `stream` and append. `request` is who asks and the retry key, if any. `lockAlso` names
+   * other streams whose state `decide` reads (through `load`), so that two commands that read each
+   * other's streams take turns in this process.
    */
   async decide<S, E extends { type: string; data: unknown }>(
     stream: string,
     fold: Fold<S, E>,
-    decide: (state: S, now: string) => E | E[] | Promise<E | E[]>,
-    context: RequestContext,
+    decide: (state: S, now: string) => Decided<E> | Promise<Decided<E>>,
+    request: WriteRequest,
     lockAlso: readonly string[] = [],
   ): Promise<Recorded> {
     const keys = [...new Set([...lockAlso, stream])].sort();
     const recorded = await this.lock.run(keys, async () => {
       for (let attempt = 1; ; attempt++) {
         const { state, events: read } = await this.load(stream, fold);
-        if (context.eventIdSeed !== undefined) {
-          const firstId = derivedEventId(context.eventIdSeed, 0);
-          const done = read.find((e) => e.id === firstId);
-          // This very command was already written (a retry after a crash): answer as it was answered.
-          if (done) return { stream, revision: done.revision, position: done.position };
-        }
+        const done = writtenBefore(read, request.retryKey);
+        if (done) return done;
         const now = this.clock.now();
-        const decided = await decide(state, now);
-        const events = Array.isArray(decided) ? decided : [decided];
-        await context.idempotencyClaim?.claim();
+        const events = this.newEvents(await decide(state, now), now, request);
+        await request.retryKey?.claim();
         try {
-          const result = await this.store.append(
-            stream,
-            events.map((e, i) => ({
-              id: context.eventIdSeed === undefined ? randomUUID() : derivedEventId(context.eventIdSeed, i),
-              type: e.type,
-              data: e.data,
-              metadata: {
-                recordedAt: now,
-                correlationId: context.correlationId,
-                causationId: null,
-                schemaVersion: SCHEMA_VERSION,
-                actor: context.actor,
-              },
-            })),
-            read.length === 0 ? 'no_stream' : read.length - 1,
-          );
+          const result = await this.store.append(stream, events, read.length === 0 ? 'no_stream' : read.length - 1);
           return { stream, revision: result.nextRevision, position: result.position };
         } catch (e) {
           if (!(e instanceof WrongExpectedRevision)) throw e;
@@ -105,4 +94,36 @@ export class StreamWriter {
     await this.projections.waitFor(recorded.position);
     return recorded;
   }
+
+  /**
+   * The decided events as the store takes them. `firstIndex` numbers them within the command (a command
+   * that writes to several streams numbers them on), so that each gets its own id derived from the retry key.
+   */
+  private newEvents<E extends { type: string; data: unknown }>(
+    decided: Decided<E>,
+    now: string,
+    { context, retryKey }: WriteRequest,
+    firstIndex = 0,
+  ): NewEvent[] {
+    return (Array.isArray(decided) ? decided : [decided]).map((e, i) => ({
+      id: retryKey ? retryKey.eventId(firstIndex + i) : randomUUID(),
+      type: e.type,
+      data: e.data,
+      metadata: {
+        recordedAt: now,
+        correlationId: context.correlationId,
+        causationId: null,
+        schemaVersion: SCHEMA_VERSION,
+        actor: context.actor,
+      },
+    }));
+  }
 }
+
+/** Where this very command landed, when a stream already holds its first event (a retry after a crash). */
+const writtenBefore = (read: readonly RecordedEvent[], retryKey: RetryKey | undefined, firstIndex = 0): Recorded | null => {
+  if (!retryKey) return null;
+  const firstId = retryKey.eventId(firstIndex);
+  const done = read.find((e) => e.id === firstId);
+  return done ? { stream: done.stream, revision: done.revision, position: done.position } : null;
+};

@@ -12,8 +12,10 @@ import {
   ReturnToFundCommand,
   WithdrawFromFundCommand,
   type RequestContext,
+  type RetryKey,
 } from '@dgr/application';
 import { InvalidRequest } from '../http/invalid-request';
+import { Retry } from '../http/idempotency.interceptor';
 import { Ctx } from '../http/request-context';
 import { DepositDto, ReturnDto, WithdrawalDto } from './fund.dto';
 
@@ -49,25 +51,25 @@ export class FundController {
 
   @Post('deposits')
   @Writes('deposit')
-  deposit(@Body() body: DepositDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new DepositToFundCommand(body, ctx));
+  deposit(@Body() body: DepositDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new DepositToFundCommand(body, ctx, retryKey));
   }
 
   @Post('withdrawals')
   @Writes('withdraw')
-  withdraw(@Body() body: WithdrawalDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new WithdrawFromFundCommand(body, ctx));
+  withdraw(@Body() body: WithdrawalDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new WithdrawFromFundCommand(body, ctx, retryKey));
   }
 
   @Post('returns')
   @Writes('return')
-  returnMoney(@Body() body: ReturnDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new ReturnToFundCommand(body, ctx));
+  returnMoney(@Body() body: ReturnDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new ReturnToFundCommand(body, ctx, retryKey));
   }
 
   @Post('years/:year/close')
   @Writes('close-year')
-  closeYear(@Param('year', yearPipe) year: number, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new CloseYearCommand({ year }, ctx));
+  closeYear(@Param('year', yearPipe) year: number, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new CloseYearCommand({ year }, ctx, retryKey));
   }
 }

@@ -63,14 +63,10 @@ export const jsonDepthMiddleware = (req: Request, _res: Response, next: NextFunc
   next();
 };
 
-/** The request's context for commands: its correlation id, who sent it, and its idempotency seed. */
-export const contextOf = (
-  req: Request & { correlationId?: string; actor?: Actor; eventIdSeed?: string; idempotencyClaim?: RequestContext['idempotencyClaim'] },
-): RequestContext => ({
+/** The request's context for commands: its correlation id and who sent it. */
+export const contextOf = (req: Request & { correlationId?: string; actor?: Actor }): RequestContext => ({
   correlationId: req.correlationId ?? randomUUID(),
   actor: req.actor ? { ...req.actor } : null,
-  ...(req.eventIdSeed ? { eventIdSeed: req.eventIdSeed } : {}),
-  ...(req.idempotencyClaim ? { idempotencyClaim: req.idempotencyClaim } : {}),
 });
 
 export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): RequestContext => contextOf(host.switchToHttp().getRequest()));

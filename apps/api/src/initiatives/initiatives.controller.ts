@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import {
   CancelInitiativeCommand,
   CorrectPartyDecisionCommand,
@@ -15,12 +14,13 @@ import {
   DecideAppealCommand,
   LodgeAppealCommand,
   RecordDecisionMinutesCommand,
-  derivedEventId,
-  type Recorded,
+  type Proposed,
   type RequestContext,
+  type RetryKey,
 } from '@dgr/application';
 import type { PartyId } from '@dgr/domain';
 import { Writes } from '../auth/access.decorators';
+import { Retry } from '../http/idempotency.interceptor';
 import { Ctx } from '../http/request-context';
 import { MAX_PAGE, page, PageQueryDto } from '../http/page';
 import { PartyParamPipe } from './party-param.pipe';
@@ -50,14 +50,11 @@ export class InitiativesController {
   @Post()
   @Writes('propose-initiative')
   @ApiCreatedResponse({ description: 'The initiative is recorded; `id` names it from now on.' })
-  async propose(@Body() body: ProposeInitiativeDto, @Ctx() ctx: RequestContext) {
-    // Under an Idempotency-Key the id comes from the key, like the event ids: a retry after a crash
-    // between the command and its recorded answer must find the same stream (a new id answered 500).
-    const initiativeId = ctx.eventIdSeed === undefined ? randomUUID() : derivedEventId(`${ctx.eventIdSeed}/initiative`, 0);
-    const recorded = await this.commands.execute<ProposeInitiativeCommand, Recorded>(
-      new ProposeInitiativeCommand({ ...body, proposedBy: body.proposedBy as PartyId, initiativeId }, ctx),
+  propose(@Body() body: ProposeInitiativeDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    // The handler names the new initiative (from the retry key, when there is one) and answers its id.
+    return this.commands.execute<ProposeInitiativeCommand, Proposed>(
+      new ProposeInitiativeCommand({ ...body, proposedBy: body.proposedBy as PartyId }, ctx, retryKey),
     );
-    return { id: initiativeId, ...recorded };
   }
 
   @Get()
@@ -82,16 +79,16 @@ export class InitiativesController {
 
   @Post(':id/preparation')
   @Writes('prepare-initiative')
-  prepare(@Param('id') id: string, @Body() body: PrepareInitiativeDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new PrepareInitiativeCommand({ ...body, initiativeId: id }, ctx));
+  prepare(@Param('id') id: string, @Body() body: PrepareInitiativeDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new PrepareInitiativeCommand({ ...body, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/decisions')
   @Writes('register-decision')
   @ApiCreatedResponse({ description: "The party's decision is recorded. The same party again: 409." })
-  registerDecision(@Param('id') id: string, @Body() body: RegisterDecisionDto, @Ctx() ctx: RequestContext) {
+  registerDecision(@Param('id') id: string, @Body() body: RegisterDecisionDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
     return this.commands.execute(
-      new RegisterPartyDecisionCommand({ ...body, party: body.party as PartyId, initiativeId: id }, ctx),
+      new RegisterPartyDecisionCommand({ ...body, party: body.party as PartyId, initiativeId: id }, ctx, retryKey),
     );
   }
 
@@ -102,8 +99,9 @@ export class InitiativesController {
     @Param('party', PartyParamPipe) party: PartyId,
     @Body() body: CorrectDecisionDto,
     @Ctx() ctx: RequestContext,
+    @Retry() retryKey?: RetryKey,
   ) {
-    return this.commands.execute(new CorrectPartyDecisionCommand({ ...body, party, initiativeId: id }, ctx));
+    return this.commands.execute(new CorrectPartyDecisionCommand({ ...body, party, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/decisions/:party/minutes')
@@ -117,8 +115,9 @@ export class InitiativesController {
     @Param('party', PartyParamPipe) party: PartyId,
     @Body() body: DecisionMinutesDto,
     @Ctx() ctx: RequestContext,
+    @Retry() retryKey?: RetryKey,
   ) {
-    return this.commands.execute(new RecordDecisionMinutesCommand({ ...body, party, initiativeId: id }, ctx));
+    return this.commands.execute(new RecordDecisionMinutesCommand({ ...body, party, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/decisions/:party/appeals')
@@ -129,8 +128,9 @@ export class InitiativesController {
     @Param('party', PartyParamPipe) party: PartyId,
     @Body() body: LodgeAppealDto,
     @Ctx() ctx: RequestContext,
+    @Retry() retryKey?: RetryKey,
   ) {
-    return this.commands.execute(new LodgeAppealCommand({ ...body, party, initiativeId: id }, ctx));
+    return this.commands.execute(new LodgeAppealCommand({ ...body, party, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/decisions/:party/appeals/:caseNumber/decision')
@@ -142,25 +142,26 @@ export class InitiativesController {
     @Param('caseNumber') caseNumber: string,
     @Body() body: DecideAppealDto,
     @Ctx() ctx: RequestContext,
+    @Retry() retryKey?: RetryKey,
   ) {
-    return this.commands.execute(new DecideAppealCommand({ ...body, party, caseNumber, initiativeId: id }, ctx));
+    return this.commands.execute(new DecideAppealCommand({ ...body, party, caseNumber, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/grant')
   @Writes('award-grant')
-  grant(@Param('id') id: string, @Body() body: GrantDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new AwardGrantCommand({ ...body, initiativeId: id }, ctx));
+  grant(@Param('id') id: string, @Body() body: GrantDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new AwardGrantCommand({ ...body, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/cancellation')
   @Writes('cancel-initiative')
-  cancel(@Param('id') id: string, @Body() body: CancelInitiativeDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new CancelInitiativeCommand({ ...body, initiativeId: id }, ctx));
+  cancel(@Param('id') id: string, @Body() body: CancelInitiativeDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new CancelInitiativeCommand({ ...body, initiativeId: id }, ctx, retryKey));
   }
 
   @Post(':id/outcome-reports')
   @Writes('report-outcome')
-  reportOutcome(@Param('id') id: string, @Body() body: OutcomeReportDto, @Ctx() ctx: RequestContext) {
-    return this.commands.execute(new ReportOutcomeCommand({ ...body, initiativeId: id }, ctx));
+  reportOutcome(@Param('id') id: string, @Body() body: OutcomeReportDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute(new ReportOutcomeCommand({ ...body, initiativeId: id }, ctx, retryKey));
   }
 }

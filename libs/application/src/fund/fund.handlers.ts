@@ -16,28 +16,24 @@ import {
   type WithdrawFromFund,
 } from '@dgr/domain';
 import { fundFold, initiativeFold } from '../folds';
-import type { Recorded, RequestContext } from '../request-context';
+import { WriteCommand, type Recorded } from '../request-context';
 import { StreamWriter } from '../stream-writer';
 import { GRANT_POLICY } from '../tokens';
 
 /* The fund is one stream, the ledger; every money command decides on it. */
 
-export class DepositToFundCommand {
-  constructor(readonly data: DepositToFund['data'], readonly context: RequestContext) {}
-}
+export class DepositToFundCommand extends WriteCommand<DepositToFund['data']> {}
 
 @CommandHandler(DepositToFundCommand)
 export class DepositToFundHandler implements ICommandHandler<DepositToFundCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: DepositToFundCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: DepositToFundCommand): Promise<Recorded> {
     return this.writer.decide(FUND_STREAM, fundFold, (fund, now) =>
-      depositToFund({ type: 'DepositToFund', data, metadata: { now } }, fund), context);
+      depositToFund({ type: 'DepositToFund', data, metadata: { now } }, fund), { context, retryKey });
   }
 }
 
-export class AwardGrantCommand {
-  constructor(readonly data: AwardGrant['data'], readonly context: RequestContext) {}
-}
+export class AwardGrantCommand extends WriteCommand<AwardGrant['data']> {}
 
 /** Reads the initiative too: a grant needs its consensus (final, under the policy) as of the grant's date. */
 @CommandHandler(AwardGrantCommand)
@@ -46,7 +42,7 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Rec
     private readonly writer: StreamWriter,
     @Inject(GRANT_POLICY) private readonly policy: GrantPolicy,
   ) {}
-  execute({ data, context }: AwardGrantCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: AwardGrantCommand): Promise<Recorded> {
     const initiativeStreamName = initiativeStream(data.initiativeId);
     return this.writer.decide(
       FUND_STREAM,
@@ -55,52 +51,46 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Rec
         const { state: initiative } = await this.writer.load(initiativeStreamName, initiativeFold);
         return awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative, this.policy);
       },
-      context,
+      { context, retryKey },
       [initiativeStreamName],
     );
   }
 }
 
-export class WithdrawFromFundCommand {
-  constructor(readonly data: WithdrawFromFund['data'], readonly context: RequestContext) {}
-}
+export class WithdrawFromFundCommand extends WriteCommand<WithdrawFromFund['data']> {}
 
 @CommandHandler(WithdrawFromFundCommand)
 export class WithdrawFromFundHandler implements ICommandHandler<WithdrawFromFundCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: WithdrawFromFundCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: WithdrawFromFundCommand): Promise<Recorded> {
     return this.writer.decide(FUND_STREAM, fundFold, async (fund, now) => {
       await this.writer.requireInitiative(data.initiativeId);
       return withdrawFromFund({ type: 'WithdrawFromFund', data, metadata: { now } }, fund);
-    }, context);
+    }, { context, retryKey });
   }
 }
 
-export class ReturnToFundCommand {
-  constructor(readonly data: ReturnToFund['data'], readonly context: RequestContext) {}
-}
+export class ReturnToFundCommand extends WriteCommand<ReturnToFund['data']> {}
 
 @CommandHandler(ReturnToFundCommand)
 export class ReturnToFundHandler implements ICommandHandler<ReturnToFundCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: ReturnToFundCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: ReturnToFundCommand): Promise<Recorded> {
     return this.writer.decide(FUND_STREAM, fundFold, async (fund, now) => {
       await this.writer.requireInitiative(data.initiativeId);
       return returnToFund({ type: 'ReturnToFund', data, metadata: { now } }, fund);
-    }, context);
+    }, { context, retryKey });
   }
 }
 
-export class CloseYearCommand {
-  constructor(readonly data: CloseYear['data'], readonly context: RequestContext) {}
-}
+export class CloseYearCommand extends WriteCommand<CloseYear['data']> {}
 
 @CommandHandler(CloseYearCommand)
 export class CloseYearHandler implements ICommandHandler<CloseYearCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: CloseYearCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: CloseYearCommand): Promise<Recorded> {
     return this.writer.decide(FUND_STREAM, fundFold, (fund, now) =>
-      closeYear({ type: 'CloseYear', data, metadata: { now } }, fund), context);
+      closeYear({ type: 'CloseYear', data, metadata: { now } }, fund), { context, retryKey });
   }
 }
 

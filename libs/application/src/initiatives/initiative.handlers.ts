@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   cancelInitiative,
@@ -23,75 +24,79 @@ import {
   type ReportOutcome,
 } from '@dgr/domain';
 import { fundFold, initiativeFold } from '../folds';
-import type { Recorded, RequestContext } from '../request-context';
+import { WriteCommand, type Recorded } from '../request-context';
 import { StreamWriter } from '../stream-writer';
 
 /*
  * One command class and one short handler per use case: load the initiative's stream, decide, append.
- * The id of a new initiative is made by the caller, so a retried proposal names the same initiative.
  */
 
-export class ProposeInitiativeCommand {
-  constructor(readonly data: ProposeInitiative['data'], readonly context: RequestContext) {}
+/**
+ * The id of the new initiative is made here: from the retry key when the request carried an
+ * Idempotency-Key (a retry after a crash between the command and its recorded answer must find the same
+ * stream; a new id answered 500), new otherwise. A caller that names the initiative itself (the demo seed,
+ * tests) gives `initiativeId`.
+ */
+export class ProposeInitiativeCommand extends WriteCommand<
+  Omit<ProposeInitiative['data'], 'initiativeId'> & { readonly initiativeId?: string }
+> {}
+
+/** The new initiative's id, and where its first event landed. */
+export interface Proposed extends Recorded {
+  readonly id: string;
 }
 
 @CommandHandler(ProposeInitiativeCommand)
-export class ProposeInitiativeHandler implements ICommandHandler<ProposeInitiativeCommand, Recorded> {
+export class ProposeInitiativeHandler implements ICommandHandler<ProposeInitiativeCommand, Proposed> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: ProposeInitiativeCommand): Promise<Recorded> {
-    return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      proposeInitiative({ type: 'ProposeInitiative', data, metadata: { now } }, state), context);
+  async execute({ data, context, retryKey }: ProposeInitiativeCommand): Promise<Proposed> {
+    const initiativeId = data.initiativeId ?? retryKey?.newId('initiative') ?? randomUUID();
+    const recorded = await this.writer.decide(initiativeStream(initiativeId), initiativeFold, (state, now) =>
+      proposeInitiative({ type: 'ProposeInitiative', data: { ...data, initiativeId }, metadata: { now } }, state), { context, retryKey });
+    return { id: initiativeId, ...recorded };
   }
 }
 
-export class PrepareInitiativeCommand {
-  constructor(readonly data: PrepareInitiative['data'], readonly context: RequestContext) {}
-}
+export class PrepareInitiativeCommand extends WriteCommand<PrepareInitiative['data']> {}
 
 @CommandHandler(PrepareInitiativeCommand)
 export class PrepareInitiativeHandler implements ICommandHandler<PrepareInitiativeCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: PrepareInitiativeCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: PrepareInitiativeCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      prepareInitiative({ type: 'PrepareInitiative', data, metadata: { now } }, state), context);
+      prepareInitiative({ type: 'PrepareInitiative', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class RegisterPartyDecisionCommand {
-  constructor(readonly data: RegisterPartyDecision['data'], readonly context: RequestContext) {}
-}
+export class RegisterPartyDecisionCommand extends WriteCommand<RegisterPartyDecision['data']> {}
 
 @CommandHandler(RegisterPartyDecisionCommand)
 export class RegisterPartyDecisionHandler implements ICommandHandler<RegisterPartyDecisionCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: RegisterPartyDecisionCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: RegisterPartyDecisionCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      registerPartyDecision({ type: 'RegisterPartyDecision', data, metadata: { now } }, state), context);
+      registerPartyDecision({ type: 'RegisterPartyDecision', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class CorrectPartyDecisionCommand {
-  constructor(readonly data: CorrectPartyDecision['data'], readonly context: RequestContext) {}
-}
+export class CorrectPartyDecisionCommand extends WriteCommand<CorrectPartyDecision['data']> {}
 
 @CommandHandler(CorrectPartyDecisionCommand)
 export class CorrectPartyDecisionHandler implements ICommandHandler<CorrectPartyDecisionCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: CorrectPartyDecisionCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: CorrectPartyDecisionCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      correctPartyDecision({ type: 'CorrectPartyDecision', data, metadata: { now } }, state), context);
+      correctPartyDecision({ type: 'CorrectPartyDecision', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class CancelInitiativeCommand {
-  constructor(readonly data: CancelInitiative['data'], readonly context: RequestContext) {}
-}
+export class CancelInitiativeCommand extends WriteCommand<CancelInitiative['data']> {}
 
 /** Reads the fund's ledger too: an initiative that has been granted money cannot be cancelled. */
 @CommandHandler(CancelInitiativeCommand)
 export class CancelInitiativeHandler implements ICommandHandler<CancelInitiativeCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: CancelInitiativeCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: CancelInitiativeCommand): Promise<Recorded> {
     return this.writer.decide(
       initiativeStream(data.initiativeId),
       initiativeFold,
@@ -100,61 +105,53 @@ export class CancelInitiativeHandler implements ICommandHandler<CancelInitiative
         const granted = moneyOf(fund, data.initiativeId).grantedOre;
         return cancelInitiative({ type: 'CancelInitiative', data, metadata: { now } }, state, granted);
       },
-      context,
+      { context, retryKey },
       [FUND_STREAM],
     );
   }
 }
 
-export class ReportOutcomeCommand {
-  constructor(readonly data: ReportOutcome['data'], readonly context: RequestContext) {}
-}
+export class ReportOutcomeCommand extends WriteCommand<ReportOutcome['data']> {}
 
 @CommandHandler(ReportOutcomeCommand)
 export class ReportOutcomeHandler implements ICommandHandler<ReportOutcomeCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: ReportOutcomeCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: ReportOutcomeCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      reportOutcome({ type: 'ReportOutcome', data, metadata: { now } }, state), context);
+      reportOutcome({ type: 'ReportOutcome', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class RecordDecisionMinutesCommand {
-  constructor(readonly data: RecordDecisionMinutes['data'], readonly context: RequestContext) {}
-}
+export class RecordDecisionMinutesCommand extends WriteCommand<RecordDecisionMinutes['data']> {}
 
 @CommandHandler(RecordDecisionMinutesCommand)
 export class RecordDecisionMinutesHandler implements ICommandHandler<RecordDecisionMinutesCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: RecordDecisionMinutesCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: RecordDecisionMinutesCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      recordDecisionMinutes({ type: 'RecordDecisionMinutes', data, metadata: { now } }, state), context);
+      recordDecisionMinutes({ type: 'RecordDecisionMinutes', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class LodgeAppealCommand {
-  constructor(readonly data: LodgeAppeal['data'], readonly context: RequestContext) {}
-}
+export class LodgeAppealCommand extends WriteCommand<LodgeAppeal['data']> {}
 
 @CommandHandler(LodgeAppealCommand)
 export class LodgeAppealHandler implements ICommandHandler<LodgeAppealCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: LodgeAppealCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: LodgeAppealCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      lodgeAppeal({ type: 'LodgeAppeal', data, metadata: { now } }, state), context);
+      lodgeAppeal({ type: 'LodgeAppeal', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 
-export class DecideAppealCommand {
-  constructor(readonly data: DecideAppeal['data'], readonly context: RequestContext) {}
-}
+export class DecideAppealCommand extends WriteCommand<DecideAppeal['data']> {}
 
 @CommandHandler(DecideAppealCommand)
 export class DecideAppealHandler implements ICommandHandler<DecideAppealCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: DecideAppealCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: DecideAppealCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      decideAppeal({ type: 'DecideAppeal', data, metadata: { now } }, state), context);
+      decideAppeal({ type: 'DecideAppeal', data, metadata: { now } }, state), { context, retryKey });
   }
 }
 

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CalendarDate, PartyId } from '@dgr/domain';
-import type { Recorded, RequestContext } from '../request-context';
+import { WriteCommand, type Recorded } from '../request-context';
 import { StreamWriter, type Fold } from '../stream-writer';
 import type { MissingDate } from './reminders';
 
@@ -28,12 +28,7 @@ export interface ReminderSent {
   };
 }
 
-export class RecordReminderSentCommand {
-  constructor(
-    readonly data: ReminderSent['data'],
-    readonly context: RequestContext,
-  ) {}
-}
+export class RecordReminderSentCommand extends WriteCommand<ReminderSent['data']> {}
 
 /** A reminder stream is a plain list: nothing to decide on but the order. */
 const reminderFold: Fold<null, ReminderSent> = { initial: null, evolve: () => null };
@@ -41,9 +36,9 @@ const reminderFold: Fold<null, ReminderSent> = { initial: null, evolve: () => nu
 @CommandHandler(RecordReminderSentCommand)
 export class RecordReminderSentHandler implements ICommandHandler<RecordReminderSentCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}
-  execute({ data, context }: RecordReminderSentCommand): Promise<Recorded> {
+  execute({ data, context, retryKey }: RecordReminderSentCommand): Promise<Recorded> {
     const event: ReminderSent = { type: 'ReminderSent', data };
-    return this.writer.decide(reminderStream(data.party), reminderFold, () => event, context);
+    return this.writer.decide(reminderStream(data.party), reminderFold, () => event, { context, retryKey });
   }
 }
 

@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import { AuditLogProjection } from './audit-log.projection';
+import { FundProjection } from './fund.projection';
+import { InitiativesProjection } from './initiatives.projection';
+import { ProjectionRunner } from './projection-runner';
+
+/*
+ * ProjectionRunner.waitFor on the in-memory store. The store's log reads (what the runner follows) can be
+ * held back, so "not yet" is a state the test controls rather than a race it hopes to win.
+ */
+
+class HeldBackStore extends InMemoryEventStore {
+  private gate: Promise<void> = Promise.resolve();
+  private open: () => void = () => undefined;
+  holdReads(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+  releaseReads(): void {
+    this.open();
+  }
+  override async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    await this.gate;
+    return super.readAll(afterPosition, maxCount);
+  }
+}
+
+const event = (n: number): NewEvent => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  type: 'Counted',
+  data: { n },
+  metadata: { recordedAt: '2025-06-15T10:00:00.000Z', correlationId: 'spec', causationId: null, schemaVersion: 1, actor: null },
+});
+
+/** Lets `n` turns of the event loop pass (no clock involved). */
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Whether `promise` has settled by now. */
+const settled = async (promise: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void promise.then(() => (done = true));
+  await turns(1);
+  return done;
+};
+
+let store: HeldBackStore;
+let runner: ProjectionRunner;
+
+beforeAll(() => Logger.overrideLogger(false));
+
+beforeEach(async () => {
+  store = new HeldBackStore();
+  await store.append('counter-1', [event(1), event(2)], 'no_stream');
+  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection());
+});
+
+afterEach(async () => {
+  store.releaseReads();
+  await runner.onModuleDestroy();
+  await store.close();
+});
+
+describe('ProjectionRunner', () => {
+  it('start() answers once the read models include the whole log as it was', async () => {
+    await runner.start();
+    expect(runner.caughtUpTo).toBe(2);
+  });
+
+  it('waitFor a position already applied answers at once', async () => {
+    await runner.start();
+    store.holdReads();
+    expect(await settled(runner.waitFor(2))).toBe(true);
+    expect(await settled(runner.waitFor(0))).toBe(true);
+  });
+
+  it('waitFor a later position answers only once the read models have applied it, and then at once', async () => {
+    await runner.start();
+    store.holdReads();
+    await store.append('counter-1', [event(3)], 1);
+    await store.append('counter-1', [event(4)], 2);
+    const third = runner.waitFor(3);
+    const fourth = runner.waitFor(4);
+    const fifth = runner.waitFor(5);
+    await turns(20);
+    expect(await settled(third)).toBe(false);
+    expect(runner.caughtUpTo).toBe(2);
+
+    store.releaseReads();
+    await third;
+    expect(runner.caughtUpTo).toBeGreaterThanOrEqual(3);
+    await fourth;
+    expect(runner.caughtUpTo).toBe(4);
+    // Position 5 is not in the log yet: its waiter keeps waiting, the others are gone.
+    expect(await settled(fifth)).toBe(false);
+
+    await store.append('counter-1', [event(5)], 3);
+    await fifth;
+    expect(runner.caughtUpTo).toBe(5);
+  });
+});
