@@ -27,7 +27,8 @@ const writeRoutes = (): Array<[string, Controller, string]> => {
   const controllers = (AppModule.forRoot({} as AppModuleOptions).controllers ?? []) as unknown as Controller[];
   return controllers.flatMap((controller) =>
     Object.getOwnPropertyNames(controller.prototype)
-      .filter((name) => name !== 'constructor' && typeof controller.prototype[name] === 'function')
+      // The descriptor's value, not the property: reading a getter on a prototype would run it without an instance.
+      .filter((name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(controller.prototype, name)?.value === 'function')
       .filter((name) => Reflect.getMetadata(WRITES, controller.prototype[name] as object) !== undefined)
       .map((name): [string, Controller, string] => [`${controller.name}.${name}`, controller, name]),
   );
