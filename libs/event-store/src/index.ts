@@ -6,3 +6,4 @@ export * from './sqlite-event-store';
 export * from './eventstoredb-event-store';
 export { EventStoreDbUnavailable, redactConnectionString } from './eventstoredb-mapping';
 export { LogIndex, LogIndexMismatch } from './esdb-log-index';
+export * from './upcasting';

@@ -9,6 +9,8 @@ export interface Problem {
   readonly code: string;
   /** For invalid input: each offending field and what is wrong with it. */
   readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+  /** For an event this version cannot read (503): which event, and why. */
+  readonly event?: { readonly position: number; readonly stream: string; readonly type: string; readonly schemaVersion: unknown; readonly reason: string; readonly detail: string };
 }
 
 export const problemType = (code: string): string => `urn:dgr:problem:${code}`;
