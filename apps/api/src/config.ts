@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SIE_ACCOUNTS, type SieAccounts } from '@dgr/application';
 import { isPartyId, PARTY_IDS, type PartyId } from '@dgr/domain';
+import { operationsConfigOf, type OperationsConfig } from './operations/operations-config';
 
 /**
  * The service's configuration: the only place that reads process.env. Every value is checked at
@@ -32,6 +33,7 @@ export interface Config {
   readonly mail: MailConfig;
   /** Sign-in to the web pages (docs/web.md). */
   readonly web: WebConfig;
+  readonly operations: OperationsConfig;
 }
 
 /** Sign-in to the web pages: sessions, OpenID Connect, and the local conveniences. */
@@ -326,6 +328,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env, overrides: R
     requireFinalConsensus: flag(env, 'DGR_REQUIRE_FINAL_CONSENSUS', false),
     mail: mailConfig(env),
     web: webConfig(env, sqliteFile),
+    operations: operationsConfigOf(env, (variable, message) => new ConfigError(variable, message)),
   };
 };
 

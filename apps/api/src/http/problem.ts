@@ -10,6 +10,8 @@ export interface Problem {
   /** For invalid input: each offending field and what is wrong with it. */
   readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
   /** For an event this version cannot read (503): which event, and why. */
+  /** For GET /api/health/ready (503): terminus's result, each check with its status. */
+  readonly checks?: unknown;
   readonly event?: { readonly position: number; readonly stream: string; readonly type: string; readonly schemaVersion: unknown; readonly reason: string; readonly detail: string };
 }
 
