@@ -36,21 +36,28 @@ export class Metrics {
 
   /** The read models' lag and position, read from the runner and the store when scraped. */
   observeReadModels(projections: ProjectionRunner, store: EventStore): void {
-    const position = new Gauge({ name: 'dgr_read_models_position', help: 'The last global position the read models include', registers: [this.registry] });
-    const unreadable = new Gauge({
+    new Gauge({
+      name: 'dgr_read_models_position',
+      help: 'The last global position the read models include',
+      registers: [this.registry],
+      collect() {
+        this.set(projections.caughtUpTo);
+      },
+    });
+    new Gauge({
       name: 'dgr_unreadable_events',
       help: '1 while the read models are stopped before an event this version cannot read (see GET /api/health/ready)',
       registers: [this.registry],
+      collect() {
+        this.set(projections.unreadable ? 1 : 0);
+      },
     });
     new Gauge({
       name: 'dgr_projection_lag_events',
       help: "Events in the log that the read models do not include yet (the log's head minus their position)",
       registers: [this.registry],
       async collect() {
-        const head = await store.headPosition();
-        position.set(projections.caughtUpTo);
-        unreadable.set(projections.unreadable ? 1 : 0);
-        this.set(Math.max(0, head - projections.caughtUpTo));
+        this.set(Math.max(0, (await store.headPosition()) - projections.caughtUpTo));
       },
     });
   }
@@ -100,7 +107,7 @@ export class Metrics {
   handler(): (req: Request, res: Response) => void {
     return (_req, res) => {
       this.render()
-        .then(({ contentType, body }) => res.status(200).type(contentType).send(body))
+        .then(({ contentType, body }) => res.status(200).setHeader('Content-Type', contentType).end(body))
         .catch((e: unknown) => res.status(500).type('text/plain').send(`metrics failed: ${String(e)}`));
     };
   }
