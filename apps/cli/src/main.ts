@@ -28,6 +28,8 @@ const USAGE = `dgr — the DGR service's command line
 Usage:
   dgr seed-demo [--file PATH]              Write the demo history into an empty store.
   dgr status [--file PATH] [--as-of DATE]  Replay the log and print the fund's years and every initiative's status.
+                                           Exits 2 naming the first event this version cannot read (the state
+                                           printed is the one before it).
   dgr replay [--until-position N | --known-at INSTANT] [--file PATH]
                                            Rebuild every read model from an empty state (with a progress bar),
                                            print the years, the statuses and the state's canonical hash.
@@ -53,7 +55,7 @@ Usage:
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
                                            signature and that the log extends it. Exits 1 naming the first event
-                                           that does not match. --print-checkpoint: print a signed checkpoint of
+                                           that does not match, or the first one this version cannot read. --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
                                            The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),
@@ -99,12 +101,17 @@ const seedDemo = async (file: string): Promise<void> => {
   }
 };
 
-const status = async (file: string, asOf: string | undefined): Promise<void> => {
+/** Exits 2 after the state when the log holds an event this version cannot read: the state is the one before it. */
+const status = async (file: string, asOf: string | undefined): Promise<number> => {
   const app = await openContext(file);
   try {
     const q = app.get(Queries);
     const day = asOf ?? q.today();
-    process.stdout.write(stateText(q, day, `DGR per ${day} (${file}, ${app.get(ProjectionRunner).caughtUpTo} händelser)`));
+    const runner = app.get(ProjectionRunner);
+    process.stdout.write(stateText(q, day, `DGR per ${day} (${file}, ${runner.caughtUpTo} händelser)`));
+    if (!runner.unreadable) return 0;
+    process.stderr.write(`dgr: ${runner.unreadable.message}. The state above is the one before it. Upgrade dgr, or see docs/operations.md.\n`);
+    return 2;
   } finally {
     await app.close();
   }
@@ -230,8 +237,7 @@ const main = async (argv: string[]): Promise<number> => {
     case 'status': {
       const asOf = values['as-of'];
       if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
-      await status(file, asOf);
-      return 0;
+      return status(file, asOf);
     }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);

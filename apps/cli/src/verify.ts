@@ -11,6 +11,8 @@ import {
   type LogVerification,
   type MerkleLog,
 } from '@dgr/audit';
+import { readStoredEvent } from '@dgr/application';
+import { UnreadableEvent, type EventMetadata, type RecordedEvent } from '@dgr/event-store';
 import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
 import { ConfigError, type Config } from '../../api/src/config';
 
@@ -51,6 +53,8 @@ export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams'
   readonly problem: string | null;
   /** The tree of the events read, for signing a checkpoint of them. */
   readonly tree: MerkleLog | null;
+  /** The first event this version cannot read (ADR 0010): its hash may match, but its meaning is unknown here. */
+  readonly unreadable: UnreadableEvent | null;
 }
 
 const PROGRESS_EVERY = 5000;
@@ -101,6 +105,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       throw new VerifyUsageError(`${options.file} predates event hashes: open it once with the service (npm start), which adds them`);
     const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
     const verifier = new LogVerifier();
+    let unreadable: UnreadableEvent | null = null;
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -111,35 +116,51 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
         verifier.addUnreadable(Number(row.position), String(row.stream), Number(row.revision), problem);
         break;
       }
-      verifier.add({
+      const event = {
         id: row.id as string,
         position: row.position as number,
         stream: row.stream as string,
         revision: row.revision as number,
         type: row.type as string,
         data: (data as { value: unknown }).value,
-        metadata: (metadata as { value: unknown }).value,
+        metadata: (metadata as { value: unknown }).value as EventMetadata,
         previousHash: row.previous_hash as string | null,
         hash: row.hash as string,
-      });
+      };
+      // The stored bytes first (hash and chain), then whether this version can read the event at all.
+      verifier.add(event);
+      if (!unreadable) unreadable = unreadableIn(event);
       if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
     options.onProgress?.(verifier.events, total);
     const result = verifier.result(options.checkpoint ? { checkpoint: options.checkpoint, publicKey: options.publicKey } : undefined);
     const checkpointProblem = result.checkpointProblem ? describeCheckpointProblem(result.checkpointProblem) : null;
+    const unreadableProblem = unreadable ? `${unreadable.message} (this version cannot read it: upgrade dgr, or see docs/operations.md)` : null;
     return {
-      ok: result.ok,
+      ok: result.ok && !unreadable,
+      unreadable,
       events: result.events,
       streams: result.streams,
       root: result.root,
       lastRecordedAt: result.lastRecordedAt,
       firstMismatch: result.firstMismatch,
       checkpointProblem,
-      problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
+      problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : (checkpointProblem ?? unreadableProblem),
       tree: result.tree,
     };
   } finally {
     db.close();
+  }
+};
+
+/** The event as this version reads it: null when it can, else why not. */
+const unreadableIn = (event: RecordedEvent): UnreadableEvent | null => {
+  try {
+    readStoredEvent(event);
+    return null;
+  } catch (e) {
+    if (e instanceof UnreadableEvent) return e;
+    throw e;
   }
 };
 
@@ -154,6 +175,8 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
         : 'OK: every event matches its hash and chain.',
     );
   else lines.push(`FAILED: ${result.problem}`);
+  if (result.unreadable && result.problem !== null && !result.problem.startsWith(result.unreadable.message))
+    lines.push(`Also: ${result.unreadable.message}`);
   return lines.join('\n') + '\n';
 };
 

@@ -11,21 +11,27 @@ export const closeGracefully = (app: INestApplication, graceSeconds: number, log
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    const servers = [app.getHttpServer() as Server, ...others];
+    // Stop listening first, and wait for the requests in flight before Nest's own close: that one stops the
+    // read models (onModuleDestroy) before it closes the HTTP server, and a command in flight waits for them.
+    const drained = Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    for (const s of servers) s.closeIdleConnections();
     logger.log(`${signal}: no new connections; waiting up to ${graceSeconds} s for requests in flight`, 'Shutdown');
-    const server = app.getHttpServer() as Server;
-    for (const s of [server, ...others]) s.closeIdleConnections();
     const force = setTimeout(() => {
       logger.warn?.(`Requests still in flight after ${graceSeconds} s: closing their connections`, 'Shutdown');
-      for (const s of [server, ...others]) s.closeAllConnections();
+      for (const s of servers) s.closeAllConnections();
     }, graceSeconds * 1000);
     const hard = setTimeout(() => {
       logger.error('The shutdown did not finish: exiting with 1', undefined, 'Shutdown');
       process.exit(1);
     }, (graceSeconds + 5) * 1000);
     hard.unref();
-    Promise.all([app.close(), ...others.map((s) => new Promise((resolve) => s.close(resolve)))])
+    drained
       .then(() => {
         clearTimeout(force);
+        return app.close();
+      })
+      .then(() => {
         logger.log('Stopped: the store is flushed and closed', 'Shutdown');
         process.exit(0);
       })
