@@ -15,6 +15,7 @@ describe('configuration', () => {
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: './data/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
+      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
     });
   });
 
@@ -42,6 +43,7 @@ describe('configuration', () => {
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: '/var/lib/dgr/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
+      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
     });
   });
 

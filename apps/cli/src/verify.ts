@@ -45,7 +45,10 @@ export interface VerifyOptions {
 
 /** What `dgr verify` found: the verifier's counts and root, and the checkpoint's and the first problem as lines. */
 export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams' | 'root' | 'lastRecordedAt' | 'firstMismatch'> {
-  /** True when every event matches its hash and chain and the log extends the checkpoint (if one was given). */
+  /**
+   * True when every event matches its hash and chain and the log extends the checkpoint (if one was given).
+   * An unreadable event (below) does not change it: its bytes can be verified; `dgr verify` still exits 1.
+   */
   readonly ok: boolean;
   /** What is wrong with the log as against the checkpoint (signature, size, root), if anything. */
   readonly checkpointProblem: string | null;
@@ -135,9 +138,8 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
     options.onProgress?.(verifier.events, total);
     const result = verifier.result(options.checkpoint ? { checkpoint: options.checkpoint, publicKey: options.publicKey } : undefined);
     const checkpointProblem = result.checkpointProblem ? describeCheckpointProblem(result.checkpointProblem) : null;
-    const unreadableProblem = unreadable ? `${unreadable.message} (this version cannot read it: upgrade dgr, or see docs/operations.md)` : null;
     return {
-      ok: result.ok && !unreadable,
+      ok: result.ok,
       unreadable,
       events: result.events,
       streams: result.streams,
@@ -145,7 +147,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       lastRecordedAt: result.lastRecordedAt,
       firstMismatch: result.firstMismatch,
       checkpointProblem,
-      problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : (checkpointProblem ?? unreadableProblem),
+      problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
       tree: result.tree,
     };
   } finally {
@@ -175,8 +177,8 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
         : 'OK: every event matches its hash and chain.',
     );
   else lines.push(`FAILED: ${result.problem}`);
-  if (result.unreadable && result.problem !== null && !result.problem.startsWith(result.unreadable.message))
-    lines.push(`Also: ${result.unreadable.message}`);
+  if (result.unreadable)
+    lines.push(`FAILED: ${result.unreadable.message} (this version of dgr cannot read it: upgrade, or see docs/operations.md)`);
   return lines.join('\n') + '\n';
 };
 
@@ -222,12 +224,13 @@ export const runVerify = (
     onProgress: bar ? (done, total) => total >= LONG_LOG && bar(done, total) : undefined,
   });
   const summary = summaryOf(result, checkpoint);
+  const ok = result.ok && !result.unreadable;
   if (!values['print-checkpoint']) {
-    (result.ok ? io.stdout : io.stderr).write(summary);
-    return result.ok ? 0 : 1;
+    (ok ? io.stdout : io.stderr).write(summary);
+    return ok ? 0 : 1;
   }
   io.stderr.write(summary);
-  if (!result.ok || !result.tree) return 1;
+  if (!ok || !result.tree) return 1;
   const { signer, createdFile } = resolveAuditSigner(config.audit, { create: true });
   if (createdFile) io.stderr.write(`dgr: created a checkpoint signing key at ${createdFile} (owner-only)\n`);
   const signed = signer.sign(result.events, result.tree.root().toString('base64'), result.lastRecordedAt);
