@@ -64,6 +64,15 @@ describe.each([
     expect(stderr).toMatch(reason);
   });
 
+  it('dgr replay and dgr export --format csv refuse in one line naming it, making no partial answer', async () => {
+    for (const args of [['replay'], ['export', '--format', 'csv', '--what', 'ledger']]) {
+      const { code, stdout, stderr } = await dgr([...args, '--file', file]);
+      expect([args[0], code, stdout]).toEqual([args[0], 1, '']);
+      expect(stderr).toMatch(/^dgr: Event at position 2 \(stream fund-dgr/);
+      expect(stderr).toMatch(reason);
+    }
+  });
+
   it('dgr status prints the state before it, names it and exits 2', async () => {
     const { code, stdout, stderr } = await dgr(['status', '--file', file]);
     expect(code).toBe(2);

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { DomainError, isCalendarDate, isPartyId, isRole, partyName, stockholmDateOf, type PartyId } from '@dgr/domain';
-import { SqliteEventStore } from '@dgr/event-store';
+import { SqliteEventStore, UnreadableEvent } from '@dgr/event-store';
 import { resolveTokenKeys } from '../../api/src/auth/token-keys';
 import { signToken } from '../../api/src/auth/tokens';
 import { resolveAuditSigner } from '../../api/src/audit/audit-key';
@@ -75,13 +75,23 @@ with the service.
 
 class UsageError extends Error {}
 
-const openContext = async (file: string, auditSigner?: CheckpointSigner) => {
+/**
+ * The application over the file, its read models caught up. A log with an event this version cannot read is
+ * refused (UnreadableEvent, one line naming it), so that no report or export is made of part of the log;
+ * `dgr status` alone asks for the state before it (`allowUnreadable`).
+ */
+const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean } = {}) => {
   const app = await NestFactory.createApplicationContext(
     DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner }),
     { logger: false },
   );
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
+  const unreadable = app.get(ProjectionRunner).unreadable;
+  if (unreadable && !options.allowUnreadable) {
+    await app.close();
+    throw unreadable;
+  }
   return app;
 };
 
@@ -103,7 +113,7 @@ const seedDemo = async (file: string): Promise<void> => {
 
 /** Exits 2 after the state when the log holds an event this version cannot read: the state is the one before it. */
 const status = async (file: string, asOf: string | undefined): Promise<number> => {
-  const app = await openContext(file);
+  const app = await openContext(file, undefined, { allowUnreadable: true });
   try {
     const q = app.get(Queries);
     const day = asOf ?? q.today();
@@ -247,7 +257,7 @@ const main = async (argv: string[]): Promise<number> => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof DomainError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof DomainError || e instanceof UnreadableEvent || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
       process.stderr.write(`dgr: ${(e as Error).message}\n`);
     else process.stderr.write(`dgr: ${e instanceof Error ? e.stack : String(e)}\n`);
     process.exit(1);
