@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FUND_STREAM, PARTY_IDS, type FundEvent, type InitiativeEvent } from '@dgr/domain';
+import { EVENT_VERSIONS, FUND_STREAM, PARTY_IDS, type FundEvent, type InitiativeEvent } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
 
 const GENERATOR_VERSION = 2;
@@ -115,6 +115,8 @@ function* realisticEvents(count: number): Generator<GeneratedEvent> {
             minuteReference: `§ ${(m.i % 250) + 1}`,
             caseNumber: m.i % 4 === 0 ? null : `KS-${isoDay(decidedMs).slice(0, 4)}/${(m.i % 900) + 100}`,
             registeredAt,
+            minutesApprovedOn: null,
+            noticePostedOn: null,
           },
         });
       }
@@ -183,7 +185,7 @@ export const eventsFile = async (count: number, log: (line: string) => void): Pr
   const insert = db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   const writeChunk = db.transaction((events: GeneratedEvent[]) => {
     for (const e of events) {
-      const metadata = { recordedAt: e.recordedAt, correlationId: randomUUID(), causationId: null, schemaVersion: 1, actor: null };
+      const metadata = { recordedAt: e.recordedAt, correlationId: randomUUID(), causationId: null, schemaVersion: EVENT_VERSIONS[e.type], actor: null };
       insert.run(randomUUID(), e.stream, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(metadata));
     }
   });

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '@dgr/application';
 import type { EventStore } from '@dgr/event-store';
@@ -10,6 +11,7 @@ import { RateLimitGuard, RateLimitSettings } from './auth/rate-limit.guard';
 import { ExportsController, SIE_ACCOUNTS } from './exports/exports.controller';
 import { FundController } from './fund/fund.controller';
 import { HealthController } from './http/health.controller';
+import { ProbesController, ReadinessSettings } from './operations/probes.controller';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { validationPipe } from './http/validation';
@@ -28,6 +30,8 @@ import { SignInController, SignInOptions } from './web/sign-in.controller';
 
 export interface AppModuleOptions {
   readonly store: EventStore;
+  /** Ready while the read models are at most this many events behind the log's head (DGR_READY_MAX_LAG); default 100. */
+  readonly readyMaxLag?: number;
   readonly auth: AuthSettings;
   readonly rateLimitPerMinute: number;
   /** Per client address, for requests without a valid token or session (0 or omitted: no limit). */
@@ -58,10 +62,11 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
+      controllers: [PartiesController, InitiativesController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
+        { provide: ReadinessSettings, useValue: new ReadinessSettings(options.readyMaxLag ?? 100) },
         { provide: SignInOptions, useValue: options.signIn ?? new SignInOptions(null, false) },
         { provide: REMINDER_CONTACTS, useValue: options.reminderContacts ?? {} },
         { provide: SIE_ACCOUNTS, useValue: options.sieAccounts ?? DEFAULT_SIE_ACCOUNTS },

@@ -14,6 +14,7 @@ import { resolveSessionSettings } from './auth/session';
 import { SignInOptions } from './web/sign-in.controller';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { openStore } from './open-store';
+import { Metrics } from './operations/metrics';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
 const authSettingsOf = (config: Config): AuthSettings => {
@@ -30,6 +31,11 @@ const authSettingsOf = (config: Config): AuthSettings => {
   }
 };
 
+const METRICS = new WeakMap<INestApplication, Metrics>();
+
+/** The app's metrics, when DGR_METRICS is on. */
+export const metricsOf = (app: INestApplication): Metrics | null => METRICS.get(app) ?? null;
+
 /**
  * Builds the HTTP app (used by main.ts and by the end-to-end tests) with its read models caught up.
  * `logger`: omitted, structured JSON lines on stdout; `false`, silent.
@@ -42,9 +48,13 @@ export const createApp = async (
   const logger = options.logger === undefined ? new JsonLogger() : options.logger;
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
+  const metrics = config.operations.metrics ? new Metrics() : null;
+  const opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
+  const store = metrics ? metrics.timedStore(opened) : opened;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
-      store: options.store ?? (await openStore(config)),
+      store,
+      readyMaxLag: config.operations.readyMaxLag,
       auth,
       rateLimitPerMinute: config.rateLimitPerMinute,
       rateLimitAnonymousPerMinute: config.rateLimitAnonymousPerMinute,
@@ -77,6 +87,13 @@ export const createApp = async (
       await app.close();
       throw new ConfigError('DGR_TRUST_PROXY', `must be a number of proxy hops or a comma-separated list of addresses or subnets: ${(e as Error).message}`);
     }
+  if (metrics) {
+    METRICS.set(app, metrics);
+    metrics.observeReadModels(app.get(ProjectionRunner), store);
+    app.use(metrics.middleware());
+    // Served by Express ahead of Nest's routes: no token, no rate limit; on another port when DGR_METRICS_PORT is set (main.ts).
+    if (config.operations.metricsPort === null) app.getHttpAdapter().getInstance().get('/metrics', metrics.handler());
+  }
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -101,7 +118,7 @@ export const createApp = async (
   // The sign-in forms (/auth/*) post plain HTML forms; jsonOnlyMiddleware refuses such bodies everywhere else.
   app.useBodyParser('urlencoded', { extended: false, limit: '16kb' });
   app.use(jsonDepthMiddleware);
-  app.enableShutdownHooks();
+  // SIGTERM and SIGINT are main.ts's (graceful shutdown, exit 0): Nest's own hooks would re-raise the signal.
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

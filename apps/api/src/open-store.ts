@@ -5,6 +5,7 @@ import {
   SqliteEventStore,
   type EventStore,
   type EventStoreDbOptions,
+  type SqliteEventStoreOptions,
 } from '@dgr/event-store';
 import { ConfigError, type Config } from '@dgr/config';
 
@@ -17,11 +18,11 @@ export const EVENTSTORE_CONNECT_TIMEOUT_MS = 5000;
  */
 export const openStore = async (
   config: Pick<Config, 'store' | 'sqliteFile'>,
-  options: Pick<EventStoreDbOptions, 'onSubscriptionError'> & { connectTimeoutMs?: number } = {},
+  options: Pick<EventStoreDbOptions, 'onSubscriptionError'> & Pick<SqliteEventStoreOptions, 'onGroupCommit'> & { connectTimeoutMs?: number } = {},
 ): Promise<EventStore> => {
   if (config.store.kind === 'sqlite') {
     try {
-      return new SqliteEventStore(config.sqliteFile);
+      return new SqliteEventStore(config.sqliteFile, { onGroupCommit: options.onGroupCommit });
     } catch (e) {
       throw new ConfigError('DGR_SQLITE_FILE', `cannot open the store at ${config.sqliteFile}: ${(e as Error).message}`);
     }

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { DomainError, isCalendarDate, stockholmDateOf } from '@dgr/domain';
-import { SqliteEventStore } from '@dgr/event-store';
+import { SqliteEventStore, UnreadableEvent } from '@dgr/event-store';
 import { ConfigError, loadConfig, resolveAuditSigner } from '@dgr/config';
 import type { CheckpointSigner } from '@dgr/audit';
 import { demoHistory } from './demo-history';
@@ -27,6 +27,8 @@ const USAGE = `dgr — the DGR service's command line
 Usage:
   dgr seed-demo [--file PATH]              Write the demo history into an empty store.
   dgr status [--file PATH] [--as-of DATE]  Replay the log and print the fund's years and every initiative's status.
+                                           Exits 2 naming the first event this version cannot read (the state
+                                           printed is the one before it).
   dgr replay [--until-position N | --known-at INSTANT] [--file PATH]
                                            Rebuild every read model from an empty state (with a progress bar),
                                            print the years, the statuses and the state's canonical hash.
@@ -55,7 +57,7 @@ Usage:
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
                                            signature and that the log extends it. Exits 1 naming the first event
-                                           that does not match. --print-checkpoint: print a signed checkpoint of
+                                           that does not match, or the first one this version cannot read. --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr verify-public URL [--public-key PEM] [--previous FILE] [--state DIR]
                                            Check the service's published checkpoint from outside, no store needed:
@@ -81,13 +83,23 @@ with the service.
 
 class UsageError extends Error {}
 
-const openContext = async (file: string, auditSigner?: CheckpointSigner) => {
+/**
+ * The application over the file, its read models caught up. A log with an event this version cannot read is
+ * refused (UnreadableEvent, one line naming it), so that no report or export is made of part of the log;
+ * `dgr status` alone asks for the state before it (`allowUnreadable`).
+ */
+const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean } = {}) => {
   const app = await NestFactory.createApplicationContext(
     DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner }),
     { logger: false },
   );
   app.enableShutdownHooks();
   await app.get(ProjectionRunner).start();
+  const unreadable = app.get(ProjectionRunner).unreadable;
+  if (unreadable && !options.allowUnreadable) {
+    await app.close();
+    throw unreadable;
+  }
   return app;
 };
 
@@ -107,12 +119,17 @@ const seedDemo = async (file: string): Promise<void> => {
   }
 };
 
-const status = async (file: string, asOf: string | undefined): Promise<void> => {
-  const app = await openContext(file);
+/** Exits 2 after the state when the log holds an event this version cannot read: the state is the one before it. */
+const status = async (file: string, asOf: string | undefined): Promise<number> => {
+  const app = await openContext(file, undefined, { allowUnreadable: true });
   try {
     const q = app.get(Queries);
     const day = asOf ?? q.today();
-    process.stdout.write(stateText(q, day, `DGR per ${day} (${file}, ${app.get(ProjectionRunner).caughtUpTo} händelser)`));
+    const runner = app.get(ProjectionRunner);
+    process.stdout.write(stateText(q, day, `DGR per ${day} (${file}, ${runner.caughtUpTo} händelser)`));
+    if (!runner.unreadable) return 0;
+    process.stderr.write(`dgr: ${runner.unreadable.message}. The state above is the one before it. Upgrade dgr, or see docs/operations.md.\n`);
+    return 2;
   } finally {
     await app.close();
   }
@@ -248,8 +265,7 @@ const main = async (argv: string[]): Promise<number> => {
     case 'status': {
       const asOf = values['as-of'];
       if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
-      await status(file, asOf);
-      return 0;
+      return status(file, asOf);
     }
     default:
       throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
@@ -259,7 +275,7 @@ const main = async (argv: string[]): Promise<number> => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof DomainError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof DomainError || e instanceof UnreadableEvent || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
       process.stderr.write(`dgr: ${(e as Error).message}\n`);
     else process.stderr.write(`dgr: ${e instanceof Error ? e.stack : String(e)}\n`);
     process.exit(1);

@@ -12,6 +12,8 @@ import {
   type MerkleLog,
 } from '@dgr/audit';
 import { checkpointPublicKey, ConfigError, resolveAuditSigner, type Config } from '@dgr/config';
+import { readStoredEvent } from '@dgr/application';
+import { UnreadableEvent, type EventMetadata, type RecordedEvent } from '@dgr/event-store';
 
 /** A file that cannot be verified, or a mistake in how `dgr verify` was called (printed as one line, exit code 1). */
 export class VerifyUsageError extends Error {}
@@ -42,7 +44,10 @@ export interface VerifyOptions {
 
 /** What `dgr verify` found: the verifier's counts and root, and the checkpoint's and the first problem as lines. */
 export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams' | 'root' | 'lastRecordedAt' | 'firstMismatch'> {
-  /** True when every event matches its hash and chain and the log extends the checkpoint (if one was given). */
+  /**
+   * True when every event matches its hash and chain and the log extends the checkpoint (if one was given).
+   * An unreadable event (below) does not change it: its bytes can be verified; `dgr verify` still exits 1.
+   */
   readonly ok: boolean;
   /** What is wrong with the log as against the checkpoint (signature, size, root), if anything. */
   readonly checkpointProblem: string | null;
@@ -50,6 +55,8 @@ export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams'
   readonly problem: string | null;
   /** The tree of the events read, for signing a checkpoint of them. */
   readonly tree: MerkleLog | null;
+  /** The first event this version cannot read (ADR 0010): its hash may match, but its meaning is unknown here. */
+  readonly unreadable: UnreadableEvent | null;
 }
 
 const PROGRESS_EVERY = 5000;
@@ -100,6 +107,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       throw new VerifyUsageError(`${options.file} predates event hashes: open it once with the service (npm start), which adds them`);
     const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
     const verifier = new LogVerifier();
+    let unreadable: UnreadableEvent | null = null;
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -110,17 +118,20 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
         verifier.addUnreadable(Number(row.position), String(row.stream), Number(row.revision), problem);
         break;
       }
-      verifier.add({
+      const event = {
         id: row.id as string,
         position: row.position as number,
         stream: row.stream as string,
         revision: row.revision as number,
         type: row.type as string,
         data: (data as { value: unknown }).value,
-        metadata: (metadata as { value: unknown }).value,
+        metadata: (metadata as { value: unknown }).value as EventMetadata,
         previousHash: row.previous_hash as string | null,
         hash: row.hash as string,
-      });
+      };
+      // The stored bytes first (hash and chain), then whether this version can read the event at all.
+      verifier.add(event);
+      if (!unreadable) unreadable = unreadableIn(event);
       if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
     options.onProgress?.(verifier.events, total);
@@ -128,6 +139,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
     const checkpointProblem = result.checkpointProblem ? describeCheckpointProblem(result.checkpointProblem) : null;
     return {
       ok: result.ok,
+      unreadable,
       events: result.events,
       streams: result.streams,
       root: result.root,
@@ -142,6 +154,17 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
   }
 };
 
+/** The event as this version reads it: null when it can, else why not. */
+const unreadableIn = (event: RecordedEvent): UnreadableEvent | null => {
+  try {
+    readStoredEvent(event);
+    return null;
+  } catch (e) {
+    if (e instanceof UnreadableEvent) return e;
+    throw e;
+  }
+};
+
 /** The summary `dgr verify` prints. */
 export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefined): string => {
   const lines = [`Events: ${result.events} in ${result.streams} streams`, `Root:   ${result.root ?? '–'}`];
@@ -153,6 +176,8 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
         : 'OK: every event matches its hash and chain.',
     );
   else lines.push(`FAILED: ${result.problem}`);
+  if (result.unreadable)
+    lines.push(`FAILED: ${result.unreadable.message} (this version of dgr cannot read it: upgrade, or see docs/operations.md)`);
   return lines.join('\n') + '\n';
 };
 
@@ -198,12 +223,13 @@ export const runVerify = (
     onProgress: bar ? (done, total) => total >= LONG_LOG && bar(done, total) : undefined,
   });
   const summary = summaryOf(result, checkpoint);
+  const ok = result.ok && !result.unreadable;
   if (!values['print-checkpoint']) {
-    (result.ok ? io.stdout : io.stderr).write(summary);
-    return result.ok ? 0 : 1;
+    (ok ? io.stdout : io.stderr).write(summary);
+    return ok ? 0 : 1;
   }
   io.stderr.write(summary);
-  if (!result.ok || !result.tree) return 1;
+  if (!ok || !result.tree) return 1;
   const { signer, createdFile } = resolveAuditSigner(config.audit, { create: true });
   if (createdFile) io.stderr.write(`dgr: created a checkpoint signing key at ${createdFile} (owner-only)\n`);
   const signed = signer.sign(result.events, result.tree.root().toString('base64'), result.lastRecordedAt);

@@ -20,7 +20,7 @@ const STREAM = 'counter-1';
 const context: RequestContext = { correlationId: 'spec', actor: { sub: 'finance', name: 'Test', role: 'finance' } };
 
 interface Counted {
-  readonly type: 'Counted';
+  readonly type: 'ReminderSent';
   readonly data: { readonly amount: number };
 }
 const counter: Fold<number, Counted> = { initial: 0, evolve: (n) => n + 1 };
@@ -70,7 +70,7 @@ const command = (amount: number) => async (retryKey: RetryKey): Promise<StoredAn
     counter,
     (): Counted => {
       if (refusing) throw new NotYet('inte än');
-      return { type: 'Counted', data: { amount } };
+      return { type: 'ReminderSent', data: { amount } };
     },
     { context, retryKey },
   );
@@ -167,7 +167,7 @@ describe('a key whose first try failed', () => {
     let wrote!: () => void;
     const commandWritten = new Promise<void>((resolve) => (wrote = resolve));
     void idempotency.run(KEY, hash, context, async (retryKey) => {
-      await writer.decide(STREAM, counter, (): Counted => ({ type: 'Counted', data: { amount: 5 } }), { context, retryKey });
+      await writer.decide(STREAM, counter, (): Counted => ({ type: 'ReminderSent', data: { amount: 5 } }), { context, retryKey });
       wrote();
       return new Promise<StoredAnswer>(() => undefined);
     });

@@ -20,3 +20,5 @@ export * from './reminders/reminders';
 export * from './reminders/reminder.handlers';
 export * from './audit/verify-store';
 export * from './exports';
+export * from './domain-events';
+export * from './service-unavailable';

@@ -19,13 +19,13 @@ const NOW = '2025-06-15T10:00:00.000Z';
 const STREAM = 'counter-1';
 
 interface Counted {
-  readonly type: 'Counted';
+  readonly type: 'ReminderSent';
   readonly data: { readonly n: number; readonly by: string };
 }
 
 /** A stream that counts: its state is the number of events in it. */
 const counter: Fold<number, Counted> = { initial: 0, evolve: (n) => n + 1 };
-const count = (by: string) => (n: number): Counted => ({ type: 'Counted', data: { n: n + 1, by } });
+const count = (by: string) => (n: number): Counted => ({ type: 'ReminderSent', data: { n: n + 1, by } });
 
 const request: WriteRequest = { context: { correlationId: 'spec', actor: null } };
 

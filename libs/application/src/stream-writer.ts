@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InitiativeNotFound, initiativeStream } from '@dgr/domain';
 import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
-import { SCHEMA_VERSION } from './event-ids';
+import { schemaVersionOf, toDomainEvent } from './domain-events';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';
 import type { Recorded, WriteRequest } from './request-context';
@@ -47,11 +47,15 @@ export class StreamWriter {
     private readonly projections: ProjectionRunner,
   ) {}
 
-  /** Folds a stream into state, the way deciders see it. */
+  /**
+   * Folds a stream into state, the way deciders see it: each stored event read and upcast by toDomainEvent.
+   * Refuses (503) while the read models are stopped before an event this version cannot read (ADR 0010).
+   */
   async load<S, E>(stream: string, fold: Fold<S, E>): Promise<{ state: S; events: RecordedEvent[] }> {
+    this.projections.assertReadable();
     const events = await this.store.readStream(stream);
     let state = fold.initial;
-    for (const e of events) state = fold.evolve(state, e as unknown as E);
+    for (const e of events) state = fold.evolve(state, toDomainEvent(e) as E);
     return { state, events };
   }
 
@@ -113,7 +117,7 @@ export class StreamWriter {
         recordedAt: now,
         correlationId: context.correlationId,
         causationId: null,
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: schemaVersionOf(e.type),
         actor: context.actor,
       },
     }));

@@ -2,6 +2,7 @@ import type { SieAccounts } from '@dgr/application';
 import { auditSection, type AuditConfig } from './audit.config';
 import { mailSection, type MailConfig } from './mail.config';
 import { publicSection, type PublicConfig } from './public.config';
+import { operationsSection, type OperationsConfig } from './operations.config';
 import type { Env } from './parse';
 import { serviceSection } from './service.config';
 import { sieSection } from './sie.config';
@@ -52,6 +53,8 @@ export interface Config {
   readonly web: WebConfig;
   /** The public pages and open data, `DGR_PUBLIC` (docs/public.md). */
   readonly public: PublicConfig;
+  /** Metrics, readiness and shutdown (docs/operations.md). */
+  readonly operations: OperationsConfig;
 }
 
 /** Reads the environment; `overrides` (e.g. a command's `--file`) win over it. */
@@ -75,5 +78,6 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
     mail: mailSection(env),
     web: webSection(env, sqliteFile),
     public: publicSection(env),
+    operations: operationsSection(env),
   };
 };

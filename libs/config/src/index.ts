@@ -12,3 +12,4 @@ export * from './token-keys';
 export * from './tokens';
 export * from './audit-key';
 export * from './public.config';
+export * from './operations.config';

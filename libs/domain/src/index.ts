@@ -18,3 +18,4 @@ export * from './fund/fund.decide';
 export * from './fund/fund.errors';
 export * from './fund/fund.events';
 export * from './fund/fund.state';
+export * from './event-versions';

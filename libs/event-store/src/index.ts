@@ -7,3 +7,4 @@ export * from './eventstoredb-event-store';
 export { EventStoreDbSubscription } from './eventstoredb-subscription';
 export { EventStoreDbUnavailable, redactConnectionString } from './eventstoredb-mapping';
 export { LogIndex, LogIndexMismatch } from './esdb-log-index';
+export * from './upcasting';

@@ -51,6 +51,8 @@ export interface SqliteEventStoreOptions {
   /** How often a subscription looks for events written by another process (ms). */
   pollMs?: number;
   onSubscriptionError?: (e: unknown) => void;
+  /** Told after each group commit: how many appends shared the transaction, and how long it took (seconds). */
+  onGroupCommit?: (appends: number, seconds: number) => void;
 }
 
 /**
@@ -139,6 +141,7 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.queue.splice(0, this.queue.length);
+    const started = performance.now();
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.db.transaction(() => {
@@ -154,6 +157,7 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(error);
       return;
     }
+    this.options.onGroupCommit?.(batch.length, (performance.now() - started) / 1000);
     batch.forEach((request, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) request.resolve(outcome.result);

@@ -1,6 +1,9 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { describeUnreadable, ServiceUnavailable } from '@dgr/application';
 import { DomainError, InvalidInput, type DomainErrorKind } from '@dgr/domain';
+import { UnreadableEvent } from '@dgr/event-store';
+import { NotReady } from '../operations/probes.controller';
 import { InvalidRequest } from './invalid-request';
 import { problemType, type Problem } from './problem';
 
@@ -56,7 +59,8 @@ const httpStatusOf = (e: unknown): number | null => {
 
 /**
  * The one place that turns errors into answers: application/problem+json (RFC 9457).
- * Invalid input 400 · unknown thing 404 · conflict 409 · broken business rule 422 · anything else 500.
+ * Invalid input 400 · unknown thing 404 · conflict 409 · broken business rule 422 ·
+ * read models stopped or behind 503 (with Retry-After) · anything else 500.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -67,12 +71,40 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception, request.originalUrl ?? request.url);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (problem.status >= 500 && problem.status !== 503) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="dgr", error="invalid_token"');
+    if (problem.status === 503) response.setHeader('Retry-After', String(exception instanceof ServiceUnavailable ? exception.retryAfterSeconds : 5));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown, instance: string): Problem {
+    if (exception instanceof NotReady) {
+      const failed = Object.keys(exception.result.error ?? {});
+      return {
+        type: problemType('not-ready'),
+        title: 'Tjänsten är inte redo',
+        status: 503,
+        detail: exception.unreadable
+          ? describeUnreadable(exception.unreadable)
+          : `Tjänsten är inte redo: ${failed.join(', ')} (se checks).`,
+        instance,
+        code: 'not-ready',
+        checks: exception.result,
+        ...(exception.unreadable ? { event: exception.unreadable.toJSON() } : {}),
+      };
+    }
+    if (exception instanceof ServiceUnavailable || exception instanceof UnreadableEvent) {
+      const unreadable = exception instanceof UnreadableEvent ? exception : exception.unreadable;
+      const problem: Problem = {
+        type: problemType(unreadable ? 'unreadable-event' : 'read-models-behind'),
+        title: 'Tjänsten är inte tillgänglig just nu',
+        status: 503,
+        detail: unreadable ? describeUnreadable(unreadable) : exception.message,
+        instance,
+        code: unreadable ? 'unreadable-event' : 'read-models-behind',
+      };
+      return unreadable ? { ...problem, event: unreadable.toJSON() } : problem;
+    }
     if (exception instanceof InvalidRequest) return invalidInput(exception.errors, instance);
     if (exception instanceof DomainError) {
       const problem: Problem = {

@@ -11,6 +11,10 @@ export interface Problem {
   readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
   /** With `errors`: how many offending fields there were in all (more than `errors` lists when over 20). */
   readonly errorCount?: number;
+  /** For an event this version cannot read (503): which event, and why. */
+  /** For GET /api/health/ready (503): terminus's result, each check with its status. */
+  readonly checks?: unknown;
+  readonly event?: { readonly position: number; readonly stream: string; readonly type: string; readonly schemaVersion: unknown; readonly reason: string; readonly detail: string };
 }
 
 export const problemType = (code: string): string => `urn:dgr:problem:${code}`;

@@ -54,6 +54,11 @@ export class AuditService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Whether a checkpoint signing key is loaded. */
+  get canSign(): boolean {
+    return this.signer !== null && this.signer !== undefined;
+  }
+
   /** How many events the tree holds now (the read models' position). */
   get size(): number {
     return this.log.size;

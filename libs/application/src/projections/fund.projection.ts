@@ -2,13 +2,17 @@ import { Injectable } from '@nestjs/common';
 import {
   emptyFund,
   evolveFund,
+  FUND_EVENT_TYPES,
   FUND_STREAM,
   isBooking,
   yearOf,
   type Fund,
   type FundEvent,
 } from '@dgr/domain';
-import type { RecordedEvent } from '@dgr/event-store';
+import { UnreadableEvent, type RecordedEvent } from '@dgr/event-store';
+import { toDomainEvent } from '../domain-events';
+
+const isFundEvent = (e: { type: string }): e is FundEvent => (FUND_EVENT_TYPES as readonly string[]).includes(e.type);
 
 export interface LedgerRow {
   readonly position: number;
@@ -53,9 +57,12 @@ export class FundProjection {
   /** The global position of each year's YearClosed event. */
   private readonly closedAt = new Map<number, number>();
 
+  /** Folds the event when it is one of the fund's stream; throws UnreadableEvent for one this version cannot read. */
   apply(event: RecordedEvent): void {
     if (event.stream !== FUND_STREAM) return;
-    const e = event as unknown as FundEvent;
+    const e = toDomainEvent(event);
+    if (!isFundEvent(e))
+      throw new UnreadableEvent(event.position, event.stream, event.type, event.metadata.schemaVersion, 'malformed', `${event.type} does not belong in the stream ${event.stream}`);
     this.fund = evolveFund(this.fund, e);
     if (e.type === 'YearClosed') this.closedAt.set(e.data.year, event.position);
     if (e.type === 'GrantAwarded') this.addMoney(e.data.initiativeId, 'granted', e.data.decidedOn, e.data.amountOre);

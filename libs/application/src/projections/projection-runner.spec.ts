@@ -27,7 +27,7 @@ class HeldBackStore extends InMemoryEventStore {
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  type: 'Counted',
+  type: 'ReminderSent',
   data: { n },
   metadata: { recordedAt: '2025-06-15T10:00:00.000Z', correlationId: 'spec', causationId: null, schemaVersion: 1, actor: null },
 });

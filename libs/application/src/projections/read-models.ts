@@ -1,7 +1,8 @@
 import type { EventStore, RecordedEvent } from '@dgr/event-store';
-import { bookingsOf } from '@dgr/domain';
+import { bookingsOf, FUND_STREAM } from '@dgr/domain';
+import { readStoredEvent } from '../domain-events';
 import { FundProjection } from './fund.projection';
-import { InitiativesProjection } from './initiatives.projection';
+import { InitiativesProjection, isInitiativeStream } from './initiatives.projection';
 
 /** The business read models, fed together in log order. */
 export class ReadModels {
@@ -10,9 +11,11 @@ export class ReadModels {
     readonly fund: FundProjection = new FundProjection(),
   ) {}
 
+  /** Throws UnreadableEvent for an event this version cannot read, even one no read model folds. */
   apply(event: RecordedEvent): void {
-    this.initiatives.apply(event);
-    this.fund.apply(event);
+    if (isInitiativeStream(event.stream)) this.initiatives.apply(event);
+    else if (event.stream === FUND_STREAM) this.fund.apply(event);
+    else readStoredEvent(event);
   }
 
   /** The whole state as plain JSON, for comparing two builds of it (replayed and live). */

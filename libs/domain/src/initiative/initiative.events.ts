@@ -63,12 +63,12 @@ export interface PartyDecisionRegistered {
     /** When the decision was typed in (the registration time), as an ISO instant. */
     readonly registeredAt: string;
     /**
-     * The day the minutes were approved (justering), when known at registration. Absent in events
-     * recorded before it existed; null when not given.
+     * The day the minutes were approved (justering), when known at registration; null when not given.
+     * Since version 2 (event-versions.ts); version 1 events recorded before the field existed are upcast to null.
      */
-    readonly minutesApprovedOn?: CalendarDate | null;
+    readonly minutesApprovedOn: CalendarDate | null;
     /** The day the approval was posted on the party's notice board (anslag), when known; as above. */
-    readonly noticePostedOn?: CalendarDate | null;
+    readonly noticePostedOn: CalendarDate | null;
   };
 }
 

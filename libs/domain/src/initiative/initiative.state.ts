@@ -129,8 +129,8 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         ...factsOf(event.data),
         registeredAt: event.data.registeredAt,
         corrections: [],
-        minutesApprovedOn: event.data.minutesApprovedOn ?? null,
-        noticePostedOn: event.data.noticePostedOn ?? null,
+        minutesApprovedOn: event.data.minutesApprovedOn,
+        noticePostedOn: event.data.noticePostedOn,
         appeals: [],
       };
       return { ...s, decisions: new Map(s.decisions).set(event.data.party, decision) };
