@@ -18,3 +18,4 @@ export * from './reminders/reminders';
 export * from './reminders/reminder.handlers';
 export * from './audit/verify-store';
 export * from './exports';
+export * from './audit/rule-check';

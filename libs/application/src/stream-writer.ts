@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InitiativeNotFound, initiativeStream } from '@dgr/domain';
-import { WrongExpectedRevision, type EventStore, type RecordedEvent } from '@dgr/event-store';
+import { WrongExpectedRevision, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { derivedEventId, SCHEMA_VERSION } from './event-ids';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -23,6 +23,28 @@ export interface Fold<S, E> {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/** Where a cross-stream command's events get their ids when the request names an idempotency seed. */
+const RELIED_ON_ID_BASE = 1000;
+const COMPENSATION_ID_BASE = 2000;
+
+/** The stream a cross-stream command relies on, and how to fold it. */
+export interface ReliedOn<R, F> {
+  readonly stream: string;
+  readonly fold: Fold<R, F>;
+}
+
+/** What a cross-stream decider answers: its own events, and the facts it appends to the stream it relied on. */
+export interface CrossStreamDecision<E, F> {
+  /** The events of the stream the command decides on (a grant: `GrantAwarded` in the fund). */
+  readonly events: readonly E[];
+  /** Appended to the relied-on stream with the revision that was read (a grant: `GrantReserved`). */
+  readonly reliedOn: readonly F[];
+  /** Undoes `reliedOn` when `events` could not be written after it (stores without multi-stream appends). */
+  readonly compensate: (reason: string) => readonly F[];
+}
+
+type AnyEvent = { type: string; data: unknown };
 
 /**
  * The one way commands write: read the stream, fold it, decide (pure), append with the revision
@@ -51,6 +73,141 @@ export class StreamWriter {
   async requireInitiative(initiativeId: string): Promise<void> {
     const events = await this.store.readStream(initiativeStream(initiativeId));
     if (events.length === 0) throw new InitiativeNotFound(initiativeId);
+  }
+
+  /**
+   * A command that decides on `stream` and relies on the state of `reliedOn` (ADR 0010). The reliance is
+   * made part of the log: `decide` also answers facts for the relied-on stream, appended there with the
+   * revision that was read, so that a change there in the meantime (a cancellation, a correction, another
+   * process) makes the write fail and the command decided again. No lock is needed for the rule to hold;
+   * the in-process lock only saves retries.
+   *
+   * - A store with `appendMany` (SQLite, in-memory) writes both streams in one transaction: both expected
+   *   revisions hold, or nothing is written.
+   * - A store without it (EventStoreDB: one stream per call) writes the relied-on facts first (a
+   *   reservation, with that stream's expected revision), then the events (with the decided stream's
+   *   expected revision, deciding again on a conflict with the relied-on state as reserved), and appends
+   *   `compensate(reason)` to the relied-on stream when the events are not written.
+   *
+   * `operationId` is one id per command, the same on every attempt (and on a retried request with an
+   * Idempotency-Key): the decider names its reservation with it.
+   */
+  async decideAcross<S, E extends AnyEvent, R, F extends AnyEvent>(
+    stream: string,
+    fold: Fold<S, E>,
+    reliedOn: ReliedOn<R, F>,
+    decide: (state: S, reliedOnState: R, now: string, operationId: string) => CrossStreamDecision<E, F>,
+    context: RequestContext,
+  ): Promise<Recorded> {
+    const operationId = context.eventIdSeed === undefined ? randomUUID() : derivedEventId(context.eventIdSeed, -1);
+    const keys = [...new Set([reliedOn.stream, stream])].sort();
+    const recorded = await this.lock.run(keys, () =>
+      this.store.appendMany
+        ? this.writeBothAtOnce(stream, fold, reliedOn, decide, context, operationId)
+        : this.reserveThenWrite(stream, fold, reliedOn, decide, context, operationId),
+    );
+    await this.projections.waitFor(recorded.position);
+    return recorded;
+  }
+
+  private async writeBothAtOnce<S, E extends AnyEvent, R, F extends AnyEvent>(
+    stream: string,
+    fold: Fold<S, E>,
+    reliedOn: ReliedOn<R, F>,
+    decide: (state: S, reliedOnState: R, now: string, operationId: string) => CrossStreamDecision<E, F>,
+    context: RequestContext,
+    operationId: string,
+  ): Promise<Recorded> {
+    const appendMany = this.store.appendMany!.bind(this.store);
+    for (let attempt = 1; ; attempt++) {
+      const { state, events: read } = await this.load(stream, fold);
+      const done = this.alreadyWritten(stream, read, context);
+      if (done) return done;
+      const { state: reliedOnState, events: reliedOnRead } = await this.load(reliedOn.stream, reliedOn.fold);
+      const now = this.clock.now();
+      const decision = decide(state, reliedOnState, now, operationId);
+      await context.idempotencyClaim?.claim();
+      try {
+        // The relied-on facts first: in the log a reservation precedes the grant that made it.
+        const [, result] = await appendMany([
+          { stream: reliedOn.stream, events: this.newEvents(decision.reliedOn, now, context, RELIED_ON_ID_BASE), expected: expectedAfter(reliedOnRead) },
+          { stream, events: this.newEvents(decision.events, now, context, 0), expected: expectedAfter(read) },
+        ]);
+        return { stream, revision: result!.nextRevision, position: result!.position };
+      } catch (e) {
+        if (!(e instanceof WrongExpectedRevision)) throw e;
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(e.stream);
+      }
+    }
+  }
+
+  private async reserveThenWrite<S, E extends AnyEvent, R, F extends AnyEvent>(
+    stream: string,
+    fold: Fold<S, E>,
+    reliedOn: ReliedOn<R, F>,
+    decide: (state: S, reliedOnState: R, now: string, operationId: string) => CrossStreamDecision<E, F>,
+    context: RequestContext,
+    operationId: string,
+  ): Promise<Recorded> {
+    // Step 1: the reservation, with the relied-on stream's expected revision.
+    let reserved: { reliedOnState: R; decision: CrossStreamDecision<E, F> } | null = null;
+    for (let attempt = 1; reserved === null; attempt++) {
+      const { state, events: read } = await this.load(stream, fold);
+      const done = this.alreadyWritten(stream, read, context);
+      if (done) return done;
+      const { state: reliedOnState, events: reliedOnRead } = await this.load(reliedOn.stream, reliedOn.fold);
+      const now = this.clock.now();
+      const decision = decide(state, reliedOnState, now, operationId);
+      await context.idempotencyClaim?.claim();
+      try {
+        await this.store.append(reliedOn.stream, this.newEvents(decision.reliedOn, now, context, RELIED_ON_ID_BASE), expectedAfter(reliedOnRead));
+        reserved = { reliedOnState, decision };
+      } catch (e) {
+        if (!(e instanceof WrongExpectedRevision)) throw e;
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(reliedOn.stream);
+      }
+    }
+    // Step 2: the events, with this stream's expected revision, decided again (on the reserved state) after a conflict.
+    let decision = reserved.decision;
+    for (let attempt = 1; ; attempt++) {
+      const now = this.clock.now();
+      try {
+        const { state, events: read } = await this.load(stream, fold);
+        if (attempt > 1) decision = decide(state, reserved.reliedOnState, now, operationId);
+        const result = await this.store.append(stream, this.newEvents(decision.events, now, context, 0), expectedAfter(read));
+        return { stream, revision: result.nextRevision, position: result.position };
+      } catch (e) {
+        const retry = e instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS;
+        if (retry) continue;
+        const reason =
+          e instanceof DomainError ? e.message : e instanceof WrongExpectedRevision ? `Någon annan ändrade ${stream} samtidigt.` : 'Skrivningen misslyckades.';
+        await this.store.append(reliedOn.stream, this.newEvents(decision.compensate(reason), now, context, COMPENSATION_ID_BASE), 'any');
+        throw e instanceof WrongExpectedRevision ? new ConcurrencyConflict(stream) : e;
+      }
+    }
+  }
+
+  /** With an idempotency seed: the answer of this very command when it was already written (a retry after a crash). */
+  private alreadyWritten(stream: string, read: readonly RecordedEvent[], context: RequestContext): Recorded | null {
+    if (context.eventIdSeed === undefined) return null;
+    const firstId = derivedEventId(context.eventIdSeed, 0);
+    const done = read.find((e) => e.id === firstId);
+    return done ? { stream, revision: done.revision, position: done.position } : null;
+  }
+
+  private newEvents(events: readonly AnyEvent[], now: string, context: RequestContext, idBase: number): NewEvent[] {
+    return events.map((e, i) => ({
+      id: context.eventIdSeed === undefined ? randomUUID() : derivedEventId(context.eventIdSeed, idBase + i),
+      type: e.type,
+      data: e.data,
+      metadata: {
+        recordedAt: now,
+        correlationId: context.correlationId,
+        causationId: null,
+        schemaVersion: SCHEMA_VERSION,
+        actor: context.actor,
+      },
+    }));
   }
 
   /**
@@ -106,3 +263,5 @@ export class StreamWriter {
     return recorded;
   }
 }
+
+const expectedAfter = (read: readonly RecordedEvent[]): ExpectedRevision => (read.length === 0 ? 'no_stream' : read.length - 1);
