@@ -53,7 +53,9 @@ Usage:
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
                                            signature and that the log extends it. Exits 1 naming the first event
-                                           that does not match. --print-checkpoint: print a signed checkpoint of
+                                           that does not match. Also scans the log for broken business rules (a
+                                           grant on a cancelled initiative…) and lists them by position apart
+                                           from the hashes; exits 2 when only rules are broken. --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
                                            The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),

@@ -11,6 +11,7 @@ import {
   type LogVerification,
   type MerkleLog,
 } from '@dgr/audit';
+import { describeRuleViolation, RuleChecker, type RuleViolation } from '@dgr/application';
 import { checkpointPublicKey, resolveAuditSigner } from '../../api/src/audit/audit-key';
 import { ConfigError, type Config } from '../../api/src/config';
 
@@ -51,6 +52,8 @@ export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams'
   readonly problem: string | null;
   /** The tree of the events read, for signing a checkpoint of them. */
   readonly tree: MerkleLog | null;
+  /** Business rules the log breaks, by position (ADR 0010), apart from the hashes: they do not make `ok` false. */
+  readonly ruleViolations: readonly RuleViolation[];
 }
 
 const PROGRESS_EVERY = 5000;
@@ -101,6 +104,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       throw new VerifyUsageError(`${options.file} predates event hashes: open it once with the service (npm start), which adds them`);
     const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
     const verifier = new LogVerifier();
+    const rules = new RuleChecker();
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -111,7 +115,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
         verifier.addUnreadable(Number(row.position), String(row.stream), Number(row.revision), problem);
         break;
       }
-      verifier.add({
+      const event = {
         id: row.id as string,
         position: row.position as number,
         stream: row.stream as string,
@@ -121,7 +125,9 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
         metadata: (metadata as { value: unknown }).value,
         previousHash: row.previous_hash as string | null,
         hash: row.hash as string,
-      });
+      };
+      verifier.add(event);
+      rules.add(event);
       if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
     options.onProgress?.(verifier.events, total);
@@ -137,6 +143,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       checkpointProblem,
       problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
       tree: result.tree,
+      ruleViolations: rules.all(),
     };
   } finally {
     db.close();
@@ -154,6 +161,11 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
         : 'OK: every event matches its hash and chain.',
     );
   else lines.push(`FAILED: ${result.problem}`);
+  if (result.ruleViolations.length === 0) lines.push('Rules: the log keeps every business rule.');
+  else {
+    lines.push(`RULE VIOLATIONS: ${result.ruleViolations.length} (the hashes say nothing was changed; the log was written breaking these rules):`);
+    for (const v of result.ruleViolations) lines.push(`  ${describeRuleViolation(v)}`);
+  }
   return lines.join('\n') + '\n';
 };
 
@@ -201,7 +213,8 @@ export const runVerify = (
   const summary = summaryOf(result, checkpoint);
   if (!values['print-checkpoint']) {
     (result.ok ? io.stdout : io.stderr).write(summary);
-    return result.ok ? 0 : 1;
+    // 1: a hash, chain or checkpoint failure; 2: the hashes hold, but the log breaks a business rule.
+    return !result.ok ? 1 : result.ruleViolations.length > 0 ? 2 : 0;
   }
   io.stderr.write(summary);
   if (!result.ok || !result.tree) return 1;

@@ -19,3 +19,4 @@ export * from './reminders/reminder.handlers';
 export * from './audit/verify-store';
 export * from './exports';
 export * from './audit/rule-check';
+export * from './projections/rule-violations.projection';

@@ -5,6 +5,7 @@ import { AuditLogProjection } from './audit-log.projection';
 import { ReadModels } from './read-models';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 /**
  * Feeds the read models from the store's global log, in order: from the start when the service
@@ -25,8 +26,9 @@ export class ProjectionRunner implements OnModuleDestroy {
     initiatives: InitiativesProjection,
     fund: FundProjection,
     private readonly audit: AuditLogProjection,
+    rules: RuleViolationsProjection,
   ) {
-    this.business = new ReadModels(initiatives, fund);
+    this.business = new ReadModels(initiatives, fund, rules);
   }
 
   /** Catches up with the whole log, then keeps following it. */

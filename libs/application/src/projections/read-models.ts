@@ -2,17 +2,20 @@ import type { EventStore, RecordedEvent } from '@dgr/event-store';
 import { bookingsOf } from '@dgr/domain';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 /** The business read models, fed together in log order. */
 export class ReadModels {
   constructor(
     readonly initiatives: InitiativesProjection = new InitiativesProjection(),
     readonly fund: FundProjection = new FundProjection(),
+    readonly rules: RuleViolationsProjection = new RuleViolationsProjection(),
   ) {}
 
   apply(event: RecordedEvent): void {
     this.initiatives.apply(event);
     this.fund.apply(event);
+    this.rules.apply(event);
   }
 
   /** The whole state as plain JSON, for comparing two builds of it (replayed and live). */
