@@ -150,7 +150,7 @@ export class StreamWriter {
     operationId: string,
   ): Promise<Recorded> {
     // Step 1: the reservation, with the relied-on stream's expected revision.
-    let reserved: { reliedOnState: R; decision: CrossStreamDecision<E, F> } | null = null;
+    let reserved: { reliedOnState: R; decision: CrossStreamDecision<E, F>; read: RecordedEvent[] } | null = null;
     for (let attempt = 1; reserved === null; attempt++) {
       const { state, events: read } = await this.load(stream, fold);
       const done = this.alreadyWritten(stream, read, context);
@@ -161,19 +161,23 @@ export class StreamWriter {
       await context.idempotencyClaim?.claim();
       try {
         await this.store.append(reliedOn.stream, this.newEvents(decision.reliedOn, now, context, RELIED_ON_ID_BASE), expectedAfter(reliedOnRead));
-        reserved = { reliedOnState, decision };
+        reserved = { reliedOnState, decision, read };
       } catch (e) {
         if (!(e instanceof WrongExpectedRevision)) throw e;
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(reliedOn.stream);
       }
     }
-    // Step 2: the events, with this stream's expected revision, decided again (on the reserved state) after a conflict.
-    let decision = reserved.decision;
+    // Step 2: the events, with the revision of this stream the decision was made on; after a conflict, read and
+    // decide again (on the relied-on state as reserved). When they cannot be written, release the reservation.
+    let { decision, read } = reserved;
     for (let attempt = 1; ; attempt++) {
       const now = this.clock.now();
       try {
-        const { state, events: read } = await this.load(stream, fold);
-        if (attempt > 1) decision = decide(state, reserved.reliedOnState, now, operationId);
+        if (attempt > 1) {
+          const loaded = await this.load(stream, fold);
+          read = loaded.events;
+          decision = decide(loaded.state, reserved.reliedOnState, now, operationId);
+        }
         const result = await this.store.append(stream, this.newEvents(decision.events, now, context, 0), expectedAfter(read));
         return { stream, revision: result.nextRevision, position: result.position };
       } catch (e) {
