@@ -9,7 +9,7 @@
  * delays again (the processes' own timing still varies).
  *
  * Runtime: about 23 s (jest's own figure) on the shared 2-core machine it was written on: the three processes boot
- * in ~6 s, the 155 races and the log scans take the rest.
+ * in ~6 s, the 140 races and the log scans take the rest.
  *
  * Each rule's test was seen to fail with its log check removed (in dist/, the StreamWriter's expected revision of
  * the grant's reservation, or of the decided stream, replaced by 'any').
