@@ -38,6 +38,8 @@ const clock = { now: () => NOW };
 const context = (): RequestContext => ({ correlationId: randomUUID(), actor: null });
 
 /** mulberry32, seeded: which reads are slowed down, so that a failing run can be repeated. */
+// A test switch, not service configuration (which only apps/api/src/config.ts reads).
+// eslint-disable-next-line no-restricted-properties
 const SEED = Number(process.env.DGR_RACE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 // eslint-disable-next-line no-console
 console.log(`cross-stream races: DGR_RACE_SEED=${SEED}`);
@@ -201,7 +203,10 @@ const availableNow = async (store: EventStore): Promise<number> => {
   for (const e of await store.readStream(FUND_STREAM)) {
     const d = e.data as { amountOre: number };
     if (e.type === 'FundDeposited' || e.type === 'FundReturned') balance += d.amountOre;
-    if (e.type === 'FundWithdrawn') (balance -= d.amountOre), (committed -= d.amountOre);
+    if (e.type === 'FundWithdrawn') {
+      balance -= d.amountOre;
+      committed -= d.amountOre;
+    }
     if (e.type === 'GrantAwarded') committed += d.amountOre;
   }
   return balance - committed;
