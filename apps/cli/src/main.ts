@@ -49,13 +49,13 @@ Usage:
                                            position with its hash (checked before and after), with a progress bar.
                                            STORE: sqlite:FILE or eventstoredb:esdb://host:2113?tls=false. Only into
                                            an empty store, or resuming an interrupted copy of the same log.
-  dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--file PATH]
+  dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--fail-on-rules] [--file PATH]
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
                                            signature and that the log extends it. Exits 1 naming the first event
                                            that does not match. Also scans the log for broken business rules (a
                                            grant on a cancelled initiative…) and lists them by position apart
-                                           from the hashes; exits 2 when only rules are broken. --print-checkpoint: print a signed checkpoint of
+                                           from the hashes (with --fail-on-rules, exits 2 when any is). --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr report --year Y [--format md|html|json] [--out FILE] [--file PATH]
                                            The annual report to Värmlandsrådet (as GET /api/reports/annual/Y),
@@ -153,6 +153,7 @@ const main = async (argv: string[]): Promise<number> => {
       checkpoint: { type: 'string' },
       'print-checkpoint': { type: 'boolean' },
       'public-key': { type: 'string' },
+      'fail-on-rules': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       asOf: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

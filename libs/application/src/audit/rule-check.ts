@@ -7,6 +7,7 @@ import {
   formatOre as kr,
   FUND_STREAM,
   isBooking,
+  isCalendarDate,
   moneyOf,
   PARTY_IDS,
   partyName,
@@ -127,6 +128,8 @@ export class RuleChecker {
 
   private addInitiativeEvent(e: ScannedEvent, id: string): void {
     const before = this.initiatives.get(id) ?? null;
+    // Applied first: an event that cannot be applied is reported as such, and nothing else is recorded of it.
+    const after = evolve(before, e as unknown as InitiativeEvent);
     const data = (e.data ?? {}) as Record<string, unknown>;
     switch (e.type) {
       case 'PartyDecisionRegistered':
@@ -148,12 +151,15 @@ export class RuleChecker {
         this.reservations.set(String(data.reservationId), before);
         break;
     }
-    this.initiatives.set(id, evolve(before, e as unknown as InitiativeEvent));
+    this.initiatives.set(id, after);
   }
 
   private addFundEvent(e: ScannedEvent): void {
     const event = e as unknown as FundEvent;
     const fund = this.fund;
+    // Applied first: an event that cannot be applied is reported as such, and nothing else is recorded of it.
+    const next = evolveFund(fund, event);
+    if (isBooking(event) && !isCalendarDate(event.data.bookedOn)) throw new Error(`bookedOn ${String(event.data.bookedOn)} is not a date`);
     switch (event.type) {
       case 'GrantAwarded':
         this.checkGrant(e, event.data);
@@ -204,7 +210,7 @@ export class RuleChecker {
         deltaOre: event.type === 'FundWithdrawn' ? -event.data.amountOre : event.data.amountOre,
       });
     }
-    this.fund = evolveFund(fund, event);
+    this.fund = next;
   }
 
   private checkGrant(
