@@ -21,8 +21,26 @@ import {
 import { connectEventStoreDb, EventStoreDbEventStore, InMemoryEventStore, type EventStore, type NewEvent } from '@dgr/event-store';
 import { FakeEventStoreDbClient } from '@dgr/event-store/testing';
 import { checkRules } from './audit/rule-check';
-import { AwardGrantCommand, AwardGrantHandler } from './fund/fund.handlers';
-import { CancelInitiativeCommand, CancelInitiativeHandler, CorrectPartyDecisionCommand, CorrectPartyDecisionHandler } from './initiatives/initiative.handlers';
+import {
+  AwardGrantCommand,
+  AwardGrantHandler,
+  CloseYearCommand,
+  CloseYearHandler,
+  DepositToFundCommand,
+  DepositToFundHandler,
+  WithdrawFromFundCommand,
+  WithdrawFromFundHandler,
+} from './fund/fund.handlers';
+import {
+  CancelInitiativeCommand,
+  CancelInitiativeHandler,
+  CorrectPartyDecisionCommand,
+  CorrectPartyDecisionHandler,
+  DecideAppealCommand,
+  DecideAppealHandler,
+  RegisterPartyDecisionCommand,
+  RegisterPartyDecisionHandler,
+} from './initiatives/initiative.handlers';
 import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
@@ -89,6 +107,19 @@ const instance = async (given: EventStore) => {
       ),
     cancel: (initiativeId: string) =>
       new CancelInitiativeHandler(writer).execute(new CancelInitiativeCommand({ initiativeId, reason: 'Dras tillbaka.', cancelledOn: '2025-05-01' }, context())),
+    annul: (initiativeId: string) =>
+      new DecideAppealHandler(writer).execute(
+        new DecideAppealCommand({ initiativeId, party: '1715', caseNumber: '100-25', outcome: 'annulled', decidedOn: '2025-04-20' }, context()),
+      ),
+    registerKarlstad: (initiativeId: string) =>
+      new RegisterPartyDecisionHandler(writer).execute(
+        new RegisterPartyDecisionCommand({ initiativeId, party: '1780', outcome: 'approved', decidedOn: '2025-03-01', body: 'kommunfullmäktige', minuteReference: '§ 2', caseNumber: null }, context()),
+      ),
+    withdraw: (initiativeId: string, amountOre: number) =>
+      new WithdrawFromFundHandler(writer).execute(new WithdrawFromFundCommand({ initiativeId, amountOre, bookedOn: '2025-05-02', reference: 'UTB' }, context())),
+    deposit: (bookedOn: string) =>
+      new DepositToFundHandler(writer).execute(new DepositToFundCommand({ amountOre: 100, source: 'Region Värmland', bookedOn, reference: 'VER' }, context())),
+    closeYear: (year: number) => new CloseYearHandler(writer).execute(new CloseYearCommand({ year }, context())),
     reject: (initiativeId: string) =>
       new CorrectPartyDecisionHandler(writer).execute(
         new CorrectPartyDecisionCommand(
@@ -107,19 +138,22 @@ const event = (type: string, data: unknown): NewEvent => ({
   metadata: { recordedAt: NOW, correlationId: 'setup', causationId: null, schemaVersion: 1, actor: null },
 });
 
-/** An initiative with all 17 approvals, and money in the fund when asked. */
-const agreedInitiative = async (store: EventStore): Promise<string> => {
+/** An initiative with all 17 approvals (all but Karlstad's when asked; with an appeal of Kil's decision when asked). */
+const agreedInitiative = async (store: EventStore, options: { withoutKarlstad?: boolean; appealed?: boolean } = {}): Promise<string> => {
   const id = randomUUID();
+  const parties = options.withoutKarlstad ? PARTY_IDS.filter((p) => p !== '1780') : PARTY_IDS;
   const events: InitiativeEvent[] = [
     {
       type: 'InitiativeProposed',
       data: { initiativeId: id, title: 'T', summary: 'S', proposedBy: '1780', proposedOn: '2025-01-10', requestedAmountOre: 10_000_000, strategyLinks: [], transportProgramme: false, coFinancing: [], decisionDeadline: '2025-12-31' },
     },
-    ...PARTY_IDS.map((party): InitiativeEvent => ({
+    ...parties.map((party): InitiativeEvent => ({
       type: 'PartyDecisionRegistered',
       data: { initiativeId: id, party, outcome: 'approved', decidedOn: '2025-03-01', body: 'kommunfullmäktige', minuteReference: '§ 1', caseNumber: null, registeredAt: NOW, minutesApprovedOn: null, noticePostedOn: null },
     })),
   ];
+  if (options.appealed)
+    events.push({ type: 'AppealLodged', data: { initiativeId: id, party: '1715', court: 'Förvaltningsrätten i Karlstad', caseNumber: '100-25', lodgedOn: '2025-04-01' } });
   await store.append(initiativeStream(id), events.map((e) => event(e.type, e.data)), 'no_stream');
   return id;
 };
@@ -143,7 +177,7 @@ const describeRules = (name: string, open: () => Promise<{ a: EventStore; b: Eve
       close = opened.close;
       a = await instance(opened.a);
       b = await instance(opened.b);
-      await a.store.append(FUND_STREAM, [event('FundDeposited', { amountOre: 15_000_000, source: 'Region Värmland', bookedOn: '2025-01-02', reference: 'VER-1' })], 'any');
+      await a.store.append(FUND_STREAM, [event('FundDeposited', { amountOre: 15_000_000, source: 'Region Värmland', bookedOn: '2020-01-02', reference: 'VER-1' })], 'any');
     });
 
     afterEach(async () => {
@@ -172,6 +206,36 @@ const describeRules = (name: string, open: () => Promise<{ a: EventStore; b: Eve
         const id = await agreedInitiative(a.store);
         const [, corrected] = i % 2 === 0 ? await settle(a.grant(id, 1_000), b.reject(id)) : await settle(b.grant(id, 1_000), a.reject(id));
         expect(corrected).toBe(true);
+      }
+      expect(checkRules(await wholeLog(a.store))).toEqual([]);
+    });
+
+    it('grant vs an appeal judgment that annuls a decision: the grant never relies on a state that was already gone', async () => {
+      for (let i = 0; i < 10; i++) {
+        const id = await agreedInitiative(a.store, { appealed: true });
+        const [, annulled] = i % 2 === 0 ? await settle(a.grant(id, 1_000), b.annul(id)) : await settle(b.grant(id, 1_000), a.annul(id));
+        expect(annulled).toBe(true);
+      }
+      expect(checkRules(await wholeLog(a.store))).toEqual([]);
+    });
+
+    it('two registrations of one party, two payouts beyond the grant: exactly one of each accepted', async () => {
+      for (let i = 0; i < 10; i++) {
+        const open = await agreedInitiative(a.store, { withoutKarlstad: true });
+        const [x, y] = await settle(a.registerKarlstad(open), b.registerKarlstad(open));
+        expect(Number(x) + Number(y)).toBe(1);
+        const granted = await agreedInitiative(a.store);
+        await a.grant(granted, 1_000);
+        const [p, q] = await settle(a.withdraw(granted, 1_000), b.withdraw(granted, 1_000));
+        expect(Number(p) + Number(q)).toBe(1);
+      }
+      expect(checkRules(await wholeLog(a.store))).toEqual([]);
+    });
+
+    it('closing a year vs a booking dated in it: never a booking recorded in a closed year', async () => {
+      for (let year = 2020; year <= 2024; year++) {
+        const [closed] = year % 2 === 0 ? await settle(a.closeYear(year), b.deposit(`${year}-06-01`)) : await settle(b.closeYear(year), a.deposit(`${year}-06-01`));
+        expect(closed).toBe(true);
       }
       expect(checkRules(await wholeLog(a.store))).toEqual([]);
     });

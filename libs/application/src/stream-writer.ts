@@ -185,7 +185,12 @@ export class StreamWriter {
         if (retry) continue;
         const reason =
           e instanceof DomainError ? e.message : e instanceof WrongExpectedRevision ? `Någon annan ändrade ${stream} samtidigt.` : 'Skrivningen misslyckades.';
-        await this.store.append(reliedOn.stream, this.newEvents(decision.compensate(reason), now, context, COMPENSATION_ID_BASE), 'any');
+        try {
+          await this.store.append(reliedOn.stream, this.newEvents(decision.compensate(reason), now, context, COMPENSATION_ID_BASE), 'any');
+        } catch {
+          // The reservation stays: it blocks what it protects (a cancellation) until the same request is retried
+          // with its Idempotency-Key (ADR 0010). The answer is the grant's own failure, not the release's.
+        }
         throw e instanceof WrongExpectedRevision ? new ConcurrencyConflict(stream) : e;
       }
     }
