@@ -281,20 +281,23 @@ describe('the full life of one initiative', () => {
   it('shows the stream in order, each event carrying the X-Request-Id of the request that caused it', async () => {
     const res = await app.get(`/api/initiatives/${id}/events`);
     expect(res.status).toBe(200);
-    expect(res.body).toHaveLength(20);
+    expect(res.body).toHaveLength(21);
     expect(res.body.map((e: { type: string }) => e.type)).toEqual([
       'InitiativeProposed',
       'InitiativePrepared',
       ...PARTY_IDS.map(() => 'PartyDecisionRegistered'),
+      // The grant's reservation in the initiative's stream (ADR 0010); the grant itself is in the fund's.
+      'GrantReserved',
       'OutcomeReported',
     ]);
-    expect(res.body.map((e: { revision: number }) => e.revision)).toEqual([...Array(20).keys()]);
+    expect(res.body.map((e: { revision: number }) => e.revision)).toEqual([...Array(21).keys()]);
     const positions: number[] = res.body.map((e: { position: number }) => e.position);
     for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeGreaterThan(positions[i - 1]!);
     expect(res.body.map((e: { metadata: { correlationId: string } }) => e.metadata.correlationId)).toEqual([
       'life-propose',
       'life-prepare',
       ...PARTY_IDS.map((p) => `life-decision-${p}`),
+      'life-grant',
       'life-outcome',
     ]);
     expect(res.body[0]).toEqual({
@@ -325,7 +328,7 @@ describe('the full life of one initiative', () => {
     });
     // Each event is chained to the one before it in the stream.
     for (let i = 1; i < res.body.length; i++) expect(res.body[i].previousHash).toBe(res.body[i - 1].hash);
-    expect(res.body[19].data).toEqual({ initiativeId: id, year: 2025, summary: '12 kommuner anslutna till plattformen.', reportedAt: NOW });
+    expect(res.body[20].data).toEqual({ initiativeId: id, year: 2025, summary: '12 kommuner anslutna till plattformen.', reportedAt: NOW });
   });
 });
 

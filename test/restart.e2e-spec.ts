@@ -83,7 +83,8 @@ describe('after a restart on the same file', () => {
     expect(before[`/api/initiatives/${granted}`]).toMatchObject({ status: 'consensus', grantedOre: 600_000_000, withdrawnOre: 400_000_000 });
     expect(before[`/api/initiatives/${corrected}`]).toMatchObject({ status: 'blocked', consensus: { rejected: ['1730'] } });
     expect(before[`/api/initiatives/${cancelled}`]).toMatchObject({ status: 'cancelled' });
-    expect(positionBefore).toBe(1 + (1 + 1 + 17 + 1) + 2 + 1 + (1 + 3 + 1) + (1 + 1 + 1) + 1);
+    // (+ 1: the grant's reservation in the initiative's stream, ADR 0010)
+    expect(positionBefore).toBe(1 + (1 + 1 + 17 + 1) + 2 + 1 + (1 + 3 + 1) + (1 + 1 + 1) + 1 + 1);
   });
 
   it('every GET answers exactly as before', async () => {

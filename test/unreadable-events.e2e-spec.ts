@@ -1,5 +1,5 @@
 /**
- * An event this version cannot read (ADR 0010), crafted into a real SQLite log with a correct hash: the
+ * An event this version cannot read (ADR 0011), crafted into a real SQLite log with a correct hash: the
  * server still starts, reads answer from the state before the event, GET /api/health/ready answers 503
  * naming it, writes answer 503 with Retry-After within 5 s, GET /api/health/live stays 200.
  */

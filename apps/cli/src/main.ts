@@ -53,11 +53,13 @@ Usage:
                                            position with its hash (checked before and after), with a progress bar.
                                            STORE: sqlite:FILE or eventstoredb:esdb://host:2113?tls=false. Only into
                                            an empty store, or resuming an interrupted copy of the same log.
-  dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--file PATH]
+  dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--fail-on-rules] [--file PATH]
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
                                            signature and that the log extends it. Exits 1 naming the first event
-                                           that does not match, or the first one this version cannot read. --print-checkpoint: print a signed checkpoint of
+                                           that does not match, or the first one this version cannot read. Also scans the log for broken business rules (a
+                                           grant on a cancelled initiative…) and lists them by position apart
+                                           from the hashes (with --fail-on-rules, exits 2 when any is). --print-checkpoint: print a signed checkpoint of
                                            the verified log as JSON (npx dgr verify --print-checkpoint > cp.json).
   dgr verify-public URL [--public-key PEM] [--previous FILE] [--state DIR]
                                            Check the service's published checkpoint from outside, no store needed:
@@ -163,6 +165,7 @@ const main = async (argv: string[]): Promise<number> => {
       checkpoint: { type: 'string' },
       'print-checkpoint': { type: 'boolean' },
       'public-key': { type: 'string' },
+      'fail-on-rules': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       asOf: { type: 'string' },
       state: { type: 'string' },

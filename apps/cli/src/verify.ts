@@ -12,7 +12,7 @@ import {
   type MerkleLog,
 } from '@dgr/audit';
 import { checkpointPublicKey, ConfigError, resolveAuditSigner, type Config } from '@dgr/config';
-import { readStoredEvent } from '@dgr/application';
+import { describeRuleViolation, readStoredEvent, RuleChecker, type RuleViolation } from '@dgr/application';
 import { UnreadableEvent, type EventMetadata, type RecordedEvent } from '@dgr/event-store';
 
 /** A file that cannot be verified, or a mistake in how `dgr verify` was called (printed as one line, exit code 1). */
@@ -55,8 +55,10 @@ export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams'
   readonly problem: string | null;
   /** The tree of the events read, for signing a checkpoint of them. */
   readonly tree: MerkleLog | null;
-  /** The first event this version cannot read (ADR 0010): its hash may match, but its meaning is unknown here. */
+  /** The first event this version cannot read (ADR 0011): its hash may match, but its meaning is unknown here. */
   readonly unreadable: UnreadableEvent | null;
+  /** Business rules the log breaks, by position (ADR 0011), apart from the hashes: they do not make `ok` false. */
+  readonly ruleViolations: readonly RuleViolation[];
 }
 
 const PROGRESS_EVERY = 5000;
@@ -108,6 +110,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
     const total = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()?.n ?? 0;
     const verifier = new LogVerifier();
     let unreadable: UnreadableEvent | null = null;
+    const rules = new RuleChecker();
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -132,6 +135,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       // The stored bytes first (hash and chain), then whether this version can read the event at all.
       verifier.add(event);
       if (!unreadable) unreadable = unreadableIn(event);
+      rules.add(event);
       if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
     options.onProgress?.(verifier.events, total);
@@ -148,6 +152,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       checkpointProblem,
       problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
       tree: result.tree,
+      ruleViolations: rules.all(),
     };
   } finally {
     db.close();
@@ -178,6 +183,11 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
   else lines.push(`FAILED: ${result.problem}`);
   if (result.unreadable)
     lines.push(`FAILED: ${result.unreadable.message} (this version of dgr cannot read it: upgrade, or see docs/operations.md)`);
+  if (result.ruleViolations.length === 0) lines.push('Rules: the log keeps every business rule.');
+  else {
+    lines.push(`RULE VIOLATIONS: ${result.ruleViolations.length} (the hashes say nothing was changed; the log was written breaking these rules):`);
+    for (const v of result.ruleViolations) lines.push(`  ${describeRuleViolation(v)}`);
+  }
   return lines.join('\n') + '\n';
 };
 
@@ -190,7 +200,7 @@ const LONG_LOG = 10_000;
  */
 export const runVerify = (
   config: Config,
-  values: { checkpoint?: string; 'print-checkpoint'?: boolean; 'public-key'?: string },
+  values: { checkpoint?: string; 'print-checkpoint'?: boolean; 'public-key'?: string; 'fail-on-rules'?: boolean },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream } = { stdout: process.stdout, stderr: process.stderr },
 ): number => {
   let checkpoint: Checkpoint | undefined;
@@ -226,7 +236,8 @@ export const runVerify = (
   const ok = result.ok && !result.unreadable;
   if (!values['print-checkpoint']) {
     (ok ? io.stdout : io.stderr).write(summary);
-    return ok ? 0 : 1;
+    // 1: a hash, chain or checkpoint failure, or an unreadable event. The rules are listed apart; with --fail-on-rules a broken one exits 2.
+    return !ok ? 1 : values['fail-on-rules'] && result.ruleViolations.length > 0 ? 2 : 0;
   }
   io.stderr.write(summary);
   if (!ok || !result.tree) return 1;

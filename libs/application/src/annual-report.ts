@@ -45,6 +45,17 @@ export interface AnnualReport {
     readonly missing: string[];
   }>;
   readonly checkpoint: ReportCheckpoint | null;
+  /**
+   * Business rules the log breaks (ADR 0010), dated in the year or undated: a log written before every
+   * cross-stream rule was enforced by the log may hold a grant on a cancelled initiative. Empty when none.
+   */
+  readonly ruleViolations: ReadonlyArray<{
+    readonly position: number;
+    readonly type: string;
+    readonly rule: string;
+    readonly initiativeId: string | null;
+    readonly description: string;
+  }>;
 }
 
 /**
@@ -93,7 +104,11 @@ export const annualReport = (view: ReadView, year: number, checkpoint: ReportChe
       rejectedBy: i.consensus.rejected,
       missing: i.consensus.missing,
     }));
-  return { year, asOf, fund, initiatives, decided, checkpoint };
+  const ruleViolations = view
+    .ruleViolations()
+    .filter((v) => v.year === year || v.year === null)
+    .map(({ position, type, rule, initiativeId, description }) => ({ position, type, rule, initiativeId, description }));
+  return { year, asOf, fund, initiatives, decided, checkpoint, ruleViolations };
 };
 
 const STATUS_SV: Record<string, string> = {
@@ -140,6 +155,11 @@ export const annualReportMarkdown = (r: AnnualReport): string => {
       lines.push(
         `| ${markdownText(d.title)} | ${d.decisionDeadline} | ${STATUS_SV[d.status] ?? d.status} | ${d.reachedOn ?? '–'} | ${names(d.rejectedBy) || '–'} | ${d.missing.length === 17 ? 'alla' : names(d.missing) || '–'} |`,
       );
+    lines.push('');
+  }
+  if ((r.ruleViolations ?? []).length > 0) {
+    lines.push('## Regelbrott i loggen', '', 'Händelseloggen bryter mot verksamhetens regler (samma kontroll som `npx dgr verify`):', '');
+    for (const v of r.ruleViolations) lines.push(`- Position ${v.position} (${v.type}): ${markdownText(v.description)}.`);
     lines.push('');
   }
   lines.push('## Kontrollpunkt för revision', '');
@@ -200,7 +220,7 @@ ${rows(r.initiatives.map((i) => [escapeHtml(i.title), kr(i.grantedOre), kr(i.pai
 <table><thead><tr><th>initiativ</th><th>beslutsfrist</th><th>läge vid årets slut</th><th>konsensus nådd</th><th>avslag</th></tr></thead><tbody>
 ${rows(r.decided.map((d) => [escapeHtml(d.title), d.decisionDeadline, STATUS_SV[d.status] ?? d.status, d.reachedOn ?? '–', escapeHtml(names(d.rejectedBy)) || '–']))}
 </tbody></table>
-<h2>Kontrollpunkt för revision</h2>
+${(r.ruleViolations ?? []).length > 0 ? `<h2>Regelbrott i loggen</h2>\n<ul>${r.ruleViolations.map((v) => `<li>Position ${v.position} (${escapeHtml(v.type)}): ${escapeHtml(v.description)}.</li>`).join('')}</ul>\n` : ''}<h2>Kontrollpunkt för revision</h2>
 ${r.checkpoint ? `<p>Loggens storlek ${r.checkpoint.size} händelser, rot <code>${escapeHtml(r.checkpoint.root)}</code>, ursprung <code>${escapeHtml(r.checkpoint.origin)}</code>.</p><p>Signatur (Ed25519): <code>${escapeHtml(r.checkpoint.signature)}</code></p>` : '<p>Ingen kontrollpunkt.</p>'}
 </body></html>
 `;

@@ -10,6 +10,7 @@ import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
 import { Reminders } from './reminders/reminders';
@@ -49,6 +50,7 @@ export class DgrApplicationModule {
         InitiativesProjection,
         FundProjection,
         AuditLogProjection,
+        RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
         AuditService,
         ProjectionRunner,

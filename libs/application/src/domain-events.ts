@@ -3,7 +3,7 @@ import { EventSchemas, UnreadableEvent, type ReadEvent, type RecordedEvent } fro
 import type { ReminderSent } from './reminders/reminder.handlers';
 
 /**
- * The one place where a stored event becomes an event of this version (ADR 0010): its stored
+ * The one place where a stored event becomes an event of this version (ADR 0011): its stored
  * `schemaVersion` is read and the domain's upcasters bring it to the current shape. Every type the service
  * writes is declared here with its current version; the declaration is checked when this module loads, so a
  * process whose upcasters have a gap, a duplicate or a chain ending below a current version does not start.
@@ -36,7 +36,7 @@ export const toDomainEvent = (event: RecordedEvent): DomainEvent => {
   if (!DOMAIN_TYPES.has(read.type))
     throw new UnreadableEvent(event.position, event.stream, event.type, event.metadata?.schemaVersion, 'unknown-type', `${event.type} is not a domain event`);
   // The declaration above ties each type to its current shape; the stored data was checked as far as the
-  // upcasters check it (ADR 0010). This is the one place that vouches for it.
+  // upcasters check it (ADR 0011). This is the one place that vouches for it.
   return read as DomainEvent;
 };
 

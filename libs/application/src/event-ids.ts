@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** The version of the idempotency records' payloads; the domain events' versions are in domain-events.ts (ADR 0010). */
+/** The version of the idempotency records' payloads; the domain events' versions are in domain-events.ts (ADR 0011). */
 export const SCHEMA_VERSION = 1;
 
 /** A UUID-shaped id derived from a seed: the same command retried gets the same event ids. */

@@ -6,6 +6,7 @@ import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { RequestContext } from './request-context';
 import type { RetryKey } from './retry-key';
 import { StreamWriter, type Fold } from './stream-writer';
@@ -48,7 +49,7 @@ beforeEach(async () => {
   now = T0;
   const clock = { now: () => now };
   store = new InMemoryEventStore();
-  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection());
+  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection(), new RuleViolationsProjection());
   await runner.start();
   writer = new StreamWriter(store, clock, runner);
   idempotency = new Idempotency(store, clock);

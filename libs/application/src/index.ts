@@ -22,3 +22,5 @@ export * from './audit/verify-store';
 export * from './exports';
 export * from './domain-events';
 export * from './service-unavailable';
+export * from './audit/rule-check';
+export * from './projections/rule-violations.projection';

@@ -19,6 +19,8 @@ import type { EventStore } from '@dgr/event-store';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ReadModels, replay } from './projections/read-models';
+import { RuleViolationsProjection } from './projections/rule-violations.projection';
+import type { RuleViolation } from './audit/rule-check';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
 export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
@@ -41,6 +43,18 @@ export interface InitiativePage<T> {
   readonly items: T[];
 }
 
+/** A rule violation as the API shows it: where, which rule, and what is wrong in Swedish. */
+const ruleViolationView = (v: RuleViolation) => ({
+  position: v.position,
+  stream: v.stream,
+  revision: v.revision,
+  type: v.type,
+  rule: v.rule,
+  initiativeId: v.initiativeId,
+  year: v.year,
+  description: v.description,
+});
+
 /**
  * Answers from one set of read models (the live ones, or ones rebuilt with only what was known at an
  * instant); `asOf` is a calendar day in Sweden, by default today.
@@ -48,6 +62,7 @@ export interface InitiativePage<T> {
 export class ReadView {
   private readonly initiatives: InitiativesProjection;
   private readonly fund: FundProjection;
+  private readonly rules: RuleViolationsProjection;
 
   constructor(
     models: ReadModels,
@@ -56,6 +71,12 @@ export class ReadView {
   ) {
     this.initiatives = models.initiatives;
     this.fund = models.fund;
+    this.rules = models.rules;
+  }
+
+  /** Every business rule the log breaks, by position (ADR 0010; the scan of `dgr verify`). */
+  ruleViolations() {
+    return this.rules.all().map(ruleViolationView);
   }
 
   today(): CalendarDate {
@@ -128,6 +149,8 @@ export class ReadView {
       preparations,
       outcomeReports: i.outcomeReports.filter((r) => r.year <= yearOf(asOf)),
       cancellation: i.cancellation && i.cancellation.cancelledOn <= asOf ? i.cancellation : null,
+      /** Rules the log breaks about this initiative (a grant recorded after its cancellation…), by position. */
+      ruleViolations: this.rules.forInitiative(i.id).map(ruleViolationView),
     };
   }
 
@@ -154,7 +177,10 @@ export class ReadView {
     const money = (await this.store.readStream(FUND_STREAM))
       .filter((e) => (e.data as { initiativeId?: unknown } | null)?.initiativeId === id)
       .map(({ position, revision, type, data, metadata, hash, previousHash }) => ({ position, revision, type, data, metadata, hash, previousHash }));
-    return [...own, ...money].sort((a, b) => a.position - b.position);
+    // A grant's reservation (ADR 0010) says the same as the grant it made: shown once, as the grant.
+    const granted = new Set<unknown>(money.map((e) => (e.data as { reservationId?: unknown } | null)?.reservationId).filter((r) => r !== undefined));
+    const shown = own.filter((e) => !(e.type === 'GrantReserved' && granted.has((e.data as { reservationId?: unknown }).reservationId)));
+    return [...shown, ...money].sort((a, b) => a.position - b.position);
   }
 
   fundStatus() {
@@ -225,8 +251,9 @@ export class Queries extends ReadView {
     fund: FundProjection,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(CLOCK) private readonly time: Clock,
+    rules: RuleViolationsProjection,
   ) {
-    super(new ReadModels(initiatives, fund), eventStore, time);
+    super(new ReadModels(initiatives, fund, rules), eventStore, time);
   }
 
   /**

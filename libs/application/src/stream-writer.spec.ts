@@ -5,6 +5,7 @@ import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { WriteRequest } from './request-context';
 import { RetryKey } from './retry-key';
 import { ConcurrencyConflict, MAX_ATTEMPTS, StreamWriter, type Fold } from './stream-writer';
@@ -49,7 +50,7 @@ let second: StreamWriter;
 
 beforeEach(async () => {
   store = new InMemoryEventStore();
-  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection());
+  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection(), new RuleViolationsProjection());
   await runner.start();
   first = new StreamWriter(store, { now: () => NOW }, runner);
   second = new StreamWriter(store, { now: () => NOW }, runner);
@@ -105,7 +106,7 @@ describe('StreamWriter.decide', () => {
 
   it('does not answer before the read models include its events (a client reads its own writes)', async () => {
     const held = new HeldBackStore();
-    const heldRunner = new ProjectionRunner(held, new InitiativesProjection(), new FundProjection(), new AuditLogProjection());
+    const heldRunner = new ProjectionRunner(held, new InitiativesProjection(), new FundProjection(), new AuditLogProjection(), new RuleViolationsProjection());
     await heldRunner.start();
     try {
       held.holdReads();

@@ -4,7 +4,7 @@ import type { InitiativeEventType } from './initiative/initiative.events';
 
 /**
  * Each domain event type's current payload version, and the upcasters that bring an older stored version up
- * to it (ADR 0010). Stored events are never edited: a version n event is read through the upcasters n → n + 1
+ * to it (ADR 0011). Stored events are never edited: a version n event is read through the upcasters n → n + 1
  * → … → current. Pure functions over plain data; the event store library chains and checks them.
  */
 export type DomainEventType = InitiativeEventType | FundEventType;
@@ -24,6 +24,8 @@ export const EVENT_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   FundWithdrawn: 1,
   FundReturned: 1,
   YearClosed: 1,
+  GrantReserved: 1,
+  GrantReservationReleased: 1,
 };
 
 /** Turns a stored payload of version `from` into version `from + 1`; throws to refuse data it cannot read. */

@@ -461,6 +461,78 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('appendMany: several streams in one transaction (where the adapter has it)', () => {
+      const many = (s: EventStore) => {
+        if (!s.appendMany) throw new Error('no appendMany');
+        return s.appendMany.bind(s);
+      };
+      const itMany = (name: string, body: () => Promise<void>) =>
+        it(name, async () => {
+          if (!store.appendMany) return; // EventStoreDB: one stream per call (ADR 0010); its writers reserve and compensate.
+          await body();
+        });
+
+      itMany('writes every stream, at consecutive positions in the order given, one result per stream', async () => {
+        await store.append('a', newEvents(1), 'no_stream');
+        const results = await many(store)([
+          { stream: 'a', events: newEvents(2), expected: 0 },
+          { stream: 'b', events: newEvents(1), expected: 'no_stream' },
+        ]);
+        expect(results).toEqual([{ nextRevision: 2, position: 3 }, { nextRevision: 0, position: 4 }]);
+        expect((await store.readAll(0, 10)).map((e) => [e.stream, e.revision])).toEqual([['a', 0], ['a', 1], ['a', 2], ['b', 0]]);
+      });
+
+      itMany('a wrong expected revision of ANY stream writes none of them', async () => {
+        await store.append('a', newEvents(1), 'no_stream');
+        await store.append('b', newEvents(2), 'no_stream');
+        await expectWrongRevision(
+          many(store)([
+            { stream: 'a', events: newEvents(1), expected: 0 },
+            { stream: 'b', events: newEvents(1), expected: 0 },
+          ]),
+          'b',
+          0,
+          1,
+        );
+        expect(await store.readStream('a')).toHaveLength(1);
+        expect(await store.headPosition()).toBe(3);
+      });
+
+      itMany('of two racing writes that expect the same revision of a shared stream, exactly one is written', async () => {
+        await store.append('shared', newEvents(1), 'no_stream');
+        const outcomes = await Promise.allSettled([
+          many(store)([
+            { stream: 'fund', events: newEvents(1), expected: 'any' },
+            { stream: 'shared', events: newEvents(1), expected: 0 },
+          ]),
+          store.append('shared', newEvents(1), 0),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readStream('shared')).toHaveLength(2);
+        const fund = await store.readStream('fund');
+        expect(fund.length).toBe(outcomes[0]!.status === 'fulfilled' ? 1 : 0);
+      });
+
+      itMany('a retry with the same ids answers as the first call did and writes nothing', async () => {
+        const appends = [
+          { stream: 'x', events: newEvents(1), expected: 'no_stream' as const },
+          { stream: 'y', events: newEvents(2), expected: 'no_stream' as const },
+        ];
+        const first = await many(store)(appends);
+        expect(await many(store)(appends)).toEqual(first);
+        expect(await store.headPosition()).toBe(3);
+      });
+
+      itMany('refuses a stream named twice and an empty stream part', async () => {
+        await expect(many(store)([
+          { stream: 'x', events: newEvents(1), expected: 'any' },
+          { stream: 'x', events: newEvents(1), expected: 'any' },
+        ])).rejects.toThrow(/twice/);
+        await expect(many(store)([{ stream: 'x', events: [], expected: 'any' }])).rejects.toThrow(/at least one event/);
+        expect(await store.headPosition()).toBe(0);
+      });
+    });
+
     describe('data round-trip', () => {
       it('keeps data, type and metadata exactly, including Swedish and other unicode text', async () => {
         const data = {

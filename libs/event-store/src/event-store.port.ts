@@ -62,8 +62,23 @@ export interface Subscription {
 /** Receives events in order; the next batch is not delivered before the promise resolves. */
 export type EventsHandler = (events: readonly RecordedEvent[]) => void | Promise<void>;
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams in ONE transaction: every stream's expected revision is checked, and either
+   * every event is written (at consecutive positions, in the order given) or none is. Answers one result
+   * per stream, in the order given. Only adapters whose store can do this have it (SQLite, in-memory);
+   * EventStoreDB appends one stream per call, and writers then reserve and compensate (ADR 0010).
+   * A retry with the same event ids answers as the first call did, like `append`.
+   */
+  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Every event of the stream in order; empty when the stream does not exist. */
   readStream(stream: string): Promise<RecordedEvent[]>;
   /** Up to `maxCount` events of the global log after `afterPosition` (0: from the start). */
@@ -110,4 +125,12 @@ export const sameBatchResult = (
   });
   const last = stored[stored.length - 1]!;
   return { nextRevision: last.revision, position: last.position };
+};
+
+/** Why a multi-stream append is malformed (no streams, an empty one, a stream twice), or null. */
+export const appendsProblem = (appends: readonly StreamAppend[]): string | null => {
+  if (appends.length === 0) return 'appendMany needs at least one stream';
+  if (appends.some((a) => a.events.length === 0)) return 'append needs at least one event';
+  if (new Set(appends.map((a) => a.stream)).size !== appends.length) return 'appendMany names a stream twice';
+  return null;
 };

@@ -1,6 +1,7 @@
 import { CatchUpSubscription, tracked } from './catch-up-subscription';
 import { eventHash } from './event-hash';
 import {
+  appendsProblem,
   checkExpected,
   sameBatchResult,
   type AppendResult,
@@ -9,6 +10,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
+  type StreamAppend,
   type Subscription,
 } from './event-store.port';
 
@@ -20,11 +22,29 @@ export class InMemoryEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('append needs at least one event');
-    if (this.byId.has(events[0]!.id))
-      return sameBatchResult(stream, events, events.map((e) => this.byId.get(e.id)));
+    const [result] = await this.appendMany([{ stream, events, expected }]);
+    return result!;
+  }
+
+  /** Checks every stream's expected revision first, then writes them all: all or nothing. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const problem = appendsProblem(appends);
+    if (problem) throw new Error(problem);
+    const repeated = appends.map(({ stream, events }) =>
+      this.byId.has(events[0]!.id) ? sameBatchResult(stream, events, events.map((e) => this.byId.get(e.id))) : null,
+    );
+    appends.forEach(({ stream, expected }, i) => {
+      if (repeated[i]) return;
+      const existing = this.streams.get(stream) ?? [];
+      checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);
+    });
+    const results = appends.map((a, i) => repeated[i] ?? this.write(a));
+    for (const s of this.subscriptions) s.notify();
+    return results;
+  }
+
+  private write({ stream, events }: StreamAppend): AppendResult {
     const existing = this.streams.get(stream) ?? [];
-    checkExpected(stream, expected, existing.length === 0 ? null : existing.length - 1);
     let previousHash = existing.length === 0 ? null : existing[existing.length - 1]!.hash;
     const recorded = events.map((e, i): RecordedEvent => {
       const content = {
@@ -43,7 +63,6 @@ export class InMemoryEventStore implements EventStore {
     this.log.push(...recorded);
     this.streams.set(stream, [...existing, ...recorded]);
     for (const r of recorded) this.byId.set(r.id, r);
-    for (const s of this.subscriptions) s.notify();
     const last = recorded[recorded.length - 1]!;
     return { nextRevision: last.revision, position: last.position };
   }

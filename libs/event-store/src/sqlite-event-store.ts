@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { CatchUpSubscription, tracked } from './catch-up-subscription';
 import { eventHash } from './event-hash';
 import {
+  appendsProblem,
   checkExpected,
   sameBatchResult,
   type AppendResult,
@@ -12,6 +13,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
+  type StreamAppend,
   type Subscription,
 } from './event-store.port';
 
@@ -27,11 +29,10 @@ interface Row {
   previous_hash: string | null;
 }
 
+/** One caller's write: one stream (`append`) or several in one savepoint (`appendMany`). */
 interface PendingAppend {
-  stream: string;
-  events: readonly NewEvent[];
-  expected: ExpectedRevision;
-  resolve: (r: AppendResult) => void;
+  appends: readonly StreamAppend[];
+  resolve: (r: AppendResult[]) => void;
   reject: (e: unknown) => void;
 }
 
@@ -127,10 +128,17 @@ export class SqliteEventStore implements EventStore {
     }).immediate();
   }
 
-  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, events, expected }]);
+    return result!;
+  }
+
+  /** Several streams in one savepoint of the group commit: every expected revision holds, or nothing is written. */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const problem = appendsProblem(appends);
+    if (problem) return Promise.reject(new Error(problem));
     return new Promise((resolve, reject) => {
-      this.queue.push({ stream, events, expected, resolve, reject });
+      this.queue.push({ appends, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -142,12 +150,12 @@ export class SqliteEventStore implements EventStore {
     this.flushScheduled = false;
     const batch = this.queue.splice(0, this.queue.length);
     const started = performance.now();
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const outcomes: Array<{ ok: true; result: AppendResult[] } | { ok: false; error: unknown }> = [];
     try {
       this.db.transaction(() => {
         for (const request of batch) {
           try {
-            outcomes.push({ ok: true, result: this.db.transaction(() => this.appendNow(request))() });
+            outcomes.push({ ok: true, result: this.db.transaction(() => request.appends.map((a) => this.appendNow(a)))() });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
@@ -166,7 +174,7 @@ export class SqliteEventStore implements EventStore {
     for (const s of this.subscriptions) s.notify();
   }
 
-  private appendNow({ stream, events, expected }: PendingAppend): AppendResult {
+  private appendNow({ stream, events, expected }: StreamAppend): AppendResult {
     if (this.statements.byId.get(events[0]!.id)) return this.repeatedAppend(stream, events);
     const head = this.statements.streamHead.get(stream);
     checkExpected(stream, expected, head ? head.revision : null);

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from './event-store.port';
 
 /**
- * Event versions and upcasting (ADR 0010). A stored event is never changed: its `metadata.schemaVersion` says
+ * Event versions and upcasting (ADR 0011). A stored event is never changed: its `metadata.schemaVersion` says
  * which shape its `data` has, and a chain of pure upcasters, each from version n to n + 1, turns it into the
  * current shape when it is read. The hash always covers the stored bytes: an event's hash is checked on the
  * stored event, and an upcast event is never hashed (this module returns only its type and data, never a

@@ -41,7 +41,15 @@ const facts = (i: InitiativeDetail): RawHtml => html`<dl class="fakta">
 <div><dt>Återfört</dt><dd>${kronor(i.returnedOre)}</dd></div>
 <div><dt>Trafikförsörjningsprogrammet</dt><dd>${i.transportProgramme ? 'Ja, möter dess prioriteringar' : 'Nej'}</dd></div>
 </dl>
-${i.cancellation ? html`<p class="notis"><strong>Återkallat ${i.cancellation.cancelledOn}:</strong> ${i.cancellation.reason}</p>` : ''}`;
+${i.cancellation ? html`<p class="notis"><strong>Återkallat ${i.cancellation.cancelledOn}:</strong> ${i.cancellation.reason}</p>` : ''}
+${ruleViolations(i)}`;
+
+/** Rules the log breaks about this initiative (a log written before ADR 0010 may hold such), by position. */
+const ruleViolations = (i: InitiativeDetail): RawHtml | string =>
+  (i.ruleViolations ?? []).length === 0
+    ? ''
+    : html`<div class="notis regelbrott" role="alert"><p><strong>Regelbrott i loggen:</strong> händelseloggen bryter mot verksamhetens regler för detta initiativ (<code>dgr verify</code> visar detsamma).</p>
+<ul>${i.ruleViolations.map((v) => html`<li>Position ${String(v.position)} (${v.type}): ${v.description}.</li>`)}</ul></div>`;
 
 const strategy = (i: InitiativeDetail): RawHtml => html`<h2>Värmlandsstrategin</h2>
 ${
@@ -148,6 +156,10 @@ export const describeEvent = (type: string, data: Record<string, unknown>): stri
       return `Initiativet återkallades ${s(data.cancelledOn)}. Orsak: ${s(data.reason)}.`;
     case 'OutcomeReported':
       return `Utfallsrapport för ${s(data.year)}.`;
+    case 'GrantReserved':
+      return `Beviljande av ${kronor(Number(data.amountOre ?? 0))} reserverat ${s(data.decidedOn)} (${s(data.reference)}).`;
+    case 'GrantReservationReleased':
+      return `Reservationen för beviljande av ${kronor(Number(data.amountOre ?? 0))} släpptes: ${s(data.reason)}`;
     case 'GrantAwarded':
       return `Beviljat ${kronor(Number(data.amountOre ?? 0))} ur fonden ${s(data.decidedOn)} (${s(data.reference)}).`;
     case 'FundWithdrawn':

@@ -8,6 +8,7 @@ import {
   type MismatchReason,
 } from '@dgr/audit';
 import type { EventStore } from '@dgr/event-store';
+import { RuleChecker, type RuleViolation } from './rule-check';
 
 export interface VerifyStoreOptions {
   /** A checkpoint the log must extend, and the key its signature must verify with. */
@@ -26,9 +27,14 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * not stall the service. An event the store cannot read (its JSON was broken in the file) ends the log there;
  * the page it was in is re-read one event at a time to name its position.
  */
-export const verifyStore = async (store: EventStore, options: VerifyStoreOptions = {}): Promise<LogVerification> => {
+export const verifyStore = async (
+  store: EventStore,
+  options: VerifyStoreOptions = {},
+): Promise<LogVerification & { readonly ruleViolations: RuleViolation[] }> => {
   const pageSize = options.pageSize ?? 1000;
   const verifier = new LogVerifier();
+  // The business rules, over the same events (ADR 0010): reported apart from the hashes.
+  const rules = new RuleChecker();
   const head = await store.headPosition();
   let after = 0;
   while (after < head) {
@@ -40,11 +46,14 @@ export const verifyStore = async (store: EventStore, options: VerifyStoreOptions
       break;
     }
     if (page.length === 0) break;
-    for (const e of page) verifier.add(e);
+    for (const e of page) {
+      verifier.add(e);
+      rules.add(e);
+    }
     after = page[page.length - 1]!.position;
     await nextTurn();
   }
-  return verifier.result(options.against);
+  return { ...verifier.result(options.against), ruleViolations: rules.all() };
 };
 
 /** Reads the page after `after` one event at a time, and records the first that cannot be read as unreadable. */
@@ -98,6 +107,20 @@ export interface VerificationReport {
   readonly checkpointProblem: string | null;
   /** The outcome in one Swedish sentence. */
   readonly summary: string;
+  /**
+   * Business rules the log breaks, by position (ADR 0010), apart from the hashes: `ok` is about the hashes and
+   * the checkpoint only (a log written before a rule was enforced by the log may hold a violation that no one
+   * tampered with). Empty when the log keeps every rule.
+   */
+  readonly ruleViolations: ReadonlyArray<{
+    readonly position: number;
+    readonly stream: string;
+    readonly revision: number;
+    readonly type: string;
+    readonly rule: string;
+    readonly initiativeId: string | null;
+    readonly description: string;
+  }>;
 }
 
 const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: string | null): string => {
@@ -113,7 +136,7 @@ const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: stri
  * extend anything).
  */
 export const verificationReport = (
-  result: LogVerification,
+  result: LogVerification & { readonly ruleViolations?: readonly RuleViolation[] },
   context: { readonly checkedAt: string; readonly checkpoint: Checkpoint | null; readonly unsigned: string | null },
 ): VerificationReport => {
   const checkpointProblem = result.checkpointProblem ? describeCheckpointProblemInSwedish(result.checkpointProblem) : context.unsigned;
@@ -136,5 +159,14 @@ export const verificationReport = (
     checkpoint: context.checkpoint,
     checkpointProblem,
     summary: summaryOf(ok, result, checkpointProblem),
+    ruleViolations: (result.ruleViolations ?? []).map(({ position, stream, revision, type, rule, initiativeId, description }) => ({
+      position,
+      stream,
+      revision,
+      type,
+      rule,
+      initiativeId,
+      description,
+    })),
   };
 };

@@ -6,6 +6,8 @@ import {
   depositToFund,
   FUND_STREAM,
   initiativeStream,
+  releaseGrantReservation,
+  reserveGrant,
   returnToFund,
   withdrawFromFund,
   type AwardGrant,
@@ -35,7 +37,12 @@ export class DepositToFundHandler implements ICommandHandler<DepositToFundComman
 
 export class AwardGrantCommand extends WriteCommand<AwardGrant['data']> {}
 
-/** Reads the initiative too: a grant needs its consensus (final, under the policy) as of the grant's date. */
+/**
+ * Relies on the initiative too: a grant needs it not cancelled and its consensus (final, under the policy)
+ * as of the grant's date. The grant appends its reservation to the initiative's stream with the revision it
+ * read (ADR 0010), so a cancellation, correction or appeal recorded meanwhile, by any process, makes it
+ * decide again.
+ */
 @CommandHandler(AwardGrantCommand)
 export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Recorded> {
   constructor(
@@ -43,16 +50,16 @@ export class AwardGrantHandler implements ICommandHandler<AwardGrantCommand, Rec
     @Inject(GRANT_POLICY) private readonly policy: GrantPolicy,
   ) {}
   execute({ data, context, retryKey }: AwardGrantCommand): Promise<Recorded> {
-    const initiativeStreamName = initiativeStream(data.initiativeId);
-    return this.writer.decide(
+    return this.writer.decideAcross(
       FUND_STREAM,
       fundFold,
-      async (fund, now) => {
-        const { state: initiative } = await this.writer.load(initiativeStreamName, initiativeFold);
-        return awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative, this.policy);
+      { stream: initiativeStream(data.initiativeId), fold: initiativeFold },
+      (fund, initiative, now, reservationId) => {
+        const awarded = awardGrant({ type: 'AwardGrant', data, metadata: { now } }, fund, initiative, this.policy);
+        const { grant, reservation } = reserveGrant(awarded, reservationId);
+        return { events: [grant], reliedOn: [reservation], compensate: (reason) => [releaseGrantReservation(reservation, reason)] };
       },
       { context, retryKey },
-      [initiativeStreamName],
     );
   }
 }

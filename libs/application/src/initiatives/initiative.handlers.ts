@@ -92,7 +92,12 @@ export class CorrectPartyDecisionHandler implements ICommandHandler<CorrectParty
 
 export class CancelInitiativeCommand extends WriteCommand<CancelInitiative['data']> {}
 
-/** Reads the fund's ledger too: an initiative that has been granted money cannot be cancelled. */
+/**
+ * An initiative that has been granted money cannot be cancelled: the grants are its own stream's
+ * `GrantReserved` facts (ADR 0010; this append's expected revision is what makes a grant written at this
+ * moment by any process visible) and, for grants recorded before reservations existed, the fund's ledger.
+ * The lock on the fund's stream only saves retries inside this process; the rule does not depend on it.
+ */
 @CommandHandler(CancelInitiativeCommand)
 export class CancelInitiativeHandler implements ICommandHandler<CancelInitiativeCommand, Recorded> {
   constructor(private readonly writer: StreamWriter) {}

@@ -4,6 +4,7 @@ import { AuditLogProjection } from './audit-log.projection';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
 import { ProjectionRunner } from './projection-runner';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 const event = (type: string, data: unknown, schemaVersion = 1): NewEvent => ({
   id: `${type}-${Math.random()}`,
@@ -17,7 +18,7 @@ const deposit = (amountOre: number): NewEvent =>
 
 const runnerOn = (store: InMemoryEventStore) => {
   const fund = new FundProjection();
-  const runner = new ProjectionRunner(store, new InitiativesProjection(), fund, new AuditLogProjection());
+  const runner = new ProjectionRunner(store, new InitiativesProjection(), fund, new AuditLogProjection(), new RuleViolationsProjection());
   return { runner, fund };
 };
 

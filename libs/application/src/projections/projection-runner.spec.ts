@@ -4,6 +4,7 @@ import { AuditLogProjection } from './audit-log.projection';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
 import { ProjectionRunner } from './projection-runner';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 /*
  * ProjectionRunner.waitFor on the in-memory store. The store's log reads (what the runner follows) can be
@@ -53,7 +54,7 @@ beforeAll(() => Logger.overrideLogger(false));
 beforeEach(async () => {
   store = new HeldBackStore();
   await store.append('counter-1', [event(1), event(2)], 'no_stream');
-  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection());
+  runner = new ProjectionRunner(store, new InitiativesProjection(), new FundProjection(), new AuditLogProjection(), new RuleViolationsProjection());
 });
 
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { AuditLogProjection } from './audit-log.projection';
 import { ReadModels } from './read-models';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 /** A command's answer waits at most this long for the read models (then 503), so a write never hangs. */
 export const WAIT_FOR_DEADLINE_MS = 4000;
@@ -22,7 +23,7 @@ interface Waiter {
  * Feeds the read models from the store's global log, in order: from the start when the service
  * boots, then live. Read models are never rebuilt per request. `waitFor` lets a command's answer
  * wait until the read models include its own events, within a deadline. An event this version cannot read
- * stops them before it (ADR 0010): reads keep answering from the state before it, writes answer 503.
+ * stops them before it (ADR 0011): reads keep answering from the state before it, writes answer 503.
  */
 @Injectable()
 export class ProjectionRunner implements OnModuleDestroy {
@@ -39,8 +40,9 @@ export class ProjectionRunner implements OnModuleDestroy {
     initiatives: InitiativesProjection,
     fund: FundProjection,
     private readonly audit: AuditLogProjection,
+    rules: RuleViolationsProjection,
   ) {
-    this.business = new ReadModels(initiatives, fund);
+    this.business = new ReadModels(initiatives, fund, rules);
   }
 
   /** Catches up with the whole log, then keeps following it. Stops early (and starts) at an unreadable event. */

@@ -3,12 +3,14 @@ import { bookingsOf, FUND_STREAM } from '@dgr/domain';
 import { readStoredEvent } from '../domain-events';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection, isInitiativeStream } from './initiatives.projection';
+import { RuleViolationsProjection } from './rule-violations.projection';
 
 /** The business read models, fed together in log order. */
 export class ReadModels {
   constructor(
     readonly initiatives: InitiativesProjection = new InitiativesProjection(),
     readonly fund: FundProjection = new FundProjection(),
+    readonly rules: RuleViolationsProjection = new RuleViolationsProjection(),
   ) {}
 
   /** Throws UnreadableEvent for an event this version cannot read, even one no read model folds. */
@@ -16,6 +18,7 @@ export class ReadModels {
     if (isInitiativeStream(event.stream)) this.initiatives.apply(event);
     else if (event.stream === FUND_STREAM) this.fund.apply(event);
     else readStoredEvent(event);
+    this.rules.apply(event);
   }
 
   /** The whole state as plain JSON, for comparing two builds of it (replayed and live). */

@@ -2,6 +2,7 @@ import { addDays, isCalendarDate, stockholmDateOf, yearOf, type CalendarDate } f
 import { consensusAsOf, type FinalityView } from '../consensus';
 import { DateNotAllowed, InvalidInput } from '../errors';
 import { InitiativeCancelledError, InitiativeNotFound } from '../initiative/initiative.errors';
+import type { GrantReservationReleased, GrantReserved } from '../initiative/initiative.events';
 import type { InitiativeState } from '../initiative/initiative.state';
 import { formatOre as kr } from '../money';
 import { partyName } from '../parties';
@@ -150,6 +151,36 @@ export const awardGrant = (
     data: { initiativeId, amountOre, decidedOn, reference: text('reference', cmd.data.reference) },
   };
 };
+
+/**
+ * A grant as two facts (ADR 0010): the fund's `GrantAwarded` and the `GrantReserved` it appends to the
+ * initiative's stream, with the revision of the initiative it was decided on. `reservationId` is made by
+ * the caller (one per grant, stable across retries of the same request).
+ */
+export const reserveGrant = (grant: GrantAwarded, reservationId: string): { grant: GrantAwarded; reservation: GrantReserved } => ({
+  grant: { type: 'GrantAwarded', data: { ...grant.data, reservationId } },
+  reservation: {
+    type: 'GrantReserved',
+    data: {
+      initiativeId: grant.data.initiativeId,
+      reservationId,
+      amountOre: grant.data.amountOre,
+      decidedOn: grant.data.decidedOn,
+      reference: grant.data.reference,
+    },
+  },
+});
+
+/** The compensating event of a reservation whose grant was not written (EventStoreDB's two-step write). */
+export const releaseGrantReservation = (reservation: GrantReserved, reason: string): GrantReservationReleased => ({
+  type: 'GrantReservationReleased',
+  data: {
+    initiativeId: reservation.data.initiativeId,
+    reservationId: reservation.data.reservationId,
+    amountOre: reservation.data.amountOre,
+    reason,
+  },
+});
 
 export const withdrawFromFund = (cmd: WithdrawFromFund, fund: Fund): FundWithdrawn => {
   const { initiativeId } = cmd.data;

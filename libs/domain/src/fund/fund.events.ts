@@ -18,6 +18,11 @@ export interface GrantAwarded {
     readonly amountOre: Ore;
     readonly decidedOn: CalendarDate;
     readonly reference: string;
+    /**
+     * The reservation this grant made in the initiative's stream (ADR 0010), same id. Absent in grants
+     * recorded before reservations existed.
+     */
+    readonly reservationId?: string;
   };
 }
 

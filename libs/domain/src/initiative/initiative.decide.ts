@@ -42,7 +42,7 @@ import {
   NoDecisionRegistered,
   NoDecisionToCorrect,
 } from './initiative.errors';
-import type { Initiative, InitiativeState, PartyDecision } from './initiative.state';
+import { reservedOreOf, type Initiative, type InitiativeState, type PartyDecision } from './initiative.state';
 
 /*
  * Each decider takes a command and the current state and returns the events to record,
@@ -262,7 +262,9 @@ export const cancelInitiative = (
 ): InitiativeCancelled => {
   const s = existing(state, cmd.data.initiativeId);
   if (s.cancellation) throw new InitiativeAlreadyCancelled(s.id);
-  if (grantedOre > 0) throw new InitiativeAlreadyGranted(s.id);
+  // A reservation in this stream counts as a grant (ADR 0010): it is how a grant written by another
+  // process at this moment shows here, and the expected revision of this append is what makes it visible.
+  if (grantedOre > 0 || reservedOreOf(s) > 0) throw new InitiativeAlreadyGranted(s.id);
   const cancelledOn = requireDate('cancelledOn', cmd.data.cancelledOn);
   notBeforeProposal('Återkallelsedatumet', cancelledOn, s);
   notInTheFuture('Återkallelsedatumet', cancelledOn, cmd.metadata.now);

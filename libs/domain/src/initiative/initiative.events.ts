@@ -151,6 +151,41 @@ export interface OutcomeReported {
   };
 }
 
+/**
+ * A grant's reservation in the initiative's stream (ADR 0010): the fund's `GrantAwarded` relies on this
+ * initiative's state (not cancelled, consensus as of the grant's date), so the grant also appends this fact
+ * here with the revision it read. A cancellation, correction or appeal recorded meanwhile makes that append
+ * fail, and the grant is decided again on what is now true. Written in the same transaction as the grant
+ * where the store allows it (SQLite), before it otherwise (EventStoreDB).
+ */
+export interface GrantReserved {
+  readonly type: 'GrantReserved';
+  readonly data: {
+    readonly initiativeId: string;
+    /** One id per grant; the fund's `GrantAwarded` and a release name the same reservation. */
+    readonly reservationId: string;
+    readonly amountOre: Ore;
+    /** The grant's decision date. */
+    readonly decidedOn: CalendarDate;
+    readonly reference: string;
+  };
+}
+
+/**
+ * The compensating event of a reservation whose grant was not written (EventStoreDB's two-step write:
+ * the fund refused it or moved on). The reservation then no longer counts.
+ */
+export interface GrantReservationReleased {
+  readonly type: 'GrantReservationReleased';
+  readonly data: {
+    readonly initiativeId: string;
+    readonly reservationId: string;
+    readonly amountOre: Ore;
+    /** Why the grant was not written, in Swedish. */
+    readonly reason: string;
+  };
+}
+
 export type InitiativeEvent =
   | InitiativeProposed
   | InitiativePrepared
@@ -160,7 +195,9 @@ export type InitiativeEvent =
   | OutcomeReported
   | DecisionMinutesRecorded
   | AppealLodged
-  | AppealDecided;
+  | AppealDecided
+  | GrantReserved
+  | GrantReservationReleased;
 
 export type InitiativeEventType = InitiativeEvent['type'];
 
@@ -174,6 +211,8 @@ export const INITIATIVE_EVENT_TYPES: readonly InitiativeEventType[] = [
   'DecisionMinutesRecorded',
   'AppealLodged',
   'AppealDecided',
+  'GrantReserved',
+  'GrantReservationReleased',
 ];
 
 export const initiativeStream = (initiativeId: string): string => `initiative-${initiativeId}`;

@@ -71,7 +71,14 @@ export interface Initiative {
   readonly decisions: ReadonlyMap<PartyId, PartyDecision>;
   readonly cancellation: { readonly reason: string; readonly cancelledOn: CalendarDate } | null;
   readonly outcomeReports: readonly OutcomeReport[];
+  /**
+   * Grants reserved in this stream and not released, in öre (ADR 0010). A reservation blocks a cancellation
+   * as a grant does. Absent in states built by older code; read it with `reservedOreOf`.
+   */
+  readonly reservedOre?: Ore;
 }
+
+export const reservedOreOf = (s: Initiative): Ore => s.reservedOre ?? 0;
 
 /** Before its first event an initiative does not exist. */
 export type InitiativeState = Initiative | null;
@@ -116,6 +123,8 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         decisions: new Map(),
         cancellation: null,
         outcomeReports: [],
+        // reservedOre stays absent until a grant is reserved: a log without reservations folds to the very state
+        // older releases computed (the golden logs' state hashes).
       };
     }
     case 'InitiativePrepared': {
@@ -189,6 +198,14 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         appeals: before.appeals.map((a) => (a.caseNumber === caseNumber ? { ...a, outcome, decidedOn } : a)),
       };
       return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
+    }
+    case 'GrantReserved': {
+      const s = mustExist(state, event.type);
+      return { ...s, reservedOre: reservedOreOf(s) + event.data.amountOre };
+    }
+    case 'GrantReservationReleased': {
+      const s = mustExist(state, event.type);
+      return { ...s, reservedOre: reservedOreOf(s) - event.data.amountOre };
     }
     default: {
       const _never: never = event;
