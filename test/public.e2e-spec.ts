@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { createPublicKey } from 'node:crypto';
 import { verifyCheckpointSignature, verifyConsistency } from '@dgr/audit';
+import * as jsonld from 'jsonld';
 import { CATALOG_CONTEXT, catalogDistributionPaths, PUBLIC_ROUTES } from '../apps/api/src/public/catalog';
 import { PUBLIC_DECISION_COLUMNS } from '../apps/api/src/public/public-view';
 import { expectProblem, HttpApp, PARTY_IDS, tokenFor } from './support/http-app';
@@ -183,6 +184,26 @@ describe('open data without a token', () => {
 });
 
 describe('the DCAT-AP-SE catalogue', () => {
+  it('is read by a JSON-LD processor (jsonld.js, safe mode: nothing dropped) into the RDF a harvester gets, naming every distribution', async () => {
+    const res = await app.get('/api/public/catalog.jsonld', NO_TOKEN);
+    expect(res.status).toBe(200);
+    const DCAT = 'http://www.w3.org/ns/dcat#';
+    const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+    // No document loader: the context is inline, so nothing is fetched; safe mode refuses any term or value it would drop.
+    const nquads = (await jsonld.toRDF(res.body as jsonld.JsonLdDocument, {
+      format: 'application/n-quads',
+      safe: true,
+      documentLoader: (url: string) => Promise.reject(new Error(`no remote context may be needed: ${url}`)),
+    } as jsonld.Options.ToRdf)) as unknown as string;
+    const triples = nquads.trim().split('\n');
+    const typed = (type: string) => triples.filter((t) => t.includes(`<${RDF_TYPE}> <${type}>`)).map((t) => t.split(' ')[0]);
+    expect(typed(`${DCAT}Catalog`)).toHaveLength(1);
+    const distributions = typed(`${DCAT}Distribution`);
+    const accessUrls = triples.filter((t) => t.includes(`<${DCAT}accessURL>`) && distributions.includes(t.split(' ')[0]));
+    expect(accessUrls.map((t) => t.split(' ')[2]!.slice(1, -1).slice(app.baseUrl.length)).sort()).toEqual([...catalogDistributionPaths()].sort());
+    expect(triples.some((t) => t.includes('<http://purl.org/dc/terms/license> <http://creativecommons.org/publicdomain/zero/1.0/>'))).toBe(true);
+  });
+
   it('is JSON-LD whose every term and IRI is defined, and names every distribution, each answering as it says', async () => {
     const res = await expectCacheable('/api/public/catalog.jsonld', /^application\/ld\+json/);
     const doc = res.body;
