@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { createPublicKey } from 'node:crypto';
 import { verifyCheckpointSignature, verifyConsistency } from '@dgr/audit';
 import * as jsonld from 'jsonld';
-import { CATALOG_CONTEXT, catalogDistributionPaths, PUBLIC_ROUTES } from '../apps/api/src/public/catalog';
+import { catalog, CATALOG_CONTEXT, catalogDistributionPaths, PUBLIC_ROUTES } from '../apps/api/src/public/catalog';
 import { PUBLIC_DECISION_COLUMNS } from '../apps/api/src/public/public-view';
 import { expectProblem, HttpApp, PARTY_IDS, tokenFor } from './support/http-app';
 import { seedHistory, type History } from './web/history';
@@ -184,6 +184,14 @@ describe('open data without a token', () => {
 });
 
 describe('the DCAT-AP-SE catalogue', () => {
+  it('names the contact point\'s e-mail (DGR_PUBLIC_CONTACT_EMAIL) as vcard:hasEmail, read as RDF', async () => {
+    const doc = catalog({ base: 'https://dgr.example.se', license: 'http://creativecommons.org/publicdomain/zero/1.0/', modified: null, contactEmail: 'dgr@regionvarmland.se' });
+    const nquads = (await jsonld.toRDF(doc as unknown as jsonld.JsonLdDocument, { format: 'application/n-quads', safe: true } as jsonld.Options.ToRdf)) as unknown as string;
+    expect(nquads).toContain('<http://www.w3.org/2006/vcard/ns#hasEmail> <mailto:dgr@regionvarmland.se>');
+    const without = catalog({ base: 'https://dgr.example.se', license: 'http://creativecommons.org/publicdomain/zero/1.0/', modified: null });
+    expect(JSON.stringify(without)).not.toContain('hasEmail');
+  });
+
   it('is read by a JSON-LD processor (jsonld.js, safe mode: nothing dropped) into the RDF a harvester gets, naming every distribution', async () => {
     const res = await app.get('/api/public/catalog.jsonld', NO_TOKEN);
     expect(res.status).toBe(200);

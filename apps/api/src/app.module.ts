@@ -58,7 +58,7 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const publicView = options.publicView ?? { enabled: true, license: CC0, baseUrl: null };
+    const publicView = options.publicView ?? { enabled: true, license: CC0, baseUrl: null, contactEmail: null };
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,

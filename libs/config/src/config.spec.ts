@@ -18,7 +18,7 @@ describe('configuration', () => {
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: './data/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
-      public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null },
+      public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
       operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
     });
   });
@@ -52,7 +52,7 @@ describe('configuration', () => {
       mail: { smtpUrl: null, from: 'DGR <dgr@localhost>', contacts: {} },
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: '/var/lib/dgr/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
-      public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null },
+      public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
       operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
     });
   });

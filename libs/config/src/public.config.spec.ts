@@ -2,7 +2,7 @@ import { CC0, publicSection } from './public.config';
 
 describe('the public view configuration', () => {
   it('is on by default, CC0, with the base address from each request', () => {
-    expect(publicSection({})).toEqual({ enabled: true, license: CC0, baseUrl: null });
+    expect(publicSection({})).toEqual({ enabled: true, license: CC0, baseUrl: null, contactEmail: null });
   });
 
   it('takes DGR_PUBLIC on or off, in any case and with spaces', () => {
@@ -10,6 +10,11 @@ describe('the public view configuration', () => {
     expect(publicSection({ DGR_PUBLIC: ' OFF ' }).enabled).toBe(false);
     expect(publicSection({ DGR_PUBLIC: 'on' }).enabled).toBe(true);
     expect(publicSection({ DGR_PUBLIC: '' }).enabled).toBe(true);
+  });
+
+  it('takes the catalogue\'s contact e-mail, and refuses one that is not an address', () => {
+    expect(publicSection({ DGR_PUBLIC_CONTACT_EMAIL: ' dgr@regionvarmland.se ' }).contactEmail).toBe('dgr@regionvarmland.se');
+    expect(() => publicSection({ DGR_PUBLIC_CONTACT_EMAIL: 'Region Värmland' })).toThrow(/^DGR_PUBLIC_CONTACT_EMAIL: must be an e-mail address/);
   });
 
   it('refuses anything else, naming the variable', () => {
@@ -23,6 +28,7 @@ describe('the public view configuration', () => {
       enabled: true,
       license: 'https://creativecommons.org/licenses/by/4.0/',
       baseUrl: 'https://dgr.regionvarmland.se',
+      contactEmail: null,
     });
   });
 });

@@ -14,6 +14,8 @@ export interface PublicConfig {
    * DCAT catalogue's IRIs start with; unset, the address the request came to.
    */
   readonly baseUrl: string | null;
+  /** `DGR_PUBLIC_CONTACT_EMAIL`: the catalogue's contact point's e-mail address (DCAT-AP-SE asks for one); unset, none. */
+  readonly contactEmail: string | null;
 }
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
@@ -30,5 +32,8 @@ export const publicSection = (env: Env): PublicConfig => {
   const base = env.DGR_PUBLIC_BASE_URL?.trim() || null;
   if (base !== null && !HTTP_URL.test(base))
     throw invalid('DGR_PUBLIC_BASE_URL', `must be an address like https://dgr.regionvarmland.se, got "${env.DGR_PUBLIC_BASE_URL}"`);
-  return { enabled: raw !== 'off', license, baseUrl: base === null ? null : base.replace(/\/+$/, '') };
+  const contactEmail = env.DGR_PUBLIC_CONTACT_EMAIL?.trim() || null;
+  if (contactEmail !== null && !/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(contactEmail))
+    throw invalid('DGR_PUBLIC_CONTACT_EMAIL', `must be an e-mail address like dgr@regionvarmland.se, got "${env.DGR_PUBLIC_CONTACT_EMAIL}"`);
+  return { enabled: raw !== 'off', license, baseUrl: base === null ? null : base.replace(/\/+$/, ''), contactEmail };
 };

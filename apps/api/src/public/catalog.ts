@@ -105,7 +105,7 @@ export const catalogDistributionPaths = (): string[] => DATASETS.flatMap((d) => 
  * The catalogue as JSON-LD. `base`: the service's public address without a trailing slash; `modified`:
  * the day of the log's last event (null for an empty log).
  */
-export const catalog = (options: { readonly base: string; readonly license: string; readonly modified: string | null }) => {
+export const catalog = (options: { readonly base: string; readonly license: string; readonly modified: string | null; readonly contactEmail?: string | null }) => {
   const { base, license } = options;
   const publisher = `${base}${PUBLIC_ROUTES.catalog}#region-varmland`;
   const modified = options.modified === null ? {} : { 'dcterms:modified': { '@value': options.modified, '@type': 'xsd:date' } };
@@ -119,7 +119,12 @@ export const catalog = (options: { readonly base: string; readonly license: stri
     'dcterms:language': ref(`${EU}/language/SWE`),
     'dcat:keyword': d.keywords.map(sv),
     'dcat:theme': d.themes.map((t) => ref(`${EU}/data-theme/${t}`)),
-    'dcat:contactPoint': { '@type': 'vcard:Organization', 'vcard:fn': 'Region Värmland', 'vcard:hasURL': ref(`${base}${PUBLIC_ROUTES.pages}`) },
+    'dcat:contactPoint': {
+      '@type': 'vcard:Organization',
+      'vcard:fn': 'Region Värmland',
+      'vcard:hasURL': ref(`${base}${PUBLIC_ROUTES.pages}`),
+      ...(options.contactEmail ? { 'vcard:hasEmail': ref(`mailto:${options.contactEmail}`) } : {}),
+    },
     'dcat:landingPage': ref(`${base}${PUBLIC_ROUTES.pages}`),
     ...modified,
     'dcat:distribution': d.distributions.map((x, n) => ({

@@ -143,7 +143,7 @@ export class PublicDataController {
     const base = baseUrlOf(this.settings, req);
     const answer = await this.cache.get(`catalog|${base}|${this.state()}`, 'application/ld+json; charset=utf-8', async () => {
       const last = await this.lastRecordedAt();
-      return JSON.stringify(catalog({ base, license: this.settings.config.license, modified: last === null ? null : stockholmDateOf(last) }));
+      return JSON.stringify(catalog({ base, license: this.settings.config.license, contactEmail: this.settings.config.contactEmail, modified: last === null ? null : stockholmDateOf(last) }));
     });
     // Without DGR_PUBLIC_BASE_URL the IRIs follow the Host header, so a shared cache must key on it.
     sendCached(req, res, answer, this.settings.config.baseUrl === null ? { ...OPEN, Vary: 'Host' } : OPEN);
