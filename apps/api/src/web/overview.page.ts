@@ -39,8 +39,14 @@ export const overviewQueryOf = (f: OverviewFilters, asOf: string) => ({
 
 type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing';
 
+/** What a matrix cell needs of an initiative: the signed-in and the public summaries both have it. */
+export interface MatrixRow {
+  readonly consensus: { readonly approved: readonly string[]; readonly rejected: readonly string[] };
+  readonly finality: { readonly notFinal: readonly InitiativeSummary['finality']['notFinal'][number][] };
+}
+
 /** One party's cell for one initiative. */
-export const cellOf = (i: InitiativeSummary, party: PartyId): { cell: Cell; text: string } => {
+export const cellOf = (i: MatrixRow, party: PartyId): { cell: Cell; text: string } => {
   if (i.consensus.rejected.includes(party)) return { cell: 'rejected', text: 'Avslaget' };
   if (i.consensus.approved.includes(party)) {
     const notFinal = i.finality.notFinal.find((n) => n.party === party);
@@ -56,7 +62,8 @@ export const cellOf = (i: InitiativeSummary, party: PartyId): { cell: Cell; text
 const SYMBOL: Record<Cell, string> = { 'approved-final': '✓', approved: '✓', rejected: '✗', missing: '–' };
 const CLASS: Record<Cell, string> = { 'approved-final': 'godkant lk', approved: 'godkant', rejected: 'avslaget', missing: 'saknas' };
 
-const matrixCell = (i: InitiativeSummary, party: PartyId): RawHtml => {
+/** One party's cell of the consensus matrix (Översikt and the public /publikt). */
+export const matrixCell = (i: MatrixRow, party: PartyId): RawHtml => {
   const { cell, text } = cellOf(i, party);
   return html`<td class="cell ${CLASS[cell]}" data-party="${party}" title="${partyName(party)}: ${text}"><span aria-hidden="true">${SYMBOL[cell]}${cell === 'approved-final' ? html`<span class="lk-markering">LK</span>` : ''}</span><span class="visually-hidden">${text}</span></td>`;
 };

@@ -3,12 +3,13 @@
  * anyone, without sign-in. They render only the minimised public view (apps/api/src/public/public-view.ts):
  * organisations and roles, never the people who recorded anything, and no free-text reasons or notes.
  */
-import { PARTIES, partyName, type PartyId } from '@dgr/domain';
+import { PARTIES, partyName } from '@dgr/domain';
 import type { Checkpoint } from '@dgr/audit';
 import type { PublicBooking, PublicDecision, PublicFund, PublicFundYear, PublicInitiative, PublicInitiativeSummary } from '../public/public-view';
 import { fundChart, yearsTable } from './fund.page';
 import { days, html, kronor, longDate, shortDate, swedishDateTime, type RawHtml } from './html';
 import type { NavEntry } from './layout';
+import { matrixCell } from './overview.page';
 import { BOOKING_TEXT, NOT_FINAL_TEXT, OUTCOME_TEXT, RECOMMENDATION_TEXT, STATUS_TEXT } from './words';
 
 export const PUBLIC_NAVIGATION: readonly NavEntry[] = [
@@ -17,26 +18,6 @@ export const PUBLIC_NAVIGATION: readonly NavEntry[] = [
   { key: 'publikt-kontrollpunkt', href: '/publikt/kontrollpunkt', label: 'Kontrollpunkt' },
   { key: 'logga-in', href: '/logga-in', label: 'Logga in' },
 ];
-
-type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing';
-
-const cellOf = (i: PublicInitiativeSummary, party: PartyId): { cell: Cell; text: string } => {
-  if (i.consensus.rejected.includes(party)) return { cell: 'rejected', text: 'Avslaget' };
-  if (i.consensus.approved.includes(party)) {
-    const notFinal = i.finality.notFinal.find((n) => n.party === party);
-    if (!notFinal) return { cell: 'approved-final', text: 'Godkänt, laga kraft' };
-    return { cell: 'approved', text: `Godkänt, inte laga kraft (${NOT_FINAL_TEXT[notFinal.reason]}${notFinal.until ? ` till ${notFinal.until}` : ''})` };
-  }
-  return { cell: 'missing', text: 'Saknas' };
-};
-
-const SYMBOL: Record<Cell, string> = { 'approved-final': '✓', approved: '✓', rejected: '✗', missing: '–' };
-const CLASS: Record<Cell, string> = { 'approved-final': 'godkant lk', approved: 'godkant', rejected: 'avslaget', missing: 'saknas' };
-
-const matrixCell = (i: PublicInitiativeSummary, party: PartyId): RawHtml => {
-  const { cell, text } = cellOf(i, party);
-  return html`<td class="cell ${CLASS[cell]}" data-party="${party}" title="${partyName(party)}: ${text}"><span aria-hidden="true">${SYMBOL[cell]}${cell === 'approved-final' ? html`<span class="lk-markering">LK</span>` : ''}</span><span class="visually-hidden">${text}</span></td>`;
-};
 
 const statusBadge = (i: PublicInitiativeSummary): RawHtml =>
   html`<span class="status status-${i.status}">${STATUS_TEXT[i.status]}</span>${
