@@ -1,5 +1,17 @@
 import type { ReadView } from '@dgr/application';
-import { formatOre } from '@dgr/domain';
+import { formatOre, visibleText } from '@dgr/domain';
+
+/** C0 and C1 control characters (ESC starts a terminal escape sequence that can rewrite or hide what was printed). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/**
+ * Text from the log as a terminal should print it: bidi and zero-width characters made visible as the web
+ * pages show them (`[U+202E]`), and every control character too, so a title that came in through an import
+ * cannot move the cursor, recolour or erase what `dgr status` printed before it.
+ */
+export const terminalText = (text: string): string =>
+  visibleText(text).replace(TERMINAL_CONTROL, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -23,7 +35,7 @@ export const stateText = (view: ReadView, day: string, title: string): string =>
   out.push('', `Initiativ per ${day}`);
   for (const i of view.listInitiatives(day))
     out.push(
-      `  ${pad(i.status, 10)} ${pad(`${i.consensus.approved.length}/17`, 6)} ${pad(i.decisionDeadline, 11)} ${padLeft(formatOre(i.grantedOre), 18)}  ${i.title} (${i.id})`,
+      `  ${pad(i.status, 10)} ${pad(`${i.consensus.approved.length}/17`, 6)} ${pad(i.decisionDeadline, 11)} ${padLeft(formatOre(i.grantedOre), 18)}  ${terminalText(i.title)} (${terminalText(i.id)})`,
     );
   return out.join('\n') + '\n';
 };
