@@ -13,7 +13,7 @@ import { BENCH_JWT_SECRET } from './tokens';
 
 /** The repository's root, from dist-bench/bench/ (built) or bench/ (ts-jest). */
 export const ROOT = [path.join(__dirname, '..', '..'), path.join(__dirname, '..')].find((dir) =>
-  fs.existsSync(path.join(dir, 'package.json')),
+  fs.existsSync(path.join(dir, 'nest-cli.json')),
 )!;
 export const SERVER_JS = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 export const CLI_JS = path.join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');

@@ -425,7 +425,9 @@ const runMerkle = (): Verdict => {
 const markdown = (options: Options, verdicts: Verdict[], started: Date, seconds: number, machine: string): string =>
   [
     `Run of ${started.toISOString()} on ${machine}; ${fmt(options.events)} events; ` +
-      `\`npm run bench -- --events ${options.events} --seed ${options.seed}${options.only ? ` --only ${[...options.only].join(',')}` : ''}\`; ${fmt(seconds / 60, 1)} min in all.`,
+      `\`npm run bench -- --events ${options.events} --seed ${options.seed} --connections ${options.connections} --writers ${options.writers} ` +
+      `--load-seconds ${options.loadSeconds} --mixed-reads ${options.mixedReads}${options.only ? ` --only ${[...options.only].join(',')}` : ''}\`; ` +
+      `${fmt(seconds / 60, 1)} min in all.`,
     '',
     '| # | what | measured | target | verdict |',
     '|---|---|---|---|---|',
