@@ -288,7 +288,7 @@ export const runCrashHarness = async (options: CrashOptions): Promise<CrashRepor
     // (c) the read models equal a rebuild.
     if (rebuildCommand === null) {
       const { stdout } = await run(process.execPath, [CLI_JS, 'help'], { env });
-      rebuildCommand = /dgr rebuild/.test(stdout) && /--check/.test(stdout);
+      rebuildCommand = /dgr rebuild[^\n]*--check(?![\w-])/.test(stdout);
       log(`read models vs a rebuild: ${rebuildCommand ? 'dgr rebuild --check' : 'the API against a fresh server on a copy of the log (no dgr rebuild --check here)'}`);
     }
     if (rebuildCommand)
