@@ -212,7 +212,7 @@ export const runCrashHarness = async (options: CrashOptions): Promise<CrashRepor
 
   // The clients: each takes the next write whose proposal is answered, sends it until it has an answer.
   let up = false;
-  let wake: Array<() => void> = [];
+  const wake: Array<() => void> = [];
   const whenUp = (): Promise<void> => (up ? Promise.resolve() : new Promise((r) => wake.push(r)));
   const pending = new Set(writes);
   const failedWrites: string[] = [];
