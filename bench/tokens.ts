@@ -1,7 +1,7 @@
 /**
  * Bearer tokens for the bench's requests: HS256 JWTs signed with the bench's own secret (given to
  * the real app as DGR_JWT_SECRET), carrying the actor claims the events record (sub, name, role,
- * party). A clerk registers its own party's decisions; the secretariat proposes initiatives. The
+ * party). A clerk registers its own party's decisions; the secretariat proposes initiatives; finance deposits. The
  * bare endpoint gets the same headers, so both targets receive the same bytes.
  */
 import { createHmac } from 'node:crypto';
@@ -23,3 +23,5 @@ export const secretariatAuthorization = (): string =>
   `Bearer ${hs256({ sub: 'bench-secretariat', name: 'Sekretariatet', role: 'secretariat' })}`;
 
 export const auditorAuthorization = (): string => `Bearer ${hs256({ sub: 'bench-auditor', name: 'Revisor', role: 'auditor' })}`;
+
+export const financeAuthorization = (): string => `Bearer ${hs256({ sub: 'bench-finance', name: 'Ekonomi', role: 'finance' })}`;

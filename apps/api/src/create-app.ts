@@ -48,7 +48,7 @@ export const createApp = async (
   const logger = options.logger === undefined ? new JsonLogger() : options.logger;
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
-  const metrics = config.operations.metrics ? new Metrics() : null;
+  const metrics = config.operations.metrics ? new Metrics(config.operations.eventLoopResolutionMs) : null;
   const opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
   const store = metrics ? metrics.timedStore(opened) : opened;
   const app = await NestFactory.create<NestExpressApplication>(

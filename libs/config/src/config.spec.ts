@@ -19,7 +19,7 @@ describe('configuration', () => {
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: './data/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
       public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
-      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
+      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10, eventLoopResolutionMs: 10 },
     });
   });
 
@@ -53,7 +53,7 @@ describe('configuration', () => {
       requireFinalConsensus: false,
       web: { sessionKey: { kind: 'local-secret-file', file: '/var/lib/dgr/session-secret' }, sessionHours: 8, secureCookies: false, oidc: null, devSignIn: false },
       public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
-      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
+      operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10, eventLoopResolutionMs: 10 },
     });
   });
 

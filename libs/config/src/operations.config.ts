@@ -12,6 +12,12 @@ export interface OperationsConfig {
   readonly readyMaxLag: number;
   /** On SIGTERM, in-flight requests get this long to finish. `DGR_SHUTDOWN_GRACE_SECONDS`, default 10. */
   readonly shutdownGraceSeconds: number;
+  /**
+   * `DGR_METRICS_EVENT_LOOP_RESOLUTION_MS`, default 10 (prom-client's): the sampling interval of the event-loop delay
+   * histogram (`monitorEventLoopDelay`) behind `dgr_nodejs_eventloop_lag_p99_seconds` and `…_max_seconds`. Every sample
+   * includes the interval itself, so `npm run bench` sets 1 to measure delays of a few milliseconds (docs/benchmarks.md).
+   */
+  readonly eventLoopResolutionMs: number;
 }
 
 type Fail = (variable: string, message: string) => Error;
@@ -33,6 +39,7 @@ export const operationsConfigOf = (env: NodeJS.ProcessEnv, fail: Fail): Operatio
     metricsPort,
     readyMaxLag: wholeNumber(env, 'DGR_READY_MAX_LAG', 100, 0, 1_000_000_000, fail),
     shutdownGraceSeconds: wholeNumber(env, 'DGR_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600, fail),
+    eventLoopResolutionMs: wholeNumber(env, 'DGR_METRICS_EVENT_LOOP_RESOLUTION_MS', 10, 1, 1000, fail),
   };
 };
 

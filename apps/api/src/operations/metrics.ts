@@ -30,8 +30,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'dgr_' });
+  /** `eventLoopResolutionMs`: the event-loop delay histogram's sampling interval (DGR_METRICS_EVENT_LOOP_RESOLUTION_MS). */
+  constructor(eventLoopResolutionMs = 10) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'dgr_', eventLoopMonitoringPrecision: eventLoopResolutionMs });
   }
 
   /** The read models' lag and position, read from the runner and the store when scraped. */
