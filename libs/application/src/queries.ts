@@ -3,6 +3,7 @@ import {
   consensusAsOf,
   daysBetween,
   decisionAsOf,
+  mustDecideAgainAsOf,
   versionAsOf,
   decisionFinalityAsOf,
   FUND_STREAM,
@@ -264,6 +265,9 @@ export class ReadView {
       status: c.status,
       consensus: { approved: c.approved, rejected: c.rejected, missing: c.missing, reachedOn: c.reachedOn },
       finality: c.finality,
+      // Versions (issue 15): the version in force, and who decided an earlier one (not counted; to decide again).
+      version: versionAsOf(i, asOf),
+      mustDecideAgain: mustDecideAgainAsOf(i, asOf),
       grantedOre: money.grantedOre,
       withdrawnOre: money.withdrawnOre,
       returnedOre: money.returnedOre,

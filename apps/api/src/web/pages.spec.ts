@@ -8,7 +8,7 @@ import { fundChart, mkr, type FundYearView } from './fund.page';
 import { describeEvent, formsFor, type InitiativeDetail } from './initiative.page';
 import { html } from './html';
 import { navigationFor, renderPage, roleTitle } from './layout';
-import { cellOf, OVERVIEW_PAGE_SIZE, overviewFiltersOf, overviewQueryOf, type InitiativeSummary } from './overview.page';
+import { cellOf, matrixCell, OVERVIEW_PAGE_SIZE, overviewFiltersOf, overviewQueryOf, type InitiativeSummary } from './overview.page';
 
 const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary => ({
   id: 'i-1',
@@ -22,6 +22,8 @@ const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary 
   status: 'open',
   consensus: { approved: ['17', '1780'], rejected: ['1784'], missing: [], reachedOn: null },
   finality: { final: false, finalOn: null, notFinal: [{ party: '1780', reason: 'appeal-window', until: '2025-06-20' }] },
+  version: 1,
+  mustDecideAgain: [],
   grantedOre: 0,
   withdrawnOre: 0,
   returnedOre: 0,
@@ -34,6 +36,13 @@ const secretariat: Actor = { sub: 's', name: 'Sam', role: 'secretariat' };
 const auditor: Actor = { sub: 'a', name: 'Ada', role: 'auditor' };
 
 describe('the matrix cells', () => {
+  it('mark an approval of an earlier version of the proposal in words and with its version, not only by colour (issue 15)', () => {
+    const i = summary({ version: 2, mustDecideAgain: [{ party: '1715', decidedVersion: 1, currentVersion: 2, outcome: 'approved' }] });
+    expect(cellOf(i, '1715')).toEqual({ cell: 'earlier-version', text: 'Godkände version 1, ska besluta på nytt om version 2' });
+    expect(String(matrixCell(i, '1715'))).toMatch(/tidigare-version.*↻<span class="version-markering">v1<\/span>.*Godkände version 1, ska besluta på nytt om version 2/);
+    expect(cellOf(i, '1730')).toEqual({ cell: 'missing', text: 'Saknas' });
+  });
+
   it('say approved (final or not, and why not), rejected or missing in words', () => {
     const i = summary();
     expect(cellOf(i, '17')).toEqual({ cell: 'approved-final', text: 'Godkänt, laga kraft' });
