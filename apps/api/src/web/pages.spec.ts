@@ -96,14 +96,31 @@ describe('the forms a role is given on an initiative', () => {
     expect(ids(clerk, detail({ cancellation: { reason: 'x', cancelledOn: '2025-05-01' } }))).toEqual([]);
   });
 
+  it('a clerk whose party decided an earlier version registers again, on the version and hash the form names (issue 15)', () => {
+    const versions = [
+      { version: 1, textHash: 'h1', revisedOn: '2025-02-01', reason: null, changes: [] },
+      { version: 2, textHash: 'h2', revisedOn: '2025-03-01', reason: 'Nytt belopp', changes: ['requestedAmountOre' as const] },
+    ];
+    const older = { party: '1780', outcome: 'approved', decidedOn: '2025-02-10', body: 'kommunfullmäktige', minuteReference: '§ 1', proposalVersion: 1 };
+    const revised = detail({ version: 2, textHash: 'h2', versions, decisions: [older as InitiativeDetail['decisions'][number]] });
+    expect(ids(clerk, revised)).toEqual(['registrera-beslut']);
+    const form = formsFor(revised, clerk)[0]!.value;
+    expect(form).toMatch(/registreras på <strong>version 2<\/strong> av förslaget, texthash <code class="texthash">h2<\/code>/);
+    expect(form).toContain('<input type="hidden" name="textHash" value="h2">');
+    expect(form).toContain('<option value="">Version 2 (gällande)</option>');
+    // The version it decided already is not offered again.
+    expect(form).not.toContain('<option value="1">');
+  });
+
   it('finance: a grant only with consensus and nothing granted yet', () => {
     expect(ids(finance, detail())).toEqual(['bevilja']);
     expect(ids(finance, detail({ status: 'open' }))).toEqual([]);
     expect(ids(finance, detail({ grantedOre: 100 }))).toEqual([]);
   });
 
-  it('the secretariat: preparation, outcome report, cancellation; an auditor: nothing', () => {
-    expect(ids(secretariat, detail())).toEqual(['beredning', 'utfallsrapport', 'aterkalla']);
+  it('the secretariat: preparation, outcome report, revision (not once granted), cancellation; an auditor: nothing', () => {
+    expect(ids(secretariat, detail())).toEqual(['beredning', 'utfallsrapport', 'revidera', 'aterkalla']);
+    expect(ids(secretariat, detail({ grantedOre: 1 }))).toEqual(['beredning', 'utfallsrapport', 'aterkalla']);
     expect(ids(auditor, detail())).toEqual([]);
   });
 });
