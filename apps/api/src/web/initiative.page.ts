@@ -315,7 +315,7 @@ const secretariatForms = (i: InitiativeDetail): RawHtml[] => {
         heading: 'Revidera förslaget',
         intro: `Gällande version ${String(i.version)}. En ny version gör att parter som redan beslutat måste besluta på nytt. Ange bara det som ändras.`,
         api: `${api}/revisions`,
-        redirect: `${redirect}#versioner`,
+        redirect,
         submit: 'Spara ny version',
         fields: [
           { kind: 'textarea', name: 'reason', label: 'Skäl för ändringen', required: true },
