@@ -142,6 +142,7 @@ const HISTORY_TEXT: Record<string, string> = {
   AppealLodged: 'Ett överklagande registrerades',
   AppealDecided: 'En dom i ett överklagande registrerades',
   InitiativeCancelled: 'Initiativet återkallades',
+  InitiativeRevised: 'Förslaget reviderades (en ny version)',
   OutcomeReported: 'En utfallsrapport lämnades',
   GrantAwarded: 'Medel beviljades',
   FundWithdrawn: 'En utbetalning bokades',
