@@ -117,6 +117,8 @@ function* realisticEvents(count: number): Generator<GeneratedEvent> {
             registeredAt,
             minutesApprovedOn: null,
             noticePostedOn: null,
+            proposalVersion: 1,
+            textHash: null,
           },
         });
       }

@@ -43,6 +43,7 @@ const MATRIX: Record<string, Cells> = {
   'GET /api/initiatives':                               [200,  200,    200,  200,    200,  200,    200,  200],
   'GET /api/initiatives/:id':                           [200,  200,    200,  200,    200,  200,    200,  200],
   'GET /api/initiatives/:id/events':                    [200,  200,    200,  200,    200,  200,    200,  200],
+  'GET /api/initiatives/:id/versions/:version':         [200,  200,    200,  200,    200,  200,    200,  200],
   'GET /api/fund':                                      [200,  200,    200,  200,    200,  200,    200,  200],
   'GET /api/fund/years':                                [200,  200,    200,  200,    200,  200,    200,  200],
   'GET /api/fund/ledger':                               [200,  200,    200,  200,    200,  200,    200,  200],
@@ -57,6 +58,7 @@ const MATRIX: Record<string, Cells> = {
   'POST /api/initiatives/:id/grant':                    [403,  403,    403,  403,    201,  201,    403,  403],
   'POST /api/initiatives/:id/cancellation':             [201,  201,    403,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/outcome-reports':          [201,  201,    403,  403,    403,  403,    403,  403],
+  'POST /api/initiatives/:id/revisions':                [201,  201,    403,  403,    403,  403,    403,  403],
   'POST /api/fund/deposits':                            [403,  403,    403,  403,    201,  201,    403,  403],
   'POST /api/fund/withdrawals':                         [403,  403,    403,  403,    201,  201,    403,  403],
   'POST /api/fund/returns':                             [403,  403,    403,  403,    201,  201,    403,  403],
@@ -117,6 +119,12 @@ const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     prepare: async () => ({ url: `/api/initiatives/${readable}/events` }),
     check: (body) => expect(body.map((e: { type: string }) => e.type)).toEqual(['InitiativeProposed']),
+  },
+  {
+    name: 'GET /api/initiatives/:id/versions/:version',
+    method: 'GET',
+    prepare: async () => ({ url: `/api/initiatives/${readable}/versions/1` }),
+    check: (body) => expect(body).toMatchObject({ version: 1, current: true }),
   },
   {
     name: 'GET /api/fund',
@@ -227,6 +235,14 @@ const ENDPOINTS: readonly Endpoint[] = [
     prepare: async () => ({
       url: `/api/initiatives/${await fresh('Att rapportera')}/outcome-reports`,
       body: { year: 2024, summary: 'Insatsen har nått sina mål för året.' },
+    }),
+  },
+  {
+    name: 'POST /api/initiatives/:id/revisions',
+    method: 'POST',
+    prepare: async () => ({
+      url: `/api/initiatives/${await fresh('Att revidera')}/revisions`,
+      body: { reason: 'Beloppet sänks.', requestedAmountOre: 1_000, revisedOn: '2025-01-02' },
     }),
   },
   {

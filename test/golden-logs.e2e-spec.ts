@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseCheckpoint } from '@dgr/audit';
 import { EVENT_SCHEMAS, replay, toDomainEvent } from '@dgr/application';
 import { EVENT_VERSIONS, releaseGrantReservation, reserveGrant, type GrantAwarded } from '@dgr/domain';
-import { appealDecided, appealLodged, KARLSTAD, minutesRecorded } from '@dgr/domain/testing';
+import { appealDecided, appealLodged, decisionCorrected, decisionRegistered, KARLSTAD, minutesRecorded, revisedTo } from '@dgr/domain/testing';
 import { canonicalJson, SqliteEventStore, type RecordedEvent } from '@dgr/event-store';
 import { runImport } from '../apps/cli/src/import';
 import { verifyLog } from '../apps/cli/src/verify';
@@ -113,6 +113,8 @@ it('each event type has the JSON shape it had (a change here is a new version or
   // The grant's reservation and its release (ADR 0010), as the deciders make them from a stored grant.
   const { reservation } = reserveGrant(stored.map(toDomainEvent).find((e) => e.type === 'GrantAwarded') as GrantAwarded, 'reservation-1');
   more.push(reservation as never, releaseGrantReservation(reservation, 'Beviljandet kunde inte skrivas.') as never);
+  // Versions of the proposal (issue 15): a revision, and decisions as written today (with their text hash).
+  more.push(revisedTo(2, { requestedAmountOre: 1 }, '2026-05-20') as never, decisionRegistered(KARLSTAD, { caseNumber: 'KS-1' }) as never, decisionCorrected(KARLSTAD) as never);
   const shapes: Record<string, Shape> = {};
   for (const e of [...stored.map(toDomainEvent), ...more]) {
     const key = `${e.type}@${EVENT_VERSIONS[e.type as keyof typeof EVENT_VERSIONS]}`;

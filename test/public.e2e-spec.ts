@@ -67,6 +67,7 @@ describe('open data without a token', () => {
       status: 'consensus',
       consensus: { approved: [...PARTY_IDS], rejected: [], missing: [], reachedOn: '2023-05-15' },
       finality: { final: true, finalOn: '2023-06-14', notFinal: [] },
+      mustDecideAgain: [],
       requestedAmountOre: 3_000_000_000,
       grantedOre: 3_000_000_000,
       withdrawnOre: 2_200_000_000,

@@ -32,7 +32,7 @@ describe.each([
   },
   {
     name: 'a decision of a newer version',
-    event: (id: string) => crafted('PartyDecisionRegistered', { ...decision('1715'), initiativeId: id, registeredAt: '2025-06-15T09:00:00.000Z' }, 3),
+    event: (id: string) => crafted('PartyDecisionRegistered', { ...decision('1715'), initiativeId: id, registeredAt: '2025-06-15T09:00:00.000Z' }, 4),
     reason: 'newer-version',
   },
   {

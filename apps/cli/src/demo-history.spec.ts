@@ -82,4 +82,20 @@ describe('the demo history', () => {
     expect(late).toMatchObject({ decidedOn: '2025-01-20', countsTowardsConsensus: false });
     expect(cirkular.consensus.missing).toEqual(['1737', '1762', '1763']);
   });
+
+  it('has one initiative revised after four approvals that reached consensus on version 2 (issue 15)', () => {
+    const id = ids.get('bredband')!;
+    const bredband = queries.getInitiative(id);
+    expect(bredband).toMatchObject({ status: 'consensus', version: 2, requestedAmountOre: 18 * MSEK, mustDecideAgain: [] });
+    expect(bredband.versions.map((v) => [v.version, v.changes])).toEqual([
+      [1, []],
+      [2, ['summary', 'requestedAmountOre']],
+    ]);
+    expect(bredband.decisions.every((d) => d.proposalVersion === 2 && d.countsTowardsConsensus)).toBe(true);
+    // Before the four decided again, they were to decide again and there was no consensus.
+    const revisedOn = bredband.versions[1]!.revisedOn;
+    const after = queries.getInitiative(id, revisedOn);
+    expect(after.mustDecideAgain.map((m) => m.party)).toEqual(['17', '1737', '1780', '1784']);
+    expect(after.status).toBe('open');
+  });
 });

@@ -29,7 +29,8 @@ export type DemoStep =
   | { kind: 'grant'; key: string; amountOre: number; decidedOn: string; reference: string }
   | { kind: 'withdraw'; key: string; amountOre: number; bookedOn: string; reference: string }
   | { kind: 'return'; key: string; amountOre: number; bookedOn: string; reason: string }
-  | { kind: 'close'; year: number };
+  | { kind: 'close'; year: number }
+  | { kind: 'revise'; key: string; reason: string; revisedOn: string; changes: Partial<Pick<ProposeData, 'title' | 'summary' | 'requestedAmountOre' | 'decisionDeadline'>> };
 
 interface ProposeData {
   title: string;
@@ -81,6 +82,8 @@ const demoSteps = (today: string): DemoStep[] => {
   const thisYear = yearOf(today);
   const openProposedOn = addDays(today, -30);
   const openDeadline = lastDayOfYear(yearOf(addDays(today, 40)));
+  // The revised initiative's last approval (day 42 + 16 × 3 = 90) lies a week before today.
+  const revisedProposedOn = addDays(today, -97);
   return [
     // 2021: the agreement itself, asking for no money, decided by every party before year-end.
     {
@@ -240,6 +243,33 @@ const demoSteps = (today: string): DemoStep[] => {
       },
     },
     ...decisions('laddning', ['1761', '1780', '17', '1715', '1784', '1781'], addDays(openProposedOn, 2), undefined, 4),
+
+    // Revised after four approvals (issue 15, likalydande beslut): the four decide again, and all 17 approve version 2.
+    {
+      kind: 'propose',
+      key: 'bredband',
+      data: {
+        title: 'Bredband till Värmlands landsbygd',
+        summary: 'Medfinansiering av fiberutbyggnad till hushåll och företag utanför tätorterna.',
+        proposedBy: '1737',
+        proposedOn: revisedProposedOn,
+        requestedAmountOre: 25 * MSEK,
+        strategyLinks: [{ area: 'Utveckla attraktiva platser', goal: 'Attraktiva livsmiljöer' }],
+        decisionDeadline: lastDayOfYear(yearOf(today)),
+      },
+    },
+    ...decisions('bredband', ['1737', '1780', '17', '1784'], addDays(revisedProposedOn, 14), undefined, 3),
+    {
+      kind: 'revise',
+      key: 'bredband',
+      reason: 'Beloppet sänks och utbyggnaden sker i två etapper efter att PTS stöd beviljats.',
+      revisedOn: addDays(revisedProposedOn, 35),
+      changes: {
+        summary: 'Medfinansiering av fiberutbyggnad till hushåll och företag utanför tätorterna, i två etapper med stöd från PTS.',
+        requestedAmountOre: 18 * MSEK,
+      },
+    },
+    ...decisions('bredband', ALL, addDays(revisedProposedOn, 42), undefined, 3),
 
     // Close every year that has ended, in order.
     ...[2022, 2023, 2024, 2025].filter((y) => y < thisYear).map((year): DemoStep => ({ kind: 'close', year })),

@@ -43,6 +43,16 @@ describe('the reminder e-mail (Swedish)', () => {
     expect(text).not.toMatch(/[\u202A-\u202E\u200B]/);
   });
 
+  it('tells a party that decided an earlier version to decide again, naming the new version and what changed (issue 15)', () => {
+    const again = { ...waiting('Kompetens', 5), decideAgain: { decidedVersion: 1, currentVersion: 2, textHash: 'abc', changes: ['summary', 'requestedAmountOre'] as const } };
+    const { text } = reminderMail(reminder({ waitingForDecision: [again] }), '2024-12-26');
+    expect(text).toContain(
+      '  - Kompetens\n    Förslaget har reviderats: Årjäng beslutade om version 1, som inte längre gäller.\n' +
+        '    Besluta på nytt om version 2 (texthash abc). Ändrat: sammanfattning, sökt belopp.\n    Sista beslutsdag: 2024-12-31',
+    );
+    expect(reminderMail(reminder({ waitingForDecision: [waiting('Kompetens', 5)] }), '2024-12-26').text).not.toContain('reviderats');
+  });
+
   it('leaves out a section with nothing in it', () => {
     const { text } = reminderMail(reminder({ waitingForDecision: [waiting('Kompetens', 5)] }), '2024-12-26');
     expect(text).not.toContain('saknar datum');

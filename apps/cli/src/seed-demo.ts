@@ -10,6 +10,7 @@ import {
   RegisterPartyDecisionCommand,
   ReportOutcomeCommand,
   ReturnToFundCommand,
+  ReviseInitiativeCommand,
   WithdrawFromFundCommand,
   type RequestContext,
 } from '@dgr/application';
@@ -124,6 +125,11 @@ export const playDemo = async (
         break;
       case 'close':
         await commands.execute(new CloseYearCommand({ year: step.year }, ctx));
+        break;
+      case 'revise':
+        await commands.execute(
+          new ReviseInitiativeCommand({ initiativeId: idOf(step.key), reason: step.reason, revisedOn: step.revisedOn, ...step.changes }, ctx),
+        );
         break;
       default: {
         const _never: never = step;

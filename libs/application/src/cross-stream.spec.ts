@@ -149,7 +149,7 @@ const agreedInitiative = async (store: EventStore, options: { withoutKarlstad?: 
     },
     ...parties.map((party): InitiativeEvent => ({
       type: 'PartyDecisionRegistered',
-      data: { initiativeId: id, party, outcome: 'approved', decidedOn: '2025-03-01', body: 'kommunfullmäktige', minuteReference: '§ 1', caseNumber: null, registeredAt: NOW, minutesApprovedOn: null, noticePostedOn: null },
+      data: { initiativeId: id, party, outcome: 'approved', decidedOn: '2025-03-01', body: 'kommunfullmäktige', minuteReference: '§ 1', caseNumber: null, registeredAt: NOW, minutesApprovedOn: null, noticePostedOn: null, proposalVersion: 1, textHash: null },
     })),
   ];
   if (options.appealed)

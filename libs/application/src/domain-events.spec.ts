@@ -31,15 +31,17 @@ describe('toDomainEvent', () => {
     expect(EVENT_SCHEMAS.knows('IdempotencyKeyClaimed')).toBe(true);
   });
 
-  it('reads a version 1 decision as today’s version 2', () => {
+  it('reads a version 1 decision as today’s version 3: through 1 → 2 (minutes dates) and 2 → 3 (version 1 of the proposal)', () => {
     expect(toDomainEvent(stored('PartyDecisionRegistered', 1, decisionV1))).toEqual({
       type: 'PartyDecisionRegistered',
-      data: { ...decisionV1, minutesApprovedOn: null, noticePostedOn: null },
+      data: { ...decisionV1, minutesApprovedOn: null, noticePostedOn: null, proposalVersion: 1, textHash: null },
     });
   });
 
-  it('writes new decisions as version 2', () => {
-    expect(schemaVersionOf('PartyDecisionRegistered')).toBe(2);
+  it('writes new decisions as version 3, corrections as version 2, revisions as version 1', () => {
+    expect(schemaVersionOf('PartyDecisionRegistered')).toBe(3);
+    expect(schemaVersionOf('PartyDecisionCorrected')).toBe(2);
+    expect(schemaVersionOf('InitiativeRevised')).toBe(1);
     expect(schemaVersionOf('FundDeposited')).toBe(1);
   });
 
@@ -48,7 +50,7 @@ describe('toDomainEvent', () => {
     expect(() => toDomainEvent(stored('IdempotencyKeyClaimed', 1, {}))).toThrow(/is not a domain event/);
   });
 
-  it('refuses a decision of version 3', () => {
-    expect(() => toDomainEvent(stored('PartyDecisionRegistered', 3, decisionV1))).toThrow(/version 3 is newer than this version of the service reads \(2\)/);
+  it('refuses a decision of version 4', () => {
+    expect(() => toDomainEvent(stored('PartyDecisionRegistered', 4, decisionV1))).toThrow(/version 4 is newer than this version of the service reads \(3\)/);
   });
 });

@@ -24,3 +24,4 @@ export * from './domain-events';
 export * from './service-unavailable';
 export * from './audit/rule-check';
 export * from './projections/rule-violations.projection';
+export * from './initiatives/proposal-text';

@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   consensusAsOf,
   daysBetween,
+  decisionAsOf,
+  mustDecideAgainAsOf,
+  versionAsOf,
   decisionFinalityAsOf,
   FUND_STREAM,
   InitiativeNotFound,
@@ -21,6 +24,7 @@ import { InitiativesProjection } from './projections/initiatives.projection';
 import { ReadModels, replay } from './projections/read-models';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { RuleViolation } from './audit/rule-check';
+import { decisionVersionOf, ProposalVersionNotFound, versionsView, versionTextOf } from './initiatives/proposal-text';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
 export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
@@ -109,11 +113,22 @@ export class ReadView {
   getInitiative(id: string, asOf: CalendarDate = this.today()) {
     const i = this.initiatives.get(id);
     if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
+    const inForce = versionAsOf(i, asOf);
     const decisions = [...i.decisions.values()]
-      .filter((d) => d.decidedOn <= asOf)
+      // Each party's decision as of `asOf` (an earlier version's when it decided the current one later: issue 15).
+      .map((d) => decisionAsOf(d, asOf))
+      .filter((d) => d !== undefined)
       .map((d) => {
         // The legal clock as of `asOf`: justering, anslag, the appeal window, appeals (finality.ts).
         const legal = decisionFinalityAsOf(d, asOf);
+        const version = decisionVersionOf(i, d, inForce);
+        const notCountedReason = !version.onCurrentVersion
+          ? ('earlier-version' as const)
+          : d.decidedOn > i.decisionDeadline
+            ? ('after-deadline' as const)
+            : legal.annulledOn !== null
+              ? ('annulled' as const)
+              : null;
         return {
           party: d.party,
           partyName: partyName(d.party),
@@ -123,7 +138,10 @@ export class ReadView {
           minuteReference: d.minuteReference,
           caseNumber: d.caseNumber,
           registeredAt: d.registeredAt,
-          countsTowardsConsensus: d.decidedOn <= i.decisionDeadline && legal.annulledOn === null,
+          countsTowardsConsensus: notCountedReason === null,
+          notCountedReason,
+          proposalVersion: version.proposalVersion,
+          textHash: version.textHash,
           corrections: d.corrections,
           minutesApprovedOn: legal.minutesApprovedOn,
           noticePostedOn: legal.noticePostedOn,
@@ -151,7 +169,18 @@ export class ReadView {
       cancellation: i.cancellation && i.cancellation.cancelledOn <= asOf ? i.cancellation : null,
       /** Rules the log breaks about this initiative (a grant recorded after its cancellation…), by position. */
       ruleViolations: this.rules.forInitiative(i.id).map(ruleViolationView),
+      // Versions of the proposal (issue 15): version, textHash, versions, mustDecideAgain.
+      ...versionsView(i, asOf),
     };
+  }
+
+  /** One version's full text (issue 15); 404 when the initiative or the version does not exist by `asOf`. */
+  getInitiativeVersion(id: string, version: number, asOf: CalendarDate = this.today()) {
+    const i = this.initiatives.get(id);
+    if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
+    const text = versionTextOf(i, version, asOf);
+    if (!text) throw new ProposalVersionNotFound(id, version);
+    return text;
   }
 
   async initiativeEvents(id: string) {
@@ -236,6 +265,9 @@ export class ReadView {
       status: c.status,
       consensus: { approved: c.approved, rejected: c.rejected, missing: c.missing, reachedOn: c.reachedOn },
       finality: c.finality,
+      // Versions (issue 15): the version in force, and who decided an earlier one (not counted; to decide again).
+      version: versionAsOf(i, asOf),
+      mustDecideAgain: mustDecideAgainAsOf(i, asOf),
       grantedOre: money.grantedOre,
       withdrawnOre: money.withdrawnOre,
       returnedOre: money.returnedOre,

@@ -6,8 +6,8 @@ import { isPartyId, partyName, type PartyId } from './parties';
  *
  * | role          | may write                                                                 |
  * |---------------|---------------------------------------------------------------------------|
- * | `secretariat` | propose (for any party), preparation, cancellation, outcome reports,       |
- * |               | appeals (for any party)                                                   |
+ * | `secretariat` | propose (for any party), preparation, revisions, cancellation, outcome    |
+ * |               | reports, appeals (for any party)                                          |
  * | `clerk`       | decisions, corrections, justering/anslag and appeals for its own party;    |
  * |               | propose for its own party                                                 |
  * | `finance`     | grants, deposits, withdrawals, returns, closing years                      |
@@ -40,7 +40,8 @@ export type WriteAction =
   | 'return'
   | 'close-year'
   | 'record-minutes'
-  | 'record-appeal';
+  | 'record-appeal'
+  | 'revise-initiative';
 
 /** `any`: for any party; `own`: only for the actor's own party (the party the request names). */
 type Scope = 'any' | 'own';
@@ -59,6 +60,7 @@ export const AUTHORITY: Readonly<Record<WriteAction, Partial<Record<Role, Scope>
   'close-year': { finance: 'any' },
   'record-minutes': { clerk: 'own' },
   'record-appeal': { secretariat: 'any', clerk: 'own' },
+  'revise-initiative': { secretariat: 'any' },
 };
 
 const ROLE_NAMES: Record<Role, string> = {

@@ -1,7 +1,8 @@
 import type { CalendarDate } from './calendar';
 import { decisionFinalityAsOf, type NotFinalReason } from './finality';
 import { PARTY_IDS, type PartyId } from './parties';
-import type { Initiative } from './initiative/initiative.state';
+import type { Initiative, PartyDecision } from './initiative/initiative.state';
+import { proposalVersionOfDecision, versionAsOf, type MustDecideAgain } from './initiative/proposal-versions';
 
 /**
  * Consensus of all 17 parties, judged on decision dates (never on registration times), as of a day.
@@ -47,11 +48,15 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
   const notFinal: FinalityView['notFinal'] = [];
   let finalOn: CalendarDate | null = null;
 
+  // Only decisions on the version in force count (issue 15); the others are missing: mustDecideAgainAsOf.
+  const version = versionAsOf(initiative, asOf);
   for (const party of PARTY_IDS) {
-    const decision = initiative.decisions.get(party);
-    const finality = decision !== undefined && decision.decidedOn <= asOf ? decisionFinalityAsOf(decision, asOf) : null;
+    const decision = decisionAsOf(initiative.decisions.get(party), asOf);
+    const finality = decision !== undefined ? decisionFinalityAsOf(decision, asOf) : null;
+    const onCurrent = decision !== undefined && proposalVersionOfDecision(decision) === version;
     const counts =
       decision !== undefined &&
+      onCurrent &&
       finality !== null &&
       finality.annulledOn === null &&
       decision.decidedOn <= initiative.decisionDeadline;
@@ -88,4 +93,31 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
     reachedOn: reached ? lastApproval : null,
     finality: { final, finalOn: final ? finalOn : null, notFinal },
   };
+};
+
+/**
+ * The parties whose decision by `asOf` is on an earlier version than the one in force then (issue 15): it no
+ * longer counts (they are missing in the consensus) and they must decide again on the current text.
+ */
+export const mustDecideAgainAsOf = (initiative: Initiative, asOf: CalendarDate): MustDecideAgain[] => {
+  const currentVersion = versionAsOf(initiative, asOf);
+  const out: MustDecideAgain[] = [];
+  for (const party of PARTY_IDS) {
+    const decision = decisionAsOf(initiative.decisions.get(party), asOf);
+    if (decision === undefined) continue;
+    const decidedVersion = proposalVersionOfDecision(decision);
+    if (decidedVersion !== currentVersion) out.push({ party, decidedVersion, currentVersion, outcome: decision.outcome });
+  }
+  return out;
+};
+
+/**
+ * A party's decision as of a day: its current one when taken by then, else the latest of its decisions on
+ * earlier versions taken by then (issue 15); undefined when it had decided nothing by then.
+ */
+export const decisionAsOf = (decision: PartyDecision | undefined, asOf: CalendarDate): PartyDecision | undefined => {
+  if (decision === undefined || decision.decidedOn <= asOf) return decision;
+  const earlier = decision.earlier ?? [];
+  for (let i = earlier.length - 1; i >= 0; i--) if (earlier[i]!.decidedOn <= asOf) return earlier[i];
+  return undefined;
 };

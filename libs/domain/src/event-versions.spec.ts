@@ -44,3 +44,19 @@ describe('PartyDecisionRegistered 1 → 2', () => {
     expect(() => upcast('PartyDecisionRegistered', 1, [])).toThrow('data is not an object');
   });
 });
+
+describe('decisions before versions (issue 15): PartyDecisionRegistered 2 → 3, PartyDecisionCorrected 1 → 2', () => {
+  const v2Decision = { ...v1Decision, minutesApprovedOn: null, noticePostedOn: null };
+
+  it('reads a decision recorded before proposals had versions as one on version 1, its text hash unknown to the event', () => {
+    expect(upcast('PartyDecisionRegistered', 2, v2Decision)).toEqual({ ...v2Decision, proposalVersion: 1, textHash: null });
+    const correction = { ...v1Decision, reason: 'Fel paragraf.', correctedAt: '2025-03-13T09:00:00.000Z' };
+    expect(upcast('PartyDecisionCorrected', 1, correction)).toEqual({ ...correction, proposalVersion: 1, textHash: null });
+  });
+
+  it('refuses a decision without its party', () => {
+    const { party: _party, ...noParty } = v2Decision;
+    expect(() => upcast('PartyDecisionRegistered', 2, noParty)).toThrow('party is missing or not a string');
+    expect(() => upcast('PartyDecisionCorrected', 1, 'x')).toThrow('data is not an object');
+  });
+});

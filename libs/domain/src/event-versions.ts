@@ -12,8 +12,8 @@ export type DomainEventType = InitiativeEventType | FundEventType;
 export const EVENT_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   InitiativeProposed: 1,
   InitiativePrepared: 1,
-  PartyDecisionRegistered: 2,
-  PartyDecisionCorrected: 1,
+  PartyDecisionRegistered: 3,
+  PartyDecisionCorrected: 2,
   InitiativeCancelled: 1,
   OutcomeReported: 1,
   DecisionMinutesRecorded: 1,
@@ -26,6 +26,7 @@ export const EVENT_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   YearClosed: 1,
   GrantReserved: 1,
   GrantReservationReleased: 1,
+  InitiativeRevised: 1,
 };
 
 /** Turns a stored payload of version `from` into version `from + 1`; throws to refuse data it cannot read. */
@@ -63,4 +64,24 @@ const partyDecisionRegistered1to2: EventUpcaster = {
   },
 };
 
-export const EVENT_UPCASTERS: readonly EventUpcaster[] = [partyDecisionRegistered1to2];
+/**
+ * A decision recorded before proposals had versions (issue 15, ADR 0015) was taken on the proposal as made:
+ * version 1. Its text hash is not in the event and cannot be computed here (the upcaster sees the event only,
+ * not the proposal; and the domain does not hash), so it is null, and every place that shows a version's hash
+ * takes it from the version itself.
+ */
+const onVersionOne = (type: 'PartyDecisionRegistered' | 'PartyDecisionCorrected', from: number): EventUpcaster => ({
+  type,
+  from,
+  upcast: (stored) => {
+    const data = objectOf(stored);
+    if (typeof data['party'] !== 'string') throw new Error('party is missing or not a string');
+    return { ...data, proposalVersion: 1, textHash: null };
+  },
+});
+
+export const EVENT_UPCASTERS: readonly EventUpcaster[] = [
+  partyDecisionRegistered1to2,
+  onVersionOne('PartyDecisionRegistered', 2),
+  onVersionOne('PartyDecisionCorrected', 1),
+];

@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { describeUnreadable, ServiceUnavailable } from '@dgr/application';
-import { DomainError, InvalidInput, type DomainErrorKind } from '@dgr/domain';
+import { DomainError, InvalidInput, ProposalRevised, type DomainErrorKind } from '@dgr/domain';
 import { UnreadableEvent } from '@dgr/event-store';
 import { NotReady } from '../operations/probes.controller';
 import { InvalidRequest } from './invalid-request';
@@ -115,6 +115,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         instance,
         code: exception.code,
       };
+      if (exception instanceof ProposalRevised)
+        return { ...problem, currentVersion: exception.currentVersion, textHash: exception.currentTextHash };
       return exception instanceof InvalidInput
         ? { ...problem, errors: [{ field: exception.field, message: exception.message }], errorCount: 1 }
         : problem;

@@ -11,6 +11,9 @@ export interface Problem {
   readonly errors?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
   /** With `errors`: how many offending fields there were in all (more than `errors` lists when over 20). */
   readonly errorCount?: number;
+  /** For 409 proposal-revised (issue 15): the proposal's current version and its text hash. */
+  readonly currentVersion?: number;
+  readonly textHash?: string;
   /** For an event this version cannot read (503): which event, and why. */
   /** For GET /api/health/ready (503): terminus's result, each check with its status. */
   readonly checks?: unknown;

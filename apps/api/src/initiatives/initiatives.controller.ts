@@ -14,6 +14,8 @@ import {
   DecideAppealCommand,
   LodgeAppealCommand,
   RecordDecisionMinutesCommand,
+  ReviseInitiativeCommand,
+  type Revised,
   type Proposed,
   type RequestContext,
   type RetryKey,
@@ -37,7 +39,9 @@ import {
   PrepareInitiativeDto,
   ProposeInitiativeDto,
   RegisterDecisionDto,
+  ReviseInitiativeDto,
 } from './initiatives.dto';
+import { VersionParamPipe } from './version-param.pipe';
 
 @ApiTags('initiatives')
 @Controller('api/initiatives')
@@ -69,6 +73,23 @@ export class InitiativesController {
   @Get(':id')
   async get(@Param('id') id: string, @Query() query: AsOfQueryDto) {
     return (await this.queries.view(query.knownAt)).getInitiative(id, query.asOf);
+  }
+
+  // --- Versions of the proposal (issue 15) ---------------------------------------------------------
+
+  @Post(':id/revisions')
+  @Writes('revise-initiative')
+  @ApiCreatedResponse({
+    description: 'A new version of the proposal: {version, textHash, stream, revision, position}. A revision that changes nothing: 422.',
+  })
+  revise(@Param('id') id: string, @Body() body: ReviseInitiativeDto, @Ctx() ctx: RequestContext, @Retry() retryKey?: RetryKey) {
+    return this.commands.execute<ReviseInitiativeCommand, Revised>(new ReviseInitiativeCommand({ ...body, initiativeId: id }, ctx, retryKey));
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOkResponse({ description: "One version's full text (the decision basis), its textHash, revisedOn, reason and changes." })
+  async version(@Param('id') id: string, @Param('version', VersionParamPipe) version: number, @Query() query: AsOfQueryDto) {
+    return (await this.queries.view(query.knownAt)).getInitiativeVersion(id, version, query.asOf);
   }
 
   @Get(':id/events')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { STRATEGY_AREAS, STRATEGY_GOALS } from '@dgr/domain';
 import { DateField, InstantField, OneOfField, OreField, PartyField, TextField, YearField } from '../http/fields';
 import { PageQueryDto } from '../http/page';
@@ -95,6 +95,29 @@ class DecisionFieldsDto {
 
   @TextField('Partens diarienummer.', 100, false, 'KS-2024/118')
   caseNumber?: string;
+
+  // Versions of the proposal (issue 15).
+  @ApiPropertyOptional({
+    description:
+      'Den version av förslaget som beslutet avser. Utan värde: den aktuella versionen. En äldre version registreras på den versionen men räknas inte mot konsensus.',
+    type: 'integer',
+    minimum: 1,
+    example: 2,
+  })
+  @IsOptional()
+  @IsInt({ message: 'proposalVersion måste vara ett heltal (versionsnumret)' })
+  @Min(1, { message: 'proposalVersion måste vara minst 1' })
+  proposalVersion?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Texthashen för den version registratorn ser (t.ex. från webbsidan). Stämmer den inte med den aktuella versionen avvisas beslutet med 409 proposal-revised.',
+    maxLength: 64,
+  })
+  @IsOptional()
+  @IsString({ message: 'textHash måste vara text' })
+  @MaxLength(64, { message: 'textHash får vara högst 64 tecken' })
+  textHash?: string;
 }
 
 export class RegisterDecisionDto extends DecisionFieldsDto {
@@ -168,6 +191,48 @@ export class OutcomeReportDto {
 
   @TextField('Vad insatsen har åstadkommit.', 10000)
   summary: string;
+}
+
+// --- Versions of the proposal (issue 15) -----------------------------------------------------------
+
+/** A revision: the decision basis' changed fields (only those given change) and why. */
+export class ReviseInitiativeDto {
+  @TextField('Varför förslaget ändras.', 2000, true, 'Beloppet sänks efter VRAU:s beredning.')
+  reason: string;
+
+  @DateField('Dag för revideringen; utan värde i dag.', false)
+  revisedOn?: string;
+
+  @TextField('Ny titel.', 300, false)
+  title?: string;
+
+  @TextField('Ny sammanfattning.', 5000, false)
+  summary?: string;
+
+  @ApiPropertyOptional({ description: 'Nytt sökt belopp ur DGR. I hela öre.', type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt({ message: 'requestedAmountOre måste vara ett heltal öre (1 kr = 100 öre)' })
+  @Min(0, { message: 'requestedAmountOre måste vara minst 0 öre' })
+  requestedAmountOre?: number;
+
+  @ApiPropertyOptional({ type: [StrategyLinkDto], description: 'Nya kopplingar till Värmlandsstrategin (hela listan).' })
+  @IsOptional()
+  @Type(() => StrategyLinkDto)
+  @ValidateNested({ each: true, message: 'varje strategikoppling måste vara ett objekt med area och goal' })
+  @ArrayMaxSize(20, { message: 'strategyLinks får ha högst 20 kopplingar' })
+  @IsArray({ message: 'strategyLinks måste vara en lista' })
+  strategyLinks?: StrategyLinkDto[];
+
+  @ApiPropertyOptional({ type: [CoFinancingLineDto], description: 'Ny medfinansiering (hela listan).' })
+  @IsOptional()
+  @Type(() => CoFinancingLineDto)
+  @ValidateNested({ each: true, message: 'varje medfinansiering måste vara ett objekt med source och amountOre' })
+  @ArrayMaxSize(50, { message: 'coFinancing får ha högst 50 rader' })
+  @IsArray({ message: 'coFinancing måste vara en lista' })
+  coFinancing?: CoFinancingLineDto[];
+
+  @DateField('Ny sista dag för parternas beslut.', false)
+  decisionDeadline?: string;
 }
 
 export class KnownAtQueryDto {

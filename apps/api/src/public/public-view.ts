@@ -73,6 +73,8 @@ export interface PublicInitiativeSummary {
   readonly status: InitiativeSummary['status'];
   readonly consensus: InitiativeSummary['consensus'];
   readonly finality: InitiativeSummary['finality'];
+  /** Parties whose decision is on an earlier version of the proposal (issue 15): decision facts, public as such. */
+  readonly mustDecideAgain: InitiativeSummary['mustDecideAgain'];
   readonly requestedAmountOre: number;
   readonly grantedOre: number;
   readonly withdrawnOre: number;
@@ -90,6 +92,7 @@ export const publicSummary = (i: InitiativeSummary): PublicInitiativeSummary => 
   status: i.status,
   consensus: { approved: [...i.consensus.approved], rejected: [...i.consensus.rejected], missing: [...i.consensus.missing], reachedOn: i.consensus.reachedOn },
   finality: { final: i.finality.final, finalOn: i.finality.finalOn, notFinal: i.finality.notFinal.map((n) => ({ party: n.party, reason: n.reason, until: n.until })) },
+  mustDecideAgain: i.mustDecideAgain.map((m) => ({ party: m.party, decidedVersion: m.decidedVersion, currentVersion: m.currentVersion, outcome: m.outcome })),
   requestedAmountOre: i.requestedAmountOre,
   grantedOre: i.grantedOre,
   withdrawnOre: i.withdrawnOre,

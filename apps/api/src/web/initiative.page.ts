@@ -18,6 +18,7 @@ import type { ReadView } from '@dgr/application';
 import { apiForm, OUTCOME_OPTIONS, type Field } from './forms';
 import { html, kronor, longDate, shortDate, swedishDateTime, type RawHtml } from './html';
 import { roleTitle } from './layout';
+import { versionsSection, type InitiativeVersionView } from './versions.section';
 import { BOOKING_TEXT, NOT_FINAL_TEXT, OUTCOME_TEXT, RECOMMENDATION_TEXT, STATUS_TEXT } from './words';
 
 export type InitiativeDetail = ReturnType<ReadView['getInitiative']>;
@@ -87,7 +88,7 @@ const legalText = (d: DecisionView): string => {
 
 const decisionRow = (d: DecisionView): RawHtml => html`<tr data-party="${d.party}">
 <th scope="row">${d.partyName}</th>
-<td><span class="utfall utfall-${d.outcome}"><span aria-hidden="true">${d.outcome === 'approved' ? '✓' : '✗'}</span> ${OUTCOME_TEXT[d.outcome]}</span>${d.countsTowardsConsensus ? '' : html`<br><span class="hjalp">räknas inte</span>`}</td>
+<td><span class="utfall utfall-${d.outcome}"><span aria-hidden="true">${d.outcome === 'approved' ? '✓' : '✗'}</span> ${OUTCOME_TEXT[d.outcome]}</span><br><span class="hjalp">version ${String(d.proposalVersion)}</span>${d.countsTowardsConsensus ? '' : html`<br><span class="hjalp">räknas inte${d.notCountedReason === 'earlier-version' ? ': gäller en tidigare version' : ''}</span>`}</td>
 <td>${d.decidedOn}</td>
 <td>${d.body}, ${d.minuteReference}${d.caseNumber ? html`<br>Dnr ${d.caseNumber}` : ''}</td>
 <td>${shortDate(d.minutesApprovedOn)}${d.minutesLate ? html` <span class="hjalp">(sent)</span>` : ''} / ${shortDate(d.noticePostedOn)}</td>
@@ -152,6 +153,8 @@ export const describeEvent = (type: string, data: Record<string, unknown>): stri
       return `${partyOf(data)}: beslutet överklagat till ${s(data.court)} (mål ${s(data.caseNumber)}) ${s(data.lodgedOn)}.`;
     case 'AppealDecided':
       return `${partyOf(data)}: domstolen ${data.outcome === 'annulled' ? 'upphävde beslutet' : 'lät beslutet stå fast'} ${s(data.decidedOn)} (mål ${s(data.caseNumber)}).`;
+    case 'InitiativeRevised':
+      return `Förslaget reviderades till version ${s(data.version)} ${s(data.revisedOn)} (texthash ${s(data.textHash)}). Skäl: ${s(data.reason)}.`;
     case 'InitiativeCancelled':
       return `Initiativet återkallades ${s(data.cancelledOn)}. Orsak: ${s(data.reason)}.`;
     case 'OutcomeReported':
@@ -194,21 +197,47 @@ const decisionFields = (party: PartyId, current?: DecisionView): Field[] => [
   { kind: 'text', name: 'caseNumber', label: 'Diarienummer', value: current?.caseNumber ?? undefined },
 ];
 
+/** Which version the council decided on: the current one unless the clerk says an earlier one (then not counted). */
+const versionField = (i: InitiativeDetail, decided: number): Field[] => {
+  if (i.version < 2) return [];
+  const older = i.versions.filter((v) => v.version < i.version && v.version > decided);
+  return [
+    {
+      kind: 'select',
+      name: 'proposalVersion',
+      label: 'Version som fullmäktige beslutade om',
+      hint: 'Ett beslut om en tidigare version registreras på den versionen men räknas inte mot konsensus.',
+      dataType: 'int',
+      options: [
+        { value: '', label: `Version ${String(i.version)} (gällande)` },
+        ...older.map((v) => ({ value: String(v.version), label: `Version ${String(v.version)}` })),
+      ],
+    },
+  ];
+};
+
 const clerkForms = (i: InitiativeDetail, actor: Actor): RawHtml[] => {
   const party = actor.party;
   if (!party || i.cancellation) return [];
   const own = i.decisions.find((d) => d.party === party);
   const api = `/api/initiatives/${i.id}`;
-  if (!own)
+  // A party that decided an earlier version of the proposal decides again (issue 15).
+  if (!own || own.proposalVersion < i.version)
     return [
       apiForm({
         id: 'registrera-beslut',
         heading: `Registrera ${partyName(party)}s beslut`,
+        intro: html`Beslutet registreras på <strong>version ${String(i.version)}</strong> av förslaget, texthash <code class="texthash">${i.textHash}</code>. Jämför med texten i protokollet.${
+          own ? ` ${partyName(party)} beslutade om version ${String(own.proposalVersion)}, som inte längre gäller.` : ''
+        }`,
         api: `${api}/decisions`,
         redirect: `/initiativ/${i.id}`,
         submit: 'Registrera beslutet',
         fields: [
           { kind: 'fixed', name: 'party', label: 'Part', value: party, shown: partyName(party) },
+          // The hash the clerk is shown: a registration after a revision the page did not show is refused (409).
+          { kind: 'hidden', name: 'textHash', value: i.textHash },
+          ...versionField(i, own?.proposalVersion ?? 0),
           ...decisionFields(party),
           { kind: 'date', name: 'minutesApprovedOn', label: 'Justering', hint: 'Dagen då protokollet justerades, om det har skett.' },
           { kind: 'date', name: 'noticePostedOn', label: 'Anslag', hint: 'Dagen då justeringen anslogs på anslagstavlan, om det har skett.' },
@@ -279,6 +308,25 @@ const secretariatForms = (i: InitiativeDetail): RawHtml[] => {
       ],
     }),
   ];
+  if (!i.cancellation && i.grantedOre === 0)
+    forms.push(
+      apiForm({
+        id: 'revidera',
+        heading: 'Revidera förslaget',
+        intro: `Gällande version ${String(i.version)}. En ny version gör att parter som redan beslutat måste besluta på nytt. Ange bara det som ändras.`,
+        api: `${api}/revisions`,
+        redirect,
+        submit: 'Spara ny version',
+        fields: [
+          { kind: 'textarea', name: 'reason', label: 'Skäl för ändringen', required: true },
+          { kind: 'date', name: 'revisedOn', label: 'Datum', hint: 'Utan värde: i dag.' },
+          { kind: 'text', name: 'title', label: 'Titel', value: i.title },
+          { kind: 'textarea', name: 'summary', label: 'Sammanfattning', value: i.summary },
+          { kind: 'text', name: 'requestedAmountOre', label: 'Sökt belopp (kr)', hint: `Nu ${kronor(i.requestedAmountOre)}. Lämna tomt för oförändrat.`, dataType: 'kronor', inputMode: 'decimal' },
+          { kind: 'date', name: 'decisionDeadline', label: 'Sista beslutsdag', value: i.decisionDeadline },
+        ],
+      }),
+    );
   if (!i.cancellation)
     forms.push(
       apiForm({
@@ -327,6 +375,8 @@ export const initiativeBody = (options: {
   readonly events: readonly InitiativeEventView[];
   readonly bookings: readonly LedgerRowView[];
   readonly actor: Actor;
+  /** The two versions compared on the page (issue 15), when there are two. */
+  readonly compared?: { from: InitiativeVersionView; to: InitiativeVersionView } | null;
 }): RawHtml => {
   const i = options.initiative;
   const forms = formsFor(i, options.actor);
@@ -334,6 +384,7 @@ export const initiativeBody = (options: {
 <h1>${i.title}</h1>
 <p class="ingress">${i.summary}</p>
 ${facts(i)}
+${versionsSection(i.id, i, options.compared ?? null)}
 ${forms.length > 0 ? html`<section class="atgarder" aria-labelledby="atgarder-rubrik"><h2 id="atgarder-rubrik">Dina åtgärder</h2><div class="formular-lista">${forms}</div></section>` : ''}
 ${decisions(i)}
 ${preparations(i)}

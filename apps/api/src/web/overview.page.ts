@@ -37,12 +37,14 @@ export const overviewQueryOf = (f: OverviewFilters, asOf: string) => ({
   limit: OVERVIEW_PAGE_SIZE,
 });
 
-type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing';
+type Cell = 'approved-final' | 'approved' | 'rejected' | 'missing' | 'earlier-version';
 
 /** What a matrix cell needs of an initiative: the signed-in and the public summaries both have it. */
 export interface MatrixRow {
   readonly consensus: { readonly approved: readonly string[]; readonly rejected: readonly string[] };
   readonly finality: { readonly notFinal: readonly InitiativeSummary['finality']['notFinal'][number][] };
+  /** Decisions on an earlier version of the proposal (issue 15); absent in rows that do not know of versions. */
+  readonly mustDecideAgain?: readonly { readonly party: string; readonly decidedVersion: number; readonly currentVersion: number; readonly outcome: string }[];
 }
 
 /** One party's cell for one initiative. */
@@ -56,16 +58,39 @@ export const cellOf = (i: MatrixRow, party: PartyId): { cell: Cell; text: string
       text: `Godkänt, inte laga kraft (${NOT_FINAL_TEXT[notFinal.reason]}${notFinal.until ? ` till ${notFinal.until}` : ''})`,
     };
   }
+  // An approval of an earlier version does not count: the party must decide again on the current text.
+  const earlier = i.mustDecideAgain?.find((m) => m.party === party && m.outcome === 'approved');
+  if (earlier)
+    return {
+      cell: 'earlier-version',
+      text: `Godkände version ${String(earlier.decidedVersion)}, ska besluta på nytt om version ${String(earlier.currentVersion)}`,
+    };
   return { cell: 'missing', text: 'Saknas' };
 };
 
-const SYMBOL: Record<Cell, string> = { 'approved-final': '✓', approved: '✓', rejected: '✗', missing: '–' };
-const CLASS: Record<Cell, string> = { 'approved-final': 'godkant lk', approved: 'godkant', rejected: 'avslaget', missing: 'saknas' };
+const SYMBOL: Record<Cell, string> = { 'approved-final': '✓', approved: '✓', rejected: '✗', missing: '–', 'earlier-version': '↻' };
+const CLASS: Record<Cell, string> = {
+  'approved-final': 'godkant lk',
+  approved: 'godkant',
+  rejected: 'avslaget',
+  missing: 'saknas',
+  'earlier-version': 'tidigare-version',
+};
+
+/** The visible mark beside a cell's symbol: LK (laga kraft), or the earlier version approved (v1). */
+const markOf = (i: MatrixRow, party: PartyId, cell: Cell): RawHtml | string => {
+  if (cell === 'approved-final') return html`<span class="lk-markering">LK</span>`;
+  if (cell === 'earlier-version') {
+    const m = i.mustDecideAgain?.find((x) => x.party === party);
+    return html`<span class="version-markering">v${String(m?.decidedVersion ?? '')}</span>`;
+  }
+  return '';
+};
 
 /** One party's cell of the consensus matrix (Översikt and the public /publikt). */
 export const matrixCell = (i: MatrixRow, party: PartyId): RawHtml => {
   const { cell, text } = cellOf(i, party);
-  return html`<td class="cell ${CLASS[cell]}" data-party="${party}" title="${partyName(party)}: ${text}"><span aria-hidden="true">${SYMBOL[cell]}${cell === 'approved-final' ? html`<span class="lk-markering">LK</span>` : ''}</span><span class="visually-hidden">${text}</span></td>`;
+  return html`<td class="cell ${CLASS[cell]}" data-party="${party}" title="${partyName(party)}: ${text}"><span aria-hidden="true">${SYMBOL[cell]}${markOf(i, party, cell)}</span><span class="visually-hidden">${text}</span></td>`;
 };
 
 const deadlineText = (i: InitiativeSummary): RawHtml =>
@@ -89,6 +114,7 @@ const legend = html`<div class="teckenforklaring" id="teckenforklaring">
 <li><span class="cell godkant lk exempel" aria-hidden="true">✓<span class="lk-markering">LK</span></span> Godkänt och laga kraft</li>
 <li><span class="cell godkant exempel" aria-hidden="true">✓</span> Godkänt, ännu inte laga kraft</li>
 <li><span class="cell avslaget exempel" aria-hidden="true">✗</span> Avslaget</li>
+<li><span class="cell tidigare-version exempel" aria-hidden="true">↻<span class="version-markering">v1</span></span> Godkände en tidigare version av förslaget: räknas inte, ska besluta på nytt</li>
 <li><span class="cell saknas exempel" aria-hidden="true">–</span> Beslut saknas</li>
 </ul>
 </div>`;

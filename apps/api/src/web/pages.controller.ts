@@ -9,6 +9,7 @@ import { auditBody } from './audit.page';
 import { fundBody } from './fund.page';
 import { html } from './html';
 import { initiativeBody, proposeBody } from './initiative.page';
+import { comparisonOf } from './versions.section';
 import { renderPage, type PageOptions } from './layout';
 import { mayPropose, overviewBody, overviewFiltersOf, overviewQueryOf } from './overview.page';
 
@@ -81,14 +82,22 @@ export class PagesController {
   }
 
   @Get('initiativ/:id')
-  async initiative(@Req() req: AuthenticatedRequest, @Res() res: Response, @Param('id') id: string): Promise<void> {
+  async initiative(
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
     const actor = actorOr303(req, res);
     if (!actor) return;
     try {
       const initiative = this.queries.getInitiative(id);
       const events = await this.queries.initiativeHistory(id);
       const bookings = this.queries.ledger().filter((b) => b.initiativeId === id);
-      send(res, { title: initiative.title, actor, current: 'initiativ', body: initiativeBody({ initiative, events, bookings, actor }) });
+      // Two versions of the proposal side by side (issue 15): ?fran=1&till=2, by default the last two.
+      const pair = comparisonOf(query, initiative.version);
+      const compared = pair && { from: this.queries.getInitiativeVersion(id, pair.from), to: this.queries.getInitiativeVersion(id, pair.to) };
+      send(res, { title: initiative.title, actor, current: 'initiativ', body: initiativeBody({ initiative, events, bookings, actor, compared }) });
     } catch (e) {
       if (e instanceof InitiativeNotFound) return notFound(res, actor, 'Det finns inget initiativ med den adressen.');
       throw e;

@@ -8,7 +8,7 @@ import { fundChart, mkr, type FundYearView } from './fund.page';
 import { describeEvent, formsFor, type InitiativeDetail } from './initiative.page';
 import { html } from './html';
 import { navigationFor, renderPage, roleTitle } from './layout';
-import { cellOf, OVERVIEW_PAGE_SIZE, overviewFiltersOf, overviewQueryOf, type InitiativeSummary } from './overview.page';
+import { cellOf, matrixCell, OVERVIEW_PAGE_SIZE, overviewFiltersOf, overviewQueryOf, type InitiativeSummary } from './overview.page';
 
 const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary => ({
   id: 'i-1',
@@ -22,6 +22,8 @@ const summary = (overrides: Partial<InitiativeSummary> = {}): InitiativeSummary 
   status: 'open',
   consensus: { approved: ['17', '1780'], rejected: ['1784'], missing: [], reachedOn: null },
   finality: { final: false, finalOn: null, notFinal: [{ party: '1780', reason: 'appeal-window', until: '2025-06-20' }] },
+  version: 1,
+  mustDecideAgain: [],
   grantedOre: 0,
   withdrawnOre: 0,
   returnedOre: 0,
@@ -34,6 +36,13 @@ const secretariat: Actor = { sub: 's', name: 'Sam', role: 'secretariat' };
 const auditor: Actor = { sub: 'a', name: 'Ada', role: 'auditor' };
 
 describe('the matrix cells', () => {
+  it('mark an approval of an earlier version of the proposal in words and with its version, not only by colour (issue 15)', () => {
+    const i = summary({ version: 2, mustDecideAgain: [{ party: '1715', decidedVersion: 1, currentVersion: 2, outcome: 'approved' }] });
+    expect(cellOf(i, '1715')).toEqual({ cell: 'earlier-version', text: 'Godkände version 1, ska besluta på nytt om version 2' });
+    expect(String(matrixCell(i, '1715'))).toMatch(/tidigare-version.*↻<span class="version-markering">v1<\/span>.*Godkände version 1, ska besluta på nytt om version 2/);
+    expect(cellOf(i, '1730')).toEqual({ cell: 'missing', text: 'Saknas' });
+  });
+
   it('say approved (final or not, and why not), rejected or missing in words', () => {
     const i = summary();
     expect(cellOf(i, '17')).toEqual({ cell: 'approved-final', text: 'Godkänt, laga kraft' });
@@ -87,14 +96,31 @@ describe('the forms a role is given on an initiative', () => {
     expect(ids(clerk, detail({ cancellation: { reason: 'x', cancelledOn: '2025-05-01' } }))).toEqual([]);
   });
 
+  it('a clerk whose party decided an earlier version registers again, on the version and hash the form names (issue 15)', () => {
+    const versions = [
+      { version: 1, textHash: 'h1', revisedOn: '2025-02-01', reason: null, changes: [] },
+      { version: 2, textHash: 'h2', revisedOn: '2025-03-01', reason: 'Nytt belopp', changes: ['requestedAmountOre' as const] },
+    ];
+    const older = { party: '1780', outcome: 'approved', decidedOn: '2025-02-10', body: 'kommunfullmäktige', minuteReference: '§ 1', proposalVersion: 1 };
+    const revised = detail({ version: 2, textHash: 'h2', versions, decisions: [older as InitiativeDetail['decisions'][number]] });
+    expect(ids(clerk, revised)).toEqual(['registrera-beslut']);
+    const form = formsFor(revised, clerk)[0]!.value;
+    expect(form).toMatch(/registreras på <strong>version 2<\/strong> av förslaget, texthash <code class="texthash">h2<\/code>/);
+    expect(form).toContain('<input type="hidden" name="textHash" value="h2">');
+    expect(form).toContain('<option value="">Version 2 (gällande)</option>');
+    // The version it decided already is not offered again.
+    expect(form).not.toContain('<option value="1">');
+  });
+
   it('finance: a grant only with consensus and nothing granted yet', () => {
     expect(ids(finance, detail())).toEqual(['bevilja']);
     expect(ids(finance, detail({ status: 'open' }))).toEqual([]);
     expect(ids(finance, detail({ grantedOre: 100 }))).toEqual([]);
   });
 
-  it('the secretariat: preparation, outcome report, cancellation; an auditor: nothing', () => {
-    expect(ids(secretariat, detail())).toEqual(['beredning', 'utfallsrapport', 'aterkalla']);
+  it('the secretariat: preparation, outcome report, revision (not once granted), cancellation; an auditor: nothing', () => {
+    expect(ids(secretariat, detail())).toEqual(['beredning', 'utfallsrapport', 'revidera', 'aterkalla']);
+    expect(ids(secretariat, detail({ grantedOre: 1 }))).toEqual(['beredning', 'utfallsrapport', 'aterkalla']);
     expect(ids(auditor, detail())).toEqual([]);
   });
 });

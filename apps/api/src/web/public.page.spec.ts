@@ -17,6 +17,7 @@ const initiative = (overrides: Partial<PublicInitiative> = {}): PublicInitiative
   status: 'open',
   consensus: { approved: ['1780'], rejected: ['1784'], missing: [], reachedOn: null },
   finality: { final: false, finalOn: null, notFinal: [{ party: '1780', reason: 'appeal-window', until: '2025-06-20' }] },
+  mustDecideAgain: [],
   requestedAmountOre: 100,
   grantedOre: 0,
   withdrawnOre: 0,

@@ -42,6 +42,7 @@ const legend = html`<div class="teckenforklaring" id="teckenforklaring">
 <li><span class="cell godkant lk exempel" aria-hidden="true">✓<span class="lk-markering">LK</span></span> Godkänt och laga kraft</li>
 <li><span class="cell godkant exempel" aria-hidden="true">✓</span> Godkänt, ännu inte laga kraft</li>
 <li><span class="cell avslaget exempel" aria-hidden="true">✗</span> Avslaget</li>
+<li><span class="cell tidigare-version exempel" aria-hidden="true">↻<span class="version-markering">v1</span></span> Godkände en tidigare version av förslaget: räknas inte, ska besluta på nytt</li>
 <li><span class="cell saknas exempel" aria-hidden="true">–</span> Beslut saknas</li>
 </ul>
 </div>`;
@@ -141,6 +142,7 @@ const HISTORY_TEXT: Record<string, string> = {
   AppealLodged: 'Ett överklagande registrerades',
   AppealDecided: 'En dom i ett överklagande registrerades',
   InitiativeCancelled: 'Initiativet återkallades',
+  InitiativeRevised: 'Förslaget reviderades (en ny version)',
   OutcomeReported: 'En utfallsrapport lämnades',
   GrantAwarded: 'Medel beviljades',
   FundWithdrawn: 'En utbetalning bokades',

@@ -13,7 +13,13 @@ import {
   recordDecisionMinutes,
   registerPartyDecision,
   reportOutcome,
+  reviseInitiative,
+  evolve,
+  versionsOf,
   type CancelInitiative,
+  type ReviseInitiative,
+  type InitiativeEvent,
+  type InitiativeState,
   type CorrectPartyDecision,
   type DecideAppeal,
   type LodgeAppeal,
@@ -26,6 +32,8 @@ import {
 import { fundFold, initiativeFold } from '../folds';
 import { WriteCommand, type Recorded } from '../request-context';
 import { StreamWriter } from '../stream-writer';
+import { textHashOf, versionHashOf } from './proposal-text';
+import { toDomainEvent } from '../domain-events';
 
 /*
  * One command class and one short handler per use case: load the initiative's stream, decide, append.
@@ -75,7 +83,7 @@ export class RegisterPartyDecisionHandler implements ICommandHandler<RegisterPar
   constructor(private readonly writer: StreamWriter) {}
   execute({ data, context, retryKey }: RegisterPartyDecisionCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      registerPartyDecision({ type: 'RegisterPartyDecision', data, metadata: { now } }, state), { context, retryKey });
+      registerPartyDecision({ type: 'RegisterPartyDecision', data, metadata: { now } }, state, textHashOf), { context, retryKey });
   }
 }
 
@@ -86,7 +94,7 @@ export class CorrectPartyDecisionHandler implements ICommandHandler<CorrectParty
   constructor(private readonly writer: StreamWriter) {}
   execute({ data, context, retryKey }: CorrectPartyDecisionCommand): Promise<Recorded> {
     return this.writer.decide(initiativeStream(data.initiativeId), initiativeFold, (state, now) =>
-      correctPartyDecision({ type: 'CorrectPartyDecision', data, metadata: { now } }, state), { context, retryKey });
+      correctPartyDecision({ type: 'CorrectPartyDecision', data, metadata: { now } }, state, textHashOf), { context, retryKey });
   }
 }
 
@@ -160,7 +168,48 @@ export class DecideAppealHandler implements ICommandHandler<DecideAppealCommand,
   }
 }
 
+// --- Versions of the proposal (issue 15) -----------------------------------------------------------
+
+export class ReviseInitiativeCommand extends WriteCommand<ReviseInitiative['data']> {}
+
+/** The new version's number and text hash, and where its event landed. */
+export interface Revised extends Recorded {
+  readonly version: number;
+  readonly textHash: string;
+}
+
+/**
+ * A revision relies on the fund as a cancellation does (no revision of an initiative granted money): the
+ * fund's stream is read and appended with its expected revision too.
+ */
+@CommandHandler(ReviseInitiativeCommand)
+export class ReviseInitiativeHandler implements ICommandHandler<ReviseInitiativeCommand, Revised> {
+  constructor(private readonly writer: StreamWriter) {}
+  async execute({ data, context, retryKey }: ReviseInitiativeCommand): Promise<Revised> {
+    const stream = initiativeStream(data.initiativeId);
+    const recorded = await this.writer.decide(
+      stream,
+      initiativeFold,
+      async (state, now) => {
+        const { state: fund } = await this.writer.load(FUND_STREAM, fundFold);
+        const granted = moneyOf(fund, data.initiativeId).grantedOre;
+        return reviseInitiative({ type: 'ReviseInitiative', data, metadata: { now } }, state, textHashOf, granted);
+      },
+      { context, retryKey },
+      [FUND_STREAM],
+    );
+    // The version this request made, also when a retry is answered from what was written before: the stream
+    // as it stood at the recorded revision.
+    const { events } = await this.writer.load(stream, initiativeFold);
+    const state = events.filter((e) => e.revision <= recorded.revision).map(toDomainEvent).reduce<InitiativeState>((s, e) => evolve(s, e as InitiativeEvent), null);
+    const versions = state ? versionsOf(state) : [];
+    const last = versions[versions.length - 1]!;
+    return { ...recorded, version: last.version, textHash: versionHashOf(last) };
+  }
+}
+
 export const INITIATIVE_HANDLERS = [
+  ReviseInitiativeHandler,
   ProposeInitiativeHandler,
   PrepareInitiativeHandler,
   RegisterPartyDecisionHandler,

@@ -12,6 +12,7 @@ import {
   proposed,
   REGION,
   rejectedBy,
+  revisedTo,
   SAFFLE,
 } from '@dgr/domain/testing';
 import { remindersAsOf } from './reminders';
@@ -143,5 +144,29 @@ describe('reminders as of a day (pure)', () => {
       ['Bredband', 107],
       ['Sent', 199],
     ]);
+  });
+});
+
+describe('reminders after a revision of the proposal (issue 15)', () => {
+  it('remind a party that approved an earlier version to decide again, naming the version in force and what changed', () => {
+    const v2 = revisedTo(2, { requestedAmountOre: 1, summary: 'Ny.' }, '2026-05-20');
+    const i = withDates(
+      initiativeAfter(
+        proposed(),
+        ...allApproveExcept([KARLSTAD], '2026-05-01').filter((e) => e.data.party === KIL),
+        v2,
+        ...allApproveExcept([KARLSTAD, KIL], '2026-06-01').map((e) => ({ ...e, data: { ...e.data, proposalVersion: 2, textHash: v2.data.textHash } })),
+      ),
+    );
+    const reminders = remindersAsOf([i], '2026-06-20');
+    expect(reminders.map((r) => r.party)).toEqual([KIL, KARLSTAD]);
+    expect(reminders[0]!.waitingForDecision[0]!.decideAgain).toEqual({
+      decidedVersion: 1,
+      currentVersion: 2,
+      textHash: v2.data.textHash,
+      changes: ['summary', 'requestedAmountOre'],
+    });
+    // Karlstad never decided: an ordinary reminder.
+    expect(reminders[1]!.waitingForDecision[0]!.decideAgain).toBeUndefined();
   });
 });

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  BASIS_FIELDS,
+  mustDecideAgainAsOf,
+  versionsOf,
+  type BasisField,
+  type MustDecideAgain,
   consensusAsOf,
   daysBetween,
   PARTY_IDS,
@@ -11,6 +16,7 @@ import {
   type PartyId,
 } from '@dgr/domain';
 import { InitiativesProjection } from '../projections/initiatives.projection';
+import { versionHashOf } from '../initiatives/proposal-text';
 import { CLOCK, type Clock } from '../tokens';
 
 /** Each party's contact address for reminders (DGR_PARTY_CONTACTS); a party without one is not e-mailed. */
@@ -24,7 +30,33 @@ export interface WaitingForDecision {
   readonly decisionDeadline: CalendarDate;
   /** Whole days from `asOf` to the deadline (0 on the deadline itself). */
   readonly daysLeft: number;
+  /**
+   * When the party decided an earlier version of the proposal (issue 15): it must decide again, on the version
+   * in force, whose fields changed since the one it decided. Absent otherwise.
+   */
+  readonly decideAgain?: DecideAgain;
 }
+
+export interface DecideAgain {
+  readonly decidedVersion: number;
+  readonly currentVersion: number;
+  readonly textHash: string;
+  /** The fields changed by the versions after the one decided, in BASIS_FIELDS order. */
+  readonly changes: readonly BasisField[];
+}
+
+/** Why a party that decided `decidedVersion` must decide again on the version in force `asOf` (issue 15). */
+const decideAgainOf = (i: Initiative, m: MustDecideAgain): DecideAgain => {
+  const later = versionsOf(i).filter((v) => v.version > m.decidedVersion && v.version <= m.currentVersion);
+  const changed = new Set(later.flatMap((v) => v.changes));
+  const current = versionsOf(i)[m.currentVersion - 1]!;
+  return {
+    decidedVersion: m.decidedVersion,
+    currentVersion: m.currentVersion,
+    textHash: versionHashOf(current),
+    changes: BASIS_FIELDS.filter((f) => changed.has(f)),
+  };
+};
 
 export interface MissingMinutesOrNotice {
   readonly initiativeId: string;
@@ -85,8 +117,18 @@ export const remindersAsOf = (
     if (c.status === 'cancelled') continue;
     if (c.status === 'open') {
       const daysLeft = Math.max(0, daysBetween(asOf, i.decisionDeadline));
-      for (const party of c.missing)
-        push(waiting, party, { initiativeId: i.id, title: i.title, decisionDeadline: i.decisionDeadline, daysLeft });
+      // A party that decided an earlier version is among the missing: its reminder says what changed (issue 15).
+      const again = new Map(mustDecideAgainAsOf(i, asOf).map((m) => [m.party, m]));
+      for (const party of c.missing) {
+        const m = again.get(party);
+        push(waiting, party, {
+          initiativeId: i.id,
+          title: i.title,
+          decisionDeadline: i.decisionDeadline,
+          daysLeft,
+          ...(m ? { decideAgain: decideAgainOf(i, m) } : {}),
+        });
+      }
     }
     for (const [party, d] of i.decisions) {
       if (d.decidedOn > asOf) continue;

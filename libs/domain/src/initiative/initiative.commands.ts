@@ -51,12 +51,40 @@ export type RegisterPartyDecision = Command<
     minutesApprovedOn?: CalendarDate | null;
     /** Anslag, when already done. */
     noticePostedOn?: CalendarDate | null;
-  }
+  } & VersionStated
 >;
 
 export type CorrectPartyDecision = Command<
   'CorrectPartyDecision',
-  Omit<DecisionFacts, 'caseNumber'> & { initiativeId: string; reason: string; caseNumber?: string | null }
+  Omit<DecisionFacts, 'caseNumber'> & { initiativeId: string; reason: string; caseNumber?: string | null } & VersionStated
+>;
+
+// --- Versions of the proposal (issue 15) -----------------------------------------------------------
+
+/**
+ * The version a decision is on, as the clerk states it: `proposalVersion` (default: the current one) and the
+ * `textHash` the clerk was shown (optional; a stale one is refused with 409 proposal-revised).
+ */
+export interface VersionStated {
+  proposalVersion?: number | null;
+  textHash?: string | null;
+}
+
+/** A new version of the proposal: only the fields given change. */
+export type ReviseInitiative = Command<
+  'ReviseInitiative',
+  {
+    initiativeId: string;
+    reason: string;
+    /** The day the secretariat revised the proposal; default today. */
+    revisedOn?: CalendarDate | null;
+    title?: string;
+    summary?: string;
+    requestedAmountOre?: Ore;
+    strategyLinks?: StrategyLink[];
+    coFinancing?: CoFinancingLine[];
+    decisionDeadline?: CalendarDate;
+  }
 >;
 
 export type CancelInitiative = Command<

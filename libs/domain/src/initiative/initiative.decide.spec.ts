@@ -30,7 +30,11 @@ import {
   TODAY,
   TOMORROW,
   UNKNOWN_PARTY,
+  TEST_TEXT_HASHER,
+  TEXT_HASH_V1,
 } from '../testing/fixtures';
+import type { CorrectPartyDecision, RegisterPartyDecision } from './initiative.commands';
+import type { InitiativeState as VersionedState } from './initiative.state';
 import type { CancelInitiative } from './initiative.commands';
 import type { InitiativeEvent } from './initiative.events';
 import {
@@ -380,7 +384,7 @@ describe('prepareInitiative', () => {
 // =============================================================================================
 
 describe('registerPartyDecision', () => {
-  const spec = initiativeSpec(registerPartyDecision);
+  const spec = initiativeSpec((c: RegisterPartyDecision, s: VersionedState) => registerPartyDecision(c, s, TEST_TEXT_HASHER));
 
   describe('a valid decision', () => {
     it('is recorded with registeredAt = the command time and caseNumber null when not given', () => {
@@ -433,6 +437,8 @@ describe('registerPartyDecision', () => {
         minutesApprovedOn: null,
         noticePostedOn: null,
         appeals: [],
+        proposalVersion: 1,
+        textHash: TEXT_HASH_V1,
       });
       expect(s.decisions.get(KIL)).toBeUndefined();
     });
@@ -537,7 +543,7 @@ describe('registerPartyDecision', () => {
 // =============================================================================================
 
 describe('correctPartyDecision', () => {
-  const spec = initiativeSpec(correctPartyDecision);
+  const spec = initiativeSpec((c: CorrectPartyDecision, s: VersionedState) => correctPartyDecision(c, s, TEST_TEXT_HASHER));
   const registered = [proposed(), decisionRegistered(KARLSTAD)];
 
   describe('a valid correction', () => {
@@ -595,6 +601,8 @@ describe('correctPartyDecision', () => {
         minutesApprovedOn: null,
         noticePostedOn: null,
         appeals: [],
+        proposalVersion: 1,
+        textHash: TEXT_HASH_V1,
       });
     });
 
@@ -633,7 +641,7 @@ describe('correctPartyDecision', () => {
 
     it.each(['', '   '])('requires a reason (refuses %j)', (reason) => {
       spec(registered).when(correctCmd(KARLSTAD, { outcome: 'rejected', reason })).thenThrows(InvalidInput, /reason/);
-      expect(fieldOf(() => correctPartyDecision(correctCmd(KARLSTAD, { reason }), foldInitiative(registered)))).toBe('reason');
+      expect(fieldOf(() => correctPartyDecision(correctCmd(KARLSTAD, { reason }), foldInitiative(registered), TEST_TEXT_HASHER))).toBe('reason');
     });
 
     it('refuses a corrected date before the proposal or in the future', () => {

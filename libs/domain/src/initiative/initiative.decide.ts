@@ -2,7 +2,7 @@ import { isCalendarDate, lastDayOfYear, stockholmDateOf, yearOf, type CalendarDa
 import { DateNotAllowed, InvalidInput } from '../errors';
 import { isOre } from '../money';
 import { isPartyId } from '../parties';
-import { strategyLinkProblem } from '../strategy';
+import { strategyLinkProblem, type StrategyLink } from '../strategy';
 import type {
   CancelInitiative,
   CorrectPartyDecision,
@@ -13,8 +13,10 @@ import type {
   ProposeInitiative,
   RegisterPartyDecision,
   ReportOutcome,
+  ReviseInitiative,
 } from './initiative.commands';
 import type {
+  CoFinancingLine,
   AppealDecided,
   AppealLodged,
   DecisionFacts,
@@ -25,6 +27,8 @@ import type {
   OutcomeReported,
   PartyDecisionCorrected,
   PartyDecisionRegistered,
+  DecidedVersion,
+  InitiativeRevised,
 } from './initiative.events';
 import {
   AppealAlreadyDecided,
@@ -41,7 +45,20 @@ import {
   MinutesChangeNothing,
   NoDecisionRegistered,
   NoDecisionToCorrect,
+  ProposalRevised,
+  RevisionAfterGrant,
+  RevisionChangesNothing,
 } from './initiative.errors';
+import {
+  basisOf,
+  changedFields,
+  currentVersionOf,
+  proposalVersionOfDecision,
+  versionOf,
+  versionsOf,
+  type DecisionBasis,
+  type TextHasher,
+} from './proposal-versions';
 import { reservedOreOf, type Initiative, type InitiativeState, type PartyDecision } from './initiative.state';
 
 /*
@@ -82,6 +99,28 @@ const notCancelled = (s: Initiative): Initiative => {
   return s;
 };
 
+const strategyLinksOf = (links: readonly StrategyLink[]): StrategyLink[] =>
+  links.map((link, i) => {
+    const problem = strategyLinkProblem(link);
+    if (problem) throw new InvalidInput(`strategyLinks.${i}`, `Strategikoppling ${i + 1}: ${problem}.`);
+    return link.goal === undefined ? { area: link.area } : { area: link.area, goal: link.goal };
+  });
+
+const needsStrategyOrTransport = (strategyLinks: readonly StrategyLink[], transportProgramme: boolean): void => {
+  if (strategyLinks.length === 0 && !transportProgramme)
+    throw new InvalidInput(
+      'strategyLinks',
+      'Ett initiativ ska utgå från Värmlandsstrategin (strategyLinks) eller möta Trafikförsörjningsprogrammets prioriteringar (transportProgramme: true).',
+    );
+};
+
+const coFinancingOf = (lines: readonly CoFinancingLine[]): CoFinancingLine[] =>
+  lines.map((line, i) => {
+    if (!isOre(line.amountOre))
+      throw new InvalidInput(`coFinancing.${i}.amountOre`, 'Medfinansiering anges i hela öre, 0 eller mer.');
+    return { source: requireText(`coFinancing.${i}.source`, line.source), amountOre: line.amountOre };
+  });
+
 export const proposeInitiative = (cmd: ProposeInitiative, s: InitiativeState): InitiativeProposed => {
   const d = cmd.data;
   if (s) throw new InitiativeAlreadyExists(d.initiativeId);
@@ -91,23 +130,10 @@ export const proposeInitiative = (cmd: ProposeInitiative, s: InitiativeState): I
   if (!isOre(d.requestedAmountOre))
     throw new InvalidInput('requestedAmountOre', 'requestedAmountOre måste vara ett heltal öre, 0 eller mer.');
 
-  const strategyLinks = (d.strategyLinks ?? []).map((link, i) => {
-    const problem = strategyLinkProblem(link);
-    if (problem) throw new InvalidInput(`strategyLinks.${i}`, `Strategikoppling ${i + 1}: ${problem}.`);
-    return link.goal === undefined ? { area: link.area } : { area: link.area, goal: link.goal };
-  });
+  const strategyLinks = strategyLinksOf(d.strategyLinks ?? []);
   const transportProgramme = d.transportProgramme === true;
-  if (strategyLinks.length === 0 && !transportProgramme)
-    throw new InvalidInput(
-      'strategyLinks',
-      'Ett initiativ ska utgå från Värmlandsstrategin (strategyLinks) eller möta Trafikförsörjningsprogrammets prioriteringar (transportProgramme: true).',
-    );
-
-  const coFinancing = (d.coFinancing ?? []).map((line, i) => {
-    if (!isOre(line.amountOre))
-      throw new InvalidInput(`coFinancing.${i}.amountOre`, 'Medfinansiering anges i hela öre, 0 eller mer.');
-    return { source: requireText(`coFinancing.${i}.source`, line.source), amountOre: line.amountOre };
-  });
+  needsStrategyOrTransport(strategyLinks, transportProgramme);
+  const coFinancing = coFinancingOf(d.coFinancing ?? []);
 
   const decisionDeadline =
     d.decisionDeadline === undefined ? lastDayOfYear(yearOf(proposedOn)) : requireDate('decisionDeadline', d.decisionDeadline);
@@ -166,6 +192,105 @@ const decisionFacts = (d: RegisterPartyDecision['data'], s: Initiative, now: str
   };
 };
 
+// --- Versions of the proposal (issue 15, ADR 0015) -------------------------------------------------
+
+/**
+ * The version a decision is on. Without `proposalVersion`, the current one; refused as stale (409
+ * proposal-revised, naming the current version) when the council met before the current version existed, or
+ * when the `textHash` the clerk was shown is not the current text's. With `proposalVersion`, the version the
+ * clerk states the council decided on: recorded on it, and counted only if it is the current one.
+ */
+const decidedVersion = (
+  d: { readonly proposalVersion?: number | null; readonly textHash?: string | null },
+  s: Initiative,
+  decidedOn: CalendarDate,
+  hash: TextHasher,
+): DecidedVersion => {
+  const current = currentVersionOf(s);
+  const currentHash = textHashOf(s, current, hash);
+  const explicit = d.proposalVersion !== undefined && d.proposalVersion !== null;
+  const version = explicit ? d.proposalVersion! : current;
+  if (!Number.isInteger(version) || version < 1 || version > current)
+    throw new InvalidInput('proposalVersion', `Förslaget har ingen version ${String(version)}; den aktuella är version ${current}.`);
+  const v = versionOf(s, version)!;
+  const textHash = textHashOf(s, version, hash);
+  const seen = d.textHash === undefined || d.textHash === null || d.textHash === '' ? null : d.textHash;
+  if (seen !== null && seen !== textHash) {
+    if (!explicit) throw new ProposalRevised(s.id, current, currentHash, 'Texten du såg (textHash) är inte förslagets aktuella version.');
+    throw new InvalidInput('textHash', `textHash ${seen} är inte hashen för version ${version} (${textHash}).`);
+  }
+  if (v.revisedOn !== null && decidedOn < v.revisedOn) {
+    if (!explicit)
+      throw new ProposalRevised(
+        s.id,
+        current,
+        currentHash,
+        `Version ${current} beslutades av sekretariatet ${v.revisedOn}, efter sammanträdet ${decidedOn}.`,
+      );
+    throw new DateNotAllowed(`Version ${version} finns från ${v.revisedOn}; beslutsdatumet ${decidedOn} ligger före.`);
+  }
+  return { proposalVersion: version, textHash };
+};
+
+const textHashOf = (s: Initiative, version: number, hash: TextHasher): string => {
+  const v = versionOf(s, version);
+  if (!v) throw new Error(`no version ${version}`);
+  return v.textHash ?? hash(v.basis);
+};
+
+/**
+ * A new version of the proposal, by the secretariat: the changed fields of the decision basis and why. A
+ * revision that changes nothing is refused; so is one of a cancelled initiative, or of one granted money
+ * (the grant was decided on the text as it stood). The parties that decided an earlier version decide again.
+ */
+export const reviseInitiative = (
+  cmd: ReviseInitiative,
+  state: InitiativeState,
+  hash: TextHasher,
+  grantedOre: number,
+): InitiativeRevised => {
+  const d = cmd.data;
+  const s = notCancelled(existing(state, d.initiativeId));
+  if (grantedOre > 0 || reservedOreOf(s) > 0) throw new RevisionAfterGrant(s.id);
+  const reason = requireText('reason', d.reason);
+  const revisedOn = d.revisedOn === undefined || d.revisedOn === null ? stockholmDateOf(cmd.metadata.now) : requireDate('revisedOn', d.revisedOn);
+  notBeforeProposal('Revideringsdatumet', revisedOn, s);
+  notInTheFuture('Revideringsdatumet', revisedOn, cmd.metadata.now);
+  const last = versionsOf(s)[currentVersionOf(s) - 1]!;
+  if (last.revisedOn !== null && revisedOn < last.revisedOn)
+    throw new DateNotAllowed(`Revideringsdatumet ${revisedOn} ligger före version ${last.version}s datum ${last.revisedOn}.`);
+  const before = basisOf(s);
+  if (d.requestedAmountOre !== undefined && !isOre(d.requestedAmountOre))
+    throw new InvalidInput('requestedAmountOre', 'requestedAmountOre måste vara ett heltal öre, 0 eller mer.');
+  const after: DecisionBasis = {
+    title: d.title === undefined ? before.title : requireText('title', d.title),
+    summary: d.summary === undefined ? before.summary : requireText('summary', d.summary),
+    requestedAmountOre: d.requestedAmountOre ?? before.requestedAmountOre,
+    strategyLinks: d.strategyLinks === undefined ? before.strategyLinks : strategyLinksOf(d.strategyLinks),
+    coFinancing: d.coFinancing === undefined ? before.coFinancing : coFinancingOf(d.coFinancing),
+    decisionDeadline: d.decisionDeadline === undefined ? before.decisionDeadline : requireDate('decisionDeadline', d.decisionDeadline),
+  };
+  needsStrategyOrTransport(after.strategyLinks, s.transportProgramme);
+  if (after.decisionDeadline < s.proposedOn)
+    throw new DateNotAllowed(`Beslutsfristen ${after.decisionDeadline} ligger före förslagsdatumet ${s.proposedOn}.`);
+  const changed = changedFields(before, after);
+  if (changed.length === 0) throw new RevisionChangesNothing(s.id);
+  const changes: Partial<Record<keyof DecisionBasis, unknown>> = {};
+  for (const f of changed) changes[f] = after[f];
+  return {
+    type: 'InitiativeRevised',
+    data: {
+      initiativeId: s.id,
+      version: currentVersionOf(s) + 1,
+      changes: changes as Partial<DecisionBasis>,
+      reason,
+      textHash: hash(after),
+      revisedOn,
+      revisedAt: cmd.metadata.now,
+    },
+  };
+};
+
 /**
  * One decision per party. A decision dated after the deadline is kept (it is a fact) but does
  * not count towards consensus; see consensus.ts.
@@ -173,16 +298,20 @@ const decisionFacts = (d: RegisterPartyDecision['data'], s: Initiative, now: str
 export const registerPartyDecision = (
   cmd: RegisterPartyDecision,
   state: InitiativeState,
+  hash: TextHasher,
 ): PartyDecisionRegistered => {
   const s = notCancelled(existing(state, cmd.data.initiativeId));
   const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
-  if (s.decisions.has(facts.party)) throw new DecisionAlreadyRegistered(facts.party);
+  const version = decidedVersion(cmd.data, s, facts.decidedOn, hash);
+  // A party decides once per version: again only on a newer version than the one it decided (issue 15).
+  const before = s.decisions.get(facts.party);
+  if (before && proposalVersionOfDecision(before) >= version.proposalVersion) throw new DecisionAlreadyRegistered(facts.party);
   const minutesApprovedOn = optionalDate('minutesApprovedOn', cmd.data.minutesApprovedOn);
   const noticePostedOn = optionalDate('noticePostedOn', cmd.data.noticePostedOn);
   checkMinutesDates(facts.decidedOn, minutesApprovedOn, noticePostedOn, cmd.metadata.now);
   return {
     type: 'PartyDecisionRegistered',
-    data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now, minutesApprovedOn, noticePostedOn },
+    data: { initiativeId: s.id, ...facts, registeredAt: cmd.metadata.now, minutesApprovedOn, noticePostedOn, ...version },
   };
 };
 
@@ -232,13 +361,16 @@ const sameFacts = (a: DecisionFacts, b: DecisionFacts): boolean =>
 export const correctPartyDecision = (
   cmd: CorrectPartyDecision,
   state: InitiativeState,
+  hash: TextHasher,
 ): PartyDecisionCorrected => {
   const s = existing(state, cmd.data.initiativeId);
   const reason = requireText('reason', cmd.data.reason);
   const facts = decisionFacts(cmd.data, s, cmd.metadata.now);
   const current = s.decisions.get(facts.party);
   if (!current) throw new NoDecisionToCorrect(facts.party);
-  if (sameFacts(current, facts)) throw new CorrectionChangesNothing(facts.party);
+  const version = decidedVersion(cmd.data, s, facts.decidedOn, hash);
+  if (sameFacts(current, facts) && proposalVersionOfDecision(current) === version.proposalVersion)
+    throw new CorrectionChangesNothing(facts.party);
   const later = current.minutesApprovedOn ?? current.noticePostedOn;
   if (later !== null && facts.decidedOn > later)
     throw new DateNotAllowed(
@@ -247,7 +379,7 @@ export const correctPartyDecision = (
     );
   return {
     type: 'PartyDecisionCorrected',
-    data: { initiativeId: s.id, ...facts, reason, correctedAt: cmd.metadata.now },
+    data: { initiativeId: s.id, ...facts, reason, correctedAt: cmd.metadata.now, ...version },
   };
 };
 

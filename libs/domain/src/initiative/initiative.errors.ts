@@ -150,3 +150,41 @@ export class AppealAlreadyDecided extends DomainError {
     super(`Överklagandet av ${partyName(party)}s beslut (mål ${caseNumber}) avgjordes redan ${decidedOn}.`);
   }
 }
+
+// --- Versions of the proposal (issue 15) -----------------------------------------------------------
+
+/** A decision registered as if on the current version, when the clerk was looking at an older one. */
+export class ProposalRevised extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'proposal-revised';
+  readonly title = 'Förslaget har reviderats';
+  constructor(
+    readonly initiativeId: string,
+    readonly currentVersion: number,
+    readonly currentTextHash: string,
+    why: string,
+  ) {
+    super(
+      `Förslaget har reviderats: den aktuella versionen är version ${currentVersion} (textHash ${currentTextHash}). ${why} ` +
+        'Beslutade fullmäktige om en tidigare version, ange den med proposalVersion: beslutet registreras då på den versionen men räknas inte mot konsensus.',
+    );
+  }
+}
+
+export class RevisionChangesNothing extends DomainError {
+  readonly kind = 'rule';
+  readonly code = 'revision-changes-nothing';
+  readonly title = 'Revideringen ändrar ingenting';
+  constructor(readonly initiativeId: string) {
+    super('Revideringen ändrar inget i beslutsunderlaget (titel, sammanfattning, sökt belopp, strategikopplingar, medfinansiering, beslutsfrist).');
+  }
+}
+
+export class RevisionAfterGrant extends DomainError {
+  readonly kind = 'rule';
+  readonly code = 'initiative-already-granted';
+  readonly title = 'Initiativet har beviljats medel';
+  constructor(readonly initiativeId: string) {
+    super('Initiativet har redan beviljats medel ur DGR på det förslag som då gällde och kan därför inte revideras.');
+  }
+}

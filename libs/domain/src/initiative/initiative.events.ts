@@ -2,6 +2,7 @@ import type { CalendarDate } from '../calendar';
 import type { Ore } from '../money';
 import type { PartyId } from '../parties';
 import type { StrategyLink } from '../strategy';
+import type { DecisionBasis } from './proposal-versions';
 
 /** Events of one initiative's stream (`initiative-<id>`). Payloads hold business facts only. */
 
@@ -69,7 +70,7 @@ export interface PartyDecisionRegistered {
     readonly minutesApprovedOn: CalendarDate | null;
     /** The day the approval was posted on the party's notice board (anslag), when known; as above. */
     readonly noticePostedOn: CalendarDate | null;
-  };
+  } & DecidedVersion;
 }
 
 /**
@@ -129,7 +130,7 @@ export interface PartyDecisionCorrected {
     /** Why the earlier registration was wrong. */
     readonly reason: string;
     readonly correctedAt: string;
-  };
+  } & DecidedVersion;
 }
 
 export interface InitiativeCancelled {
@@ -186,6 +187,34 @@ export interface GrantReservationReleased {
   };
 }
 
+// --- Versions of the proposal (issue 15, ADR 0015) -------------------------------------------------
+
+/**
+ * The version of the proposal a decision was taken on (since PartyDecisionRegistered 3 and
+ * PartyDecisionCorrected 2). Events recorded before are upcast to version 1 with `textHash` null: the upcaster
+ * sees only the event, not the proposal's text, so the hash of version 1 is computed where it is shown.
+ */
+export interface DecidedVersion {
+  readonly proposalVersion: number;
+  /** The decided version's text hash (proposal-versions.ts); null only in events upcast from before versions. */
+  readonly textHash: string | null;
+}
+
+/** A new version of the proposal: the fields changed (their new values), why, and the new text's hash. */
+export interface InitiativeRevised {
+  readonly type: 'InitiativeRevised';
+  readonly data: {
+    readonly initiativeId: string;
+    /** The new version: the one before plus one (version 1 is the proposal as made). */
+    readonly version: number;
+    readonly changes: Partial<DecisionBasis>;
+    readonly reason: string;
+    readonly textHash: string;
+    readonly revisedOn: CalendarDate;
+    readonly revisedAt: string;
+  };
+}
+
 export type InitiativeEvent =
   | InitiativeProposed
   | InitiativePrepared
@@ -197,7 +226,8 @@ export type InitiativeEvent =
   | AppealLodged
   | AppealDecided
   | GrantReserved
-  | GrantReservationReleased;
+  | GrantReservationReleased
+  | InitiativeRevised;
 
 export type InitiativeEventType = InitiativeEvent['type'];
 
@@ -213,6 +243,7 @@ export const INITIATIVE_EVENT_TYPES: readonly InitiativeEventType[] = [
   'AppealDecided',
   'GrantReserved',
   'GrantReservationReleased',
+  'InitiativeRevised',
 ];
 
 export const initiativeStream = (initiativeId: string): string => `initiative-${initiativeId}`;

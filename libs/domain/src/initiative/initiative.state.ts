@@ -10,6 +10,7 @@ import type {
   PreparingBody,
   Recommendation,
 } from './initiative.events';
+import { BASIS_FIELDS, basisOf, versionsOf, type DecisionBasis, type ProposalVersion } from './proposal-versions';
 
 export interface Preparation {
   readonly preparedBy: PreparingBody;
@@ -44,6 +45,12 @@ export interface PartyDecision extends DecisionFacts {
   readonly noticePostedOn: CalendarDate | null;
   /** Appeals in the order lodged. */
   readonly appeals: readonly Appeal[];
+  // Versions (issue 15, ADR 0015): absent on decisions of version 1 recorded before versions existed, so an
+  // old log folds to the very state older releases computed. Read the version with proposalVersionOfDecision.
+  readonly proposalVersion?: number;
+  readonly textHash?: string;
+  /** The party's decisions on earlier versions, replaced by this one (oldest first); absent when none. */
+  readonly earlier?: readonly PartyDecision[];
 }
 
 export interface OutcomeReport {
@@ -76,6 +83,8 @@ export interface Initiative {
    * as a grant does. Absent in states built by older code; read it with `reservedOreOf`.
    */
   readonly reservedOre?: Ore;
+  /** Every version of the proposal once it has been revised (issue 15); absent before: versionsOf. */
+  readonly versions?: readonly ProposalVersion[];
 }
 
 export const reservedOreOf = (s: Initiative): Ore => s.reservedOre ?? 0;
@@ -91,6 +100,32 @@ const factsOf = (d: DecisionFacts): DecisionFacts => ({
   minuteReference: d.minuteReference,
   caseNumber: d.caseNumber,
 });
+
+/** A decision's version fields, only when they say more than "version 1, recorded before versions" (ADR 0015). */
+const versionFields = (d: { proposalVersion: number; textHash: string | null }): Pick<PartyDecision, 'proposalVersion' | 'textHash'> =>
+  d.proposalVersion === 1 && d.textHash === null
+    ? {}
+    : d.textHash === null
+      ? { proposalVersion: d.proposalVersion }
+      : { proposalVersion: d.proposalVersion, textHash: d.textHash };
+
+const revised = (s: Initiative, data: InitiativeRevisedData): Initiative => {
+  const before = versionsOf(s);
+  const basis: DecisionBasis = { ...basisOf(s), ...data.changes };
+  const changes = BASIS_FIELDS.filter((f) => data.changes[f] !== undefined);
+  const version: ProposalVersion = {
+    version: data.version,
+    basis,
+    textHash: data.textHash,
+    revisedOn: data.revisedOn,
+    revisedAt: data.revisedAt,
+    reason: data.reason,
+    changes,
+  };
+  return { ...s, ...basis, versions: [...before, version] };
+};
+
+type InitiativeRevisedData = Extract<InitiativeEvent, { type: 'InitiativeRevised' }>['data'];
 
 const mustExist = (state: InitiativeState, type: string): Initiative => {
   if (!state) throw new Error(`${type} applied to an initiative that was never proposed`);
@@ -134,6 +169,8 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
     }
     case 'PartyDecisionRegistered': {
       const s = mustExist(state, event.type);
+      // A party decides again on a newer version: its earlier decision is kept beside the new one.
+      const replaced = s.decisions.get(event.data.party);
       const decision: PartyDecision = {
         ...factsOf(event.data),
         registeredAt: event.data.registeredAt,
@@ -141,6 +178,8 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
         minutesApprovedOn: event.data.minutesApprovedOn,
         noticePostedOn: event.data.noticePostedOn,
         appeals: [],
+        ...versionFields(event.data),
+        ...(replaced ? { earlier: [...(replaced.earlier ?? []), { ...replaced, earlier: undefined }] } : {}),
       };
       return { ...s, decisions: new Map(s.decisions).set(event.data.party, decision) };
     }
@@ -151,6 +190,9 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
       const corrected: PartyDecision = {
         ...before,
         ...factsOf(event.data),
+        proposalVersion: undefined,
+        textHash: undefined,
+        ...versionFields(event.data),
         registeredAt: before.registeredAt,
         corrections: [
           ...before.corrections,
@@ -207,6 +249,8 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
       const s = mustExist(state, event.type);
       return { ...s, reservedOre: reservedOreOf(s) - event.data.amountOre };
     }
+    case 'InitiativeRevised':
+      return revised(mustExist(state, event.type), event.data);
     default: {
       const _never: never = event;
       throw new Error(`Unknown initiative event ${JSON.stringify(_never)}`);

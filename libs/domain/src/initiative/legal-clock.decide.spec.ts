@@ -12,7 +12,10 @@ import {
   registerCmd,
   TOMORROW,
   UNKNOWN_PARTY,
+  TEST_TEXT_HASHER,
 } from '../testing/fixtures';
+import type { CorrectPartyDecision, RegisterPartyDecision } from './initiative.commands';
+import type { InitiativeState as VersionedState } from './initiative.state';
 import {
   appealDecided,
   appealLodged,
@@ -43,7 +46,7 @@ import {
 /* Karlstad's decision of the default initiative is dated 2026-05-01; "today" is 2026-06-15. */
 
 describe('registerPartyDecision with justering and anslag', () => {
-  const spec = initiativeSpec(registerPartyDecision);
+  const spec = initiativeSpec((c: RegisterPartyDecision, s: VersionedState) => registerPartyDecision(c, s, TEST_TEXT_HASHER));
 
   it('records both dates when given', () => {
     spec([proposed()])
@@ -148,7 +151,7 @@ describe('recordDecisionMinutes', () => {
 
 describe('correctPartyDecision and the recorded minutes', () => {
   it('refuses to move the decision date after the recorded justering', () => {
-    initiativeSpec(correctPartyDecision)([proposed(), decisionRegistered(KARLSTAD), minutesRecorded(KARLSTAD, { minutesApprovedOn: '2026-05-08' })])
+    initiativeSpec((c: CorrectPartyDecision, s: VersionedState) => correctPartyDecision(c, s, TEST_TEXT_HASHER))([proposed(), decisionRegistered(KARLSTAD), minutesRecorded(KARLSTAD, { minutesApprovedOn: '2026-05-08' })])
       .when(correctCmd(KARLSTAD, { decidedOn: '2026-05-10' }))
       .thenThrows(DateNotAllowed, /justering eller anslag \(2026-05-08\)/);
   });

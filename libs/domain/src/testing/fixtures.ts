@@ -13,7 +13,9 @@ import type {
   ProposeInitiative,
   RegisterPartyDecision,
   ReportOutcome,
+  ReviseInitiative,
 } from '../initiative/initiative.commands';
+import { basisOf, type DecisionBasis, type TextHasher } from '../initiative/proposal-versions';
 import type {
   DecisionFacts,
   InitiativeCancelled,
@@ -23,6 +25,7 @@ import type {
   OutcomeReported,
   PartyDecisionCorrected,
   PartyDecisionRegistered,
+  InitiativeRevised,
 } from '../initiative/initiative.events';
 import { foldInitiative, type Initiative, type InitiativeState } from '../initiative/initiative.state';
 import type { FundEvent } from '../fund/fund.events';
@@ -97,6 +100,51 @@ export const proposed = (overrides: Partial<InitiativeProposed['data']> = {}): I
   },
 });
 
+// --- Versions of the proposal (issue 15) ---------------------------------------------------------
+
+/**
+ * A stand-in for the application's SHA-256 text hash (the domain does not hash): distinct for distinct titles,
+ * summaries and amounts, which is all the specs change.
+ */
+export const TEST_TEXT_HASHER: TextHasher = (b) => `hash(${b.title}|${b.summary}|${b.requestedAmountOre})`;
+
+/** The text hash of the default proposal (version 1). */
+export const TEXT_HASH_V1 = TEST_TEXT_HASHER({
+  title: 'Gemensam kompetensplattform för Värmland',
+  summary: 'En plattform där arbetsgivare och utbildare i hela länet möts.',
+  requestedAmountOre: 5 * MSEK,
+  strategyLinks: [],
+  coFinancing: [],
+  decisionDeadline: '2026-12-31',
+});
+
+/** The default proposal revised: `changes` are the new values; the hash is the test hasher's of the new basis. */
+export const revisedTo = (
+  version: number,
+  changes: Partial<DecisionBasis>,
+  revisedOn: CalendarDate,
+  overrides: Partial<InitiativeRevised['data']> = {},
+  base: DecisionBasis = basisOf(proposed().data),
+): InitiativeRevised => ({
+  type: 'InitiativeRevised',
+  data: {
+    initiativeId: INITIATIVE_ID,
+    version,
+    changes,
+    reason: 'Beloppet sänks efter beredningen.',
+    textHash: TEST_TEXT_HASHER({ ...base, ...changes }),
+    revisedOn,
+    revisedAt: NOW,
+    ...overrides,
+  },
+});
+
+export const reviseCmd = (data: Partial<ReviseInitiative['data']> = {}, meta: CommandMetadata = metadata): ReviseInitiative => ({
+  type: 'ReviseInitiative',
+  data: { initiativeId: INITIATIVE_ID, reason: 'Beloppet sänks efter beredningen.', revisedOn: '2026-05-20', ...data },
+  metadata: meta,
+});
+
 export const prepared = (overrides: Partial<InitiativePrepared['data']> = {}): InitiativePrepared => ({
   type: 'InitiativePrepared',
   data: {
@@ -125,7 +173,16 @@ export const decisionRegistered = (
   overrides: Partial<PartyDecisionRegistered['data']> = {},
 ): PartyDecisionRegistered => ({
   type: 'PartyDecisionRegistered',
-  data: { initiativeId: INITIATIVE_ID, ...facts(party), registeredAt: NOW, minutesApprovedOn: null, noticePostedOn: null, ...overrides },
+  data: {
+    initiativeId: INITIATIVE_ID,
+    ...facts(party),
+    registeredAt: NOW,
+    minutesApprovedOn: null,
+    noticePostedOn: null,
+    proposalVersion: 1,
+    textHash: TEXT_HASH_V1,
+    ...overrides,
+  },
 });
 
 export const approvedBy = (
@@ -161,6 +218,8 @@ export const decisionCorrected = (
     ...facts(party),
     reason: 'Fel datum angavs vid registreringen.',
     correctedAt: NOW,
+    proposalVersion: 1,
+    textHash: TEXT_HASH_V1,
     ...overrides,
   },
 });
