@@ -69,8 +69,8 @@ export const VERIFIED_TOKENS_CAPACITY = 1024;
 
 /**
  * verifyToken with a memo of the tokens it accepted, for the requests of a process: checking a signature is
- * the costly part (an HMAC or an RSA/ECDSA verification, with jsonwebtoken's parsing around it: ~5 % of a write
- * request's CPU), and a client sends the same token again and again. Only the exact token string that was
+ * the costly part of a request's authentication (an HMAC or an RSA/ECDSA verification, with jsonwebtoken's
+ * parsing around it), and a client sends the same token again and again. Only the exact token string that was
  * accepted is remembered, and each time it is presented again the checks that depend on the time are made
  * again (`exp`, `nbf`, `iat` in the future): once one fails, the token is forgotten and verifyToken refuses it
  * with its own reason. Keys, issuer and audience are fixed for the verifier's life. Bounded: the oldest

@@ -43,7 +43,7 @@ const dayOfHour = new Map<string, CalendarDate>();
 
 /**
  * The calendar day in Sweden at the given instant (an ISO 8601 timestamp). Formatting with the time zone
- * costs tens of microseconds, and every command asks it of its `now`; since 1900 Sweden's offsets are whole
+ * is costly, and every command asks it of its `now`; since 1900 Sweden's offsets are whole
  * hours (+1, +2 in summer), changed on a whole UTC hour, so the day is the same through a UTC hour and is
  * remembered per hour (a memo: the same answer as formatting, which the calendar spec checks).
  */
