@@ -101,7 +101,7 @@ const writer = (store: EventStore, s: fc.Scheduler) => {
   const scheduled: EventStore = {
     append: (stream, events, expected) => store.append(stream, events, expected),
     appendMany: (appends) => store.appendMany!(appends),
-    readStream: (stream) => s.schedule(store.readStream(stream), `read ${stream}`),
+    readStream: (stream, fromRevision) => s.schedule(store.readStream(stream, fromRevision), `read ${stream}`),
     readAll: (after, max) => store.readAll(after, max),
     headPosition: () => store.headPosition(),
     subscribeToAll: (after, handler) => store.subscribeToAll(after, handler),

@@ -1,13 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, InitiativeNotFound, initiativeStream } from '@dgr/domain';
-import { WrongExpectedRevision, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import { WrongExpectedRevision, type EventStore, type ExpectedRevision, type NewEvent } from '@dgr/event-store';
 import { schemaVersionOf, toDomainEvent } from './domain-events';
 import { KeyedLock } from './keyed-lock';
 import { ProjectionRunner } from './projections/projection-runner';
 import type { Recorded, WriteRequest } from './request-context';
 import type { RetryKey } from './retry-key';
-import { CLOCK, EVENT_STORE, type Clock } from './tokens';
+import { DEFAULT_CACHED_STREAMS, StreamStateCache, type FoldedStream } from './stream-state-cache';
+import { CLOCK, EVENT_STORE, STREAM_WRITER_OPTIONS, type Clock } from './tokens';
 
 export class ConcurrencyConflict extends DomainError {
   readonly kind = 'conflict';
@@ -50,6 +51,17 @@ export interface CrossStreamDecision<E, F> {
 
 type AnyEvent = { type: string; data: unknown };
 
+export interface StreamWriterOptions {
+  /** How many streams' folded states the writer keeps (ADR 0014); 0 turns the cache off. */
+  readonly cachedStreams?: number;
+}
+
+/** A stream as a command sees it: its state, and the revision of its last event (null: no event yet). */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly revision: number | null;
+}
+
 /**
  * The one way commands write: read the stream, fold it, decide (pure), append with the revision
  * read. On a revision conflict, read and decide again (safe, because deciding is pure). The answer
@@ -58,32 +70,68 @@ type AnyEvent = { type: string; data: unknown };
  * With a retry key (the request carried an Idempotency-Key, see RetryKey): the events' ids are derived
  * from it, a stream that already holds the command's first event answers where it landed (a retry after
  * a crash), and the key is claimed right before the append, once the command has been decided.
+ *
+ * Reading a stream does not re-read and re-fold it from its start on every command: recently used streams
+ * are kept folded up to a revision (StreamStateCache, ADR 0014), and a command reads only the events after
+ * it. The cache is a memo, never the truth: the append names the revision the command decided on, so an
+ * event written meanwhile by anyone (another process) fails the append; the entry is dropped and the
+ * command decided again on a full read.
  */
 @Injectable()
 export class StreamWriter {
   private readonly lock = new KeyedLock();
+  private readonly cache: StreamStateCache;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionRunner,
-  ) {}
+    @Optional() @Inject(STREAM_WRITER_OPTIONS) options: StreamWriterOptions | null = null,
+  ) {
+    this.cache = new StreamStateCache(options?.cachedStreams ?? DEFAULT_CACHED_STREAMS);
+  }
 
   /**
    * Folds a stream into state, the way deciders see it: each stored event read and upcast by toDomainEvent.
    * Refuses (503) while the read models are stopped before an event this version cannot read (ADR 0011).
    */
-  async load<S, E>(stream: string, fold: Fold<S, E>): Promise<{ state: S; events: RecordedEvent[] }> {
+  async load<S, E>(stream: string, fold: Fold<S, E>): Promise<Loaded<S>> {
+    const { state, revision } = await this.folded(stream, fold);
+    return { state: state as S, revision: revision < 0 ? null : revision };
+  }
+
+  /**
+   * The stream folded up to its last event: the cached state (when there is one) with the events after it
+   * folded in. An event that cannot be read throws before anything is kept.
+   */
+  private async folded<S, E>(stream: string, fold: Fold<S, E>): Promise<FoldedStream> {
     this.projections.assertReadable();
-    const events = await this.store.readStream(stream);
-    let state = fold.initial;
-    for (const e of events) state = fold.evolve(state, toDomainEvent(e) as E);
-    return { state, events };
+    const cached = this.cache.get(stream, fold);
+    const from = cached ? cached.revision + 1 : 0;
+    // An adapter (or a wrapper) that ignores `fromRevision` answers the whole stream: only the tail counts.
+    const tail = (await this.store.readStream(stream, from)).filter((e) => e.revision >= from);
+    if (cached && tail.length === 0) return cached;
+    if (tail.length > 0 && tail[0]!.revision !== from) {
+      // Not the continuation of what was folded (the log is not what this process saw): fold it all again.
+      this.cache.drop(stream);
+      if (cached) return this.folded(stream, fold);
+      throw new Error(`Stream ${stream} starts at revision ${tail[0]!.revision}, not 0`);
+    }
+    let state = (cached ? cached.state : fold.initial) as S;
+    for (const e of tail) state = fold.evolve(state, toDomainEvent(e) as E);
+    const ids = cached ? cached.ids : new Map<string, { revision: number; position: number }>();
+    for (const e of tail) ids.set(e.id, { revision: e.revision, position: e.position });
+    const entry: FoldedStream = { fold, state, revision: tail.length > 0 ? tail[tail.length - 1]!.revision : -1, ids };
+    if (entry.revision >= 0) this.cache.put(stream, entry);
+    return entry;
   }
 
   /** Refuses with 404 when no initiative has this id. */
   async requireInitiative(initiativeId: string): Promise<void> {
-    const events = await this.store.readStream(initiativeStream(initiativeId));
+    const stream = initiativeStream(initiativeId);
+    // A stream is never deleted: one this process has folded exists.
+    if (this.cache.has(stream)) return;
+    const events = await this.store.readStream(stream);
     if (events.length === 0) throw new InitiativeNotFound(initiativeId);
   }
 
@@ -132,12 +180,12 @@ export class StreamWriter {
   ): Promise<Recorded> {
     const appendMany = this.store.appendMany!.bind(this.store);
     for (let attempt = 1; ; attempt++) {
-      const { state, events: read } = await this.load(stream, fold);
-      const done = writtenBefore(read, request.retryKey);
+      const read = await this.folded(stream, fold);
+      const done = writtenBefore(stream, read, request.retryKey);
       if (done) return done;
-      const { state: reliedOnState, events: reliedOnRead } = await this.load(reliedOn.stream, reliedOn.fold);
+      const reliedOnRead = await this.folded(reliedOn.stream, reliedOn.fold);
       const now = this.clock.now();
-      const decision = decide(state, reliedOnState, now, operationId);
+      const decision = decide(read.state as S, reliedOnRead.state as R, now, operationId);
       await request.retryKey?.claim();
       try {
         // The relied-on facts first: in the log a reservation precedes the grant that made it.
@@ -148,6 +196,7 @@ export class StreamWriter {
         return { stream, revision: result!.nextRevision, position: result!.position };
       } catch (e) {
         if (!(e instanceof WrongExpectedRevision)) throw e;
+        this.cache.drop(e.stream);
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(e.stream);
       }
     }
@@ -162,20 +211,22 @@ export class StreamWriter {
     operationId: string,
   ): Promise<Recorded> {
     // Step 1: the reservation, with the relied-on stream's expected revision.
-    let reserved: { reliedOnState: R; decision: CrossStreamDecision<E, F>; read: RecordedEvent[] } | null = null;
+    let reserved: { reliedOnState: R; decision: CrossStreamDecision<E, F>; read: FoldedStream } | null = null;
     for (let attempt = 1; reserved === null; attempt++) {
-      const { state, events: read } = await this.load(stream, fold);
-      const done = writtenBefore(read, request.retryKey);
+      const read = await this.folded(stream, fold);
+      const done = writtenBefore(stream, read, request.retryKey);
       if (done) return done;
-      const { state: reliedOnState, events: reliedOnRead } = await this.load(reliedOn.stream, reliedOn.fold);
+      const reliedOnRead = await this.folded(reliedOn.stream, reliedOn.fold);
+      const reliedOnState = reliedOnRead.state as R;
       const now = this.clock.now();
-      const decision = decide(state, reliedOnState, now, operationId);
+      const decision = decide(read.state as S, reliedOnState, now, operationId);
       await request.retryKey?.claim();
       try {
         await this.store.append(reliedOn.stream, this.newEvents(decision.reliedOn, now, request, RELIED_ON_ID_BASE), expectedAfter(reliedOnRead));
         reserved = { reliedOnState, decision, read };
       } catch (e) {
         if (!(e instanceof WrongExpectedRevision)) throw e;
+        this.cache.drop(reliedOn.stream);
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(reliedOn.stream);
       }
     }
@@ -186,13 +237,13 @@ export class StreamWriter {
       const now = this.clock.now();
       try {
         if (attempt > 1) {
-          const loaded = await this.load(stream, fold);
-          read = loaded.events;
-          decision = decide(loaded.state, reserved.reliedOnState, now, operationId);
+          read = await this.folded(stream, fold);
+          decision = decide(read.state as S, reserved.reliedOnState, now, operationId);
         }
         const result = await this.store.append(stream, this.newEvents(decision.events, now, request, 0), expectedAfter(read));
         return { stream, revision: result.nextRevision, position: result.position };
       } catch (e) {
+        if (e instanceof WrongExpectedRevision) this.cache.drop(stream);
         const retry = e instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS;
         if (retry) continue;
         const reason =
@@ -223,17 +274,19 @@ export class StreamWriter {
     const keys = [...new Set([...lockAlso, stream])].sort();
     const recorded = await this.lock.run(keys, async () => {
       for (let attempt = 1; ; attempt++) {
-        const { state, events: read } = await this.load(stream, fold);
-        const done = writtenBefore(read, request.retryKey);
+        const read = await this.folded(stream, fold);
+        const done = writtenBefore(stream, read, request.retryKey);
         if (done) return done;
         const now = this.clock.now();
-        const events = this.newEvents(await decide(state, now), now, request);
+        const events = this.newEvents(await decide(read.state as S, now), now, request);
         await request.retryKey?.claim();
         try {
-          const result = await this.store.append(stream, events, read.length === 0 ? 'no_stream' : read.length - 1);
+          const result = await this.store.append(stream, events, expectedAfter(read));
           return { stream, revision: result.nextRevision, position: result.position };
         } catch (e) {
           if (!(e instanceof WrongExpectedRevision)) throw e;
+          // Someone else wrote to the stream: the next attempt folds it from its start, not from the memo.
+          this.cache.drop(stream);
           if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(stream);
         }
       }
@@ -268,11 +321,11 @@ export class StreamWriter {
 }
 
 /** Where this very command landed, when a stream already holds its first event (a retry after a crash). */
-const writtenBefore = (read: readonly RecordedEvent[], retryKey: RetryKey | undefined, firstIndex = 0): Recorded | null => {
+const writtenBefore = (stream: string, read: FoldedStream, retryKey: RetryKey | undefined, firstIndex = 0): Recorded | null => {
   if (!retryKey) return null;
-  const firstId = retryKey.eventId(firstIndex);
-  const done = read.find((e) => e.id === firstId);
-  return done ? { stream: done.stream, revision: done.revision, position: done.position } : null;
+  const done = read.ids.get(retryKey.eventId(firstIndex));
+  return done ? { stream, revision: done.revision, position: done.position } : null;
 };
 
-const expectedAfter = (read: readonly RecordedEvent[]): ExpectedRevision => (read.length === 0 ? 'no_stream' : read.length - 1);
+/** The revision a command decided on `read` appends with. */
+const expectedAfter = (read: FoldedStream): ExpectedRevision => (read.revision < 0 ? 'no_stream' : read.revision);

@@ -3,6 +3,8 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const CLOCK = Symbol('CLOCK');
 /** The GrantPolicy (libs/domain) grants are decided under, from the configuration. */
 export const GRANT_POLICY = Symbol('GRANT_POLICY');
+/** StreamWriterOptions (the write path's state cache); optional. */
+export const STREAM_WRITER_OPTIONS = Symbol('STREAM_WRITER_OPTIONS');
 
 /** The time, injected so that tests and the demo seed can set it. */
 export interface Clock {

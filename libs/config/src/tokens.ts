@@ -56,6 +56,54 @@ export const verifyToken = (token: string, keys: TokenKeys, auth: AuthConfig, no
   return { sub, name, role };
 };
 
+/** The claims of an accepted token that decide whether it is still accepted at a later instant. */
+interface Accepted {
+  readonly actor: Actor;
+  readonly exp: number;
+  readonly iat: number;
+  readonly nbf: number | null;
+}
+
+/** How many accepted tokens a TokenVerifier remembers by default. */
+export const VERIFIED_TOKENS_CAPACITY = 1024;
+
+/**
+ * verifyToken with a memo of the tokens it accepted, for the requests of a process: checking a signature is
+ * the costly part of a request's authentication (an HMAC or an RSA/ECDSA verification, with jsonwebtoken's
+ * parsing around it), and a client sends the same token again and again. Only the exact token string that was
+ * accepted is remembered, and each time it is presented again the checks that depend on the time are made
+ * again (`exp`, `nbf`, `iat` in the future): once one fails, the token is forgotten and verifyToken refuses it
+ * with its own reason. Keys, issuer and audience are fixed for the verifier's life. Bounded: the oldest
+ * remembered token is forgotten first.
+ */
+export class TokenVerifier {
+  private readonly accepted = new Map<string, Accepted>();
+
+  constructor(
+    private readonly keys: TokenKeys,
+    private readonly auth: AuthConfig,
+    readonly capacity: number = VERIFIED_TOKENS_CAPACITY,
+  ) {}
+
+  verify(token: string, now: Date = new Date()): Actor {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const known = this.accepted.get(token);
+    if (known) {
+      if (nowSeconds < known.exp && (known.nbf === null || known.nbf <= nowSeconds) && known.iat <= nowSeconds + TOKEN_CLOCK_SKEW_SECONDS)
+        return { ...known.actor };
+      this.accepted.delete(token);
+    }
+    const actor = verifyToken(token, this.keys, this.auth, now);
+    // Accepted: exp and iat are numbers (verifyToken checked), nbf a number when present (jsonwebtoken checked).
+    const { exp, iat, nbf } = jwt.decode(token, { json: true }) as { exp: number; iat: number; nbf?: number };
+    if (this.capacity > 0) {
+      if (this.accepted.size >= this.capacity) this.accepted.delete(this.accepted.keys().next().value!);
+      this.accepted.set(token, { actor: { ...actor }, exp, iat, nbf: typeof nbf === 'number' ? nbf : null });
+    }
+    return actor;
+  }
+}
+
 const reasonOf = (e: unknown): string => {
   if (e instanceof jwt.TokenExpiredError) return 'den har gått ut';
   if (e instanceof jwt.NotBeforeError) return 'den gäller inte än (nbf)';

@@ -45,6 +45,25 @@ describe('calendar', () => {
   });
 
   describe('stockholmDateOf: the calendar day in Sweden at an instant', () => {
+    it('answers as formatting in the Europe/Stockholm time zone does, at every minute around the changes of 2024 and at random instants', () => {
+      const formatted = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+      const instants: string[] = [];
+      // Around midnight in Sweden on the days DST starts and ends, and on New Year's Eve, minute by minute.
+      for (const start of ['2024-03-30T21:00:00Z', '2024-10-26T21:00:00Z', '2024-12-31T21:00:00Z', '1900-01-01T00:00:00Z'])
+        for (let m = 0; m < 6 * 60; m++) instants.push(new Date(Date.parse(start) + m * 60_000).toISOString());
+      let seed = 1;
+      for (let i = 0; i < 2000; i++) {
+        seed = (seed * 48271) % 2147483647;
+        instants.push(new Date(Date.UTC(1900, 0, 1) + (seed / 2147483647) * 250 * 365.25 * 86_400_000).toISOString());
+      }
+      for (const instant of instants) {
+        const expected = formatted.format(new Date(instant));
+        // Twice: the first answer may be formatted, the second comes from the memo.
+        expect([instant, stockholmDateOf(instant)]).toEqual([instant, expected]);
+        expect([instant, stockholmDateOf(instant)]).toEqual([instant, expected]);
+      }
+    });
+
     describe('winter (CET, UTC+1): the UTC-midnight trap', () => {
       it('2021-12-31T23:30:00Z is already 2022-01-01 in Stockholm', () => {
         expect(stockholmDateOf('2021-12-31T23:30:00Z')).toBe('2022-01-01');

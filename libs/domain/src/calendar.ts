@@ -30,11 +30,33 @@ const stockholmFormat = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** The calendar day in Sweden at the given instant (an ISO 8601 timestamp). */
-export const stockholmDateOf = (instant: string): CalendarDate => {
+const formatStockholmDate = (instant: string): CalendarDate => {
   const parts = stockholmFormat.formatToParts(new Date(instant));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
+};
+
+/** A UTC instant from 1900 on, as the service writes them (`toISOString`): its first 13 characters name its hour. */
+const UTC_INSTANT = /^(19\d\d|[2-9]\d\d\d)-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
+const DAY_OF_HOUR_CAPACITY = 4096;
+const dayOfHour = new Map<string, CalendarDate>();
+
+/**
+ * The calendar day in Sweden at the given instant (an ISO 8601 timestamp). Formatting with the time zone
+ * is costly, and every command asks it of its `now`; since 1900 Sweden's offsets are whole
+ * hours (+1, +2 in summer), changed on a whole UTC hour, so the day is the same through a UTC hour and is
+ * remembered per hour (a memo: the same answer as formatting, which the calendar spec checks).
+ */
+export const stockholmDateOf = (instant: string): CalendarDate => {
+  if (!UTC_INSTANT.test(instant)) return formatStockholmDate(instant);
+  const hour = instant.slice(0, 13);
+  let day = dayOfHour.get(hour);
+  if (day === undefined) {
+    day = formatStockholmDate(`${hour}:00:00Z`);
+    if (dayOfHour.size >= DAY_OF_HOUR_CAPACITY) dayOfHour.clear();
+    dayOfHour.set(hour, day);
+  }
+  return day;
 };
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */

@@ -298,6 +298,20 @@ export function describeEventStoreContract(
         expect(await store.readStream('unknown')).toEqual([]);
       });
 
+      it('readStream from a revision returns that revision and every later one, the same events a full read holds', async () => {
+        await store.append('a', newEvents(2), 'no_stream');
+        await store.append('b', newEvents(1), 'no_stream');
+        await store.append('a', newEvents(2), 1);
+        const all = await store.readStream('a');
+        expect(await store.readStream('a', 0)).toEqual(all);
+        expect(await store.readStream('a', 2)).toEqual(all.slice(2));
+        expect((await store.readStream('a', 3)).map((e) => [e.revision, e.position])).toEqual([[3, 5]]);
+        expect(await store.readStream('a', 4)).toEqual([]);
+        expect(await store.readStream('a', 40)).toEqual([]);
+        expect(await store.readStream('b', 1)).toEqual([]);
+        expect(await store.readStream('unknown', 1)).toEqual([]);
+      });
+
       it('headPosition follows the log', async () => {
         expect(await store.headPosition()).toBe(0);
         const r1 = await store.append('a', newEvents(3), 'no_stream');

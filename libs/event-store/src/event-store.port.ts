@@ -79,8 +79,12 @@ export interface EventStore {
    * A retry with the same event ids answers as the first call did, like `append`.
    */
   appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
-  /** Every event of the stream in order; empty when the stream does not exist. */
-  readStream(stream: string): Promise<RecordedEvent[]>;
+  /**
+   * The stream's events in order from revision `fromRevision` (default 0: every event); empty when the
+   * stream does not exist or has no event at or after that revision. A writer that has folded a stream up to
+   * revision r reads only what came after it with `readStream(stream, r + 1)`.
+   */
+  readStream(stream: string, fromRevision?: number): Promise<RecordedEvent[]>;
   /** Up to `maxCount` events of the global log after `afterPosition` (0: from the start). */
   readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]>;
   /** The position of the last event in the log (0 when empty). */

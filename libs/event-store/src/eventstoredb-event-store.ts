@@ -216,8 +216,8 @@ export class EventStoreDbEventStore implements EventStore {
     return { revision: last.revision, hash: last.hash };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.readStreamRaw(stream, { direction: FORWARDS, fromRevision: START });
+  async readStream(stream: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    return this.readStreamRaw(stream, { direction: FORWARDS, fromRevision: fromRevision > 0 ? BigInt(fromRevision) : START });
   }
 
   private async readStreamRaw(

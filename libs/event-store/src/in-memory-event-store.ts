@@ -67,8 +67,8 @@ export class InMemoryEventStore implements EventStore {
     return { nextRevision: last.revision, position: last.position };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return structuredClone(this.streams.get(stream) ?? []);
+  async readStream(stream: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    return structuredClone((this.streams.get(stream) ?? []).slice(Math.max(0, fromRevision)));
   }
 
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {

@@ -102,7 +102,7 @@ export class SqliteEventStore implements EventStore {
       insert: this.db.prepare(
         'INSERT INTO events (id, stream, revision, type, data, metadata, hash, previous_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      readStream: this.db.prepare<[string], Row>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
+      readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
       readAll: this.db.prepare<[number, number], Row>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
@@ -200,8 +200,8 @@ export class SqliteEventStore implements EventStore {
     return sameBatchResult(stream, events, rows);
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.statements.readStream.all(stream).map(toRecorded);
+  async readStream(stream: string, fromRevision = 0): Promise<RecordedEvent[]> {
+    return this.statements.readStream.all(stream, Math.max(0, fromRevision)).map(toRecorded);
   }
 
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {

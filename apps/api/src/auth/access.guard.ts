@@ -5,7 +5,7 @@ import { authorise, NotAuthorised, type Actor, type WriteAction } from '@dgr/dom
 import { AuthSettings } from './auth-settings';
 import { PUBLIC, WRITES } from './access.decorators';
 import { cookieOf, SESSION_COOKIE, verifySession } from './session';
-import { Unauthenticated, verifyToken } from '@dgr/config';
+import { TokenVerifier, Unauthenticated } from '@dgr/config';
 
 export type AuthenticatedRequest = Request & { actor?: Actor };
 
@@ -29,10 +29,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /** Remembers the tokens it accepted; their time limits are checked on every request (TokenVerifier). */
+  private readonly tokens: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly settings: AuthSettings,
-  ) {}
+  ) {
+    this.tokens = new TokenVerifier(settings.keys, settings.auth);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
@@ -53,7 +58,7 @@ export class AccessGuard implements CanActivate {
     if (header !== undefined) {
       const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
       if (!match) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
-      return verifyToken(match[1]!, this.settings.keys, this.settings.auth);
+      return this.tokens.verify(match[1]!);
     }
     const session = cookieOf(req, SESSION_COOKIE);
     if (session === undefined) throw new Unauthenticated('Ange en token: Authorization: Bearer <token>.');
