@@ -101,6 +101,17 @@ export class StreamWriter {
   }
 
   /**
+   * The stream folded up to and including `revision` (not the cache: an answer about what one write made,
+   * also when later events followed it).
+   */
+  async loadUpTo<S, E>(stream: string, fold: Fold<S, E>, revision: number): Promise<S> {
+    this.projections.assertReadable();
+    let state = fold.initial;
+    for (const e of await this.store.readStream(stream)) if (e.revision <= revision) state = fold.evolve(state, toDomainEvent(e) as E);
+    return state;
+  }
+
+  /**
    * The stream folded up to its last event: the cached state (when there is one) with the events after it
    * folded in. An event that cannot be read throws before anything is kept.
    */

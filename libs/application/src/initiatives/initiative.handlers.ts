@@ -14,12 +14,9 @@ import {
   registerPartyDecision,
   reportOutcome,
   reviseInitiative,
-  evolve,
   versionsOf,
   type CancelInitiative,
   type ReviseInitiative,
-  type InitiativeEvent,
-  type InitiativeState,
   type CorrectPartyDecision,
   type DecideAppeal,
   type LodgeAppeal,
@@ -33,7 +30,6 @@ import { fundFold, initiativeFold } from '../folds';
 import { WriteCommand, type Recorded } from '../request-context';
 import { StreamWriter } from '../stream-writer';
 import { textHashOf, versionHashOf } from './proposal-text';
-import { toDomainEvent } from '../domain-events';
 
 /*
  * One command class and one short handler per use case: load the initiative's stream, decide, append.
@@ -200,8 +196,7 @@ export class ReviseInitiativeHandler implements ICommandHandler<ReviseInitiative
     );
     // The version this request made, also when a retry is answered from what was written before: the stream
     // as it stood at the recorded revision.
-    const { events } = await this.writer.load(stream, initiativeFold);
-    const state = events.filter((e) => e.revision <= recorded.revision).map(toDomainEvent).reduce<InitiativeState>((s, e) => evolve(s, e as InitiativeEvent), null);
+    const state = await this.writer.loadUpTo(stream, initiativeFold, recorded.revision);
     const versions = state ? versionsOf(state) : [];
     const last = versions[versions.length - 1]!;
     return { ...recorded, version: last.version, textHash: versionHashOf(last) };
