@@ -8,7 +8,8 @@ import { isPartyId, partyName, type PartyId } from './parties';
  * |---------------|---------------------------------------------------------------------------|
  * | `secretariat` | propose (for any party), preparation, cancellation, outcome reports,       |
  * |               | appeals (for any party)                                                   |
- * | `clerk`       | decisions, corrections, justering/anslag and appeals for its own party;    |
+ * | `clerk`       | decisions, corrections, justering/anslag, appeals and the minutes extract |
+ * |               | (evidence) for its own party;                                             |
  * |               | propose for its own party                                                 |
  * | `finance`     | grants, deposits, withdrawals, returns, closing years                      |
  * | `auditor`     | nothing                                                                   |
@@ -40,7 +41,8 @@ export type WriteAction =
   | 'return'
   | 'close-year'
   | 'record-minutes'
-  | 'record-appeal';
+  | 'record-appeal'
+  | 'attach-evidence';
 
 /** `any`: for any party; `own`: only for the actor's own party (the party the request names). */
 type Scope = 'any' | 'own';
@@ -59,6 +61,7 @@ export const AUTHORITY: Readonly<Record<WriteAction, Partial<Record<Role, Scope>
   'close-year': { finance: 'any' },
   'record-minutes': { clerk: 'own' },
   'record-appeal': { secretariat: 'any', clerk: 'own' },
+  'attach-evidence': { clerk: 'own' },
 };
 
 const ROLE_NAMES: Record<Role, string> = {

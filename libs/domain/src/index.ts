@@ -13,6 +13,7 @@ export * from './initiative/initiative.decide';
 export * from './initiative/initiative.errors';
 export * from './initiative/initiative.events';
 export * from './initiative/initiative.state';
+export * from './initiative/evidence';
 export * from './fund/fund.commands';
 export * from './fund/fund.decide';
 export * from './fund/fund.errors';

@@ -2,6 +2,7 @@ import type { CalendarDate } from '../calendar';
 import type { Ore } from '../money';
 import type { PartyId } from '../parties';
 import type { StrategyLink } from '../strategy';
+import type { DecisionEvidenceAttached } from './evidence';
 
 /** Events of one initiative's stream (`initiative-<id>`). Payloads hold business facts only. */
 
@@ -197,7 +198,8 @@ export type InitiativeEvent =
   | AppealLodged
   | AppealDecided
   | GrantReserved
-  | GrantReservationReleased;
+  | GrantReservationReleased
+  | DecisionEvidenceAttached;
 
 export type InitiativeEventType = InitiativeEvent['type'];
 
@@ -213,6 +215,7 @@ export const INITIATIVE_EVENT_TYPES: readonly InitiativeEventType[] = [
   'AppealDecided',
   'GrantReserved',
   'GrantReservationReleased',
+  'DecisionEvidenceAttached',
 ];
 
 export const initiativeStream = (initiativeId: string): string => `initiative-${initiativeId}`;

@@ -10,6 +10,7 @@ import type {
   PreparingBody,
   Recommendation,
 } from './initiative.events';
+import type { DecisionEvidence } from './evidence';
 
 export interface Preparation {
   readonly preparedBy: PreparingBody;
@@ -44,6 +45,8 @@ export interface PartyDecision extends DecisionFacts {
   readonly noticePostedOn: CalendarDate | null;
   /** Appeals in the order lodged. */
   readonly appeals: readonly Appeal[];
+  /** The minutes extract last attached (docs/evidence.md); absent until one is, so older logs fold as before. */
+  readonly evidence?: DecisionEvidence;
 }
 
 export interface OutcomeReport {
@@ -206,6 +209,12 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
     case 'GrantReservationReleased': {
       const s = mustExist(state, event.type);
       return { ...s, reservedOre: reservedOreOf(s) - event.data.amountOre };
+    }
+    case 'DecisionEvidenceAttached': {
+      const s = mustExist(state, event.type);
+      const { sha256, bytes, mediaType, attachedAt } = event.data;
+      const after: PartyDecision = { ...decisionOf(s, event), evidence: { sha256, bytes, mediaType, attachedAt } };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
     }
     default: {
       const _never: never = event;
