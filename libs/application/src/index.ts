@@ -24,3 +24,6 @@ export * from './domain-events';
 export * from './service-unavailable';
 export * from './audit/rule-check';
 export * from './projections/rule-violations.projection';
+export * from './evidence/evidence.handlers';
+export * from './evidence/evidence-file';
+export * from './audit/evidence-check';

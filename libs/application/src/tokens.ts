@@ -3,6 +3,8 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
 export const CLOCK = Symbol('CLOCK');
 /** The GrantPolicy (libs/domain) grants are decided under, from the configuration. */
 export const GRANT_POLICY = Symbol('GRANT_POLICY');
+/** The BlobStore (libs/blob-store) holding the decisions' evidence files. */
+export const BLOB_STORE = Symbol('BLOB_STORE');
 
 /** The time, injected so that tests and the demo seed can set it. */
 export interface Clock {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkBlobName, isSha256Hex, type BlobStore, type StoredBlob } from './blob-store.port';
@@ -76,6 +76,16 @@ export class FileBlobStore implements BlobStore {
   async get(sha256: string): Promise<Buffer | null> {
     try {
       return await readFile(this.pathOf(sha256));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  /** `get`, synchronously: for `dgr verify`, which reads the SQLite file and this folder in one pass. */
+  getSync(sha256: string): Buffer | null {
+    try {
+      return readFileSync(this.pathOf(sha256));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;

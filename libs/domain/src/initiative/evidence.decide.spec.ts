@@ -42,7 +42,7 @@ describe('attachDecisionEvidence', () => {
   });
 
   it('also after a cancellation: the minutes are a fact about a decision taken', () => {
-    spec([proposed(), approvedBy(KARLSTAD, '2026-05-01'), cancelled()]).when(attachCmd(KARLSTAD)).then([attached(KARLSTAD)]);
+    spec([proposed(), approvedBy(KARLSTAD, '2026-05-01'), cancelled('2026-06-01')]).when(attachCmd(KARLSTAD)).then([attached(KARLSTAD)]);
   });
 
   it('refuses evidence for a party without a decision, and for an unknown initiative', () => {
