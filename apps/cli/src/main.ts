@@ -36,8 +36,10 @@ Usage:
                                            Print a signed token (HS256) for local use, and nothing else.
                                            ROLE: secretariat, clerk (needs --party), finance, auditor.
                                            --days N: at most DGR_TOKEN_MAX_DAYS (default 30); 30 unless that is less.
-  dgr export --format jsonl [--out FILE] [--file PATH]
+  dgr export --format jsonl [--out FILE] [--with-blobs DIR] [--file PATH]
                                            The whole log, lossless, one JSON object a line, with every hash.
+                                           --with-blobs DIR: also every evidence file the log names (checked
+                                           against its hash), in the blob folder's layout.
   dgr export --format csv --what decisions|ledger|initiatives [--separator ';'] [--as-of DATE]
              [--excel | --no-excel] [--bom | --no-bom] [--out FILE] [--file PATH]
                                            A read model as CSV (UTF-8). For Excel (the default with ';'): a BOM,
@@ -53,6 +55,9 @@ Usage:
                                            position with its hash (checked before and after), with a progress bar.
                                            STORE: sqlite:FILE or eventstoredb:esdb://host:2113?tls=false. Only into
                                            an empty store, or resuming an interrupted copy of the same log.
+                                           The evidence files go first, page by page, checked against their hash:
+                                           [--from-blobs DIR] [--to-blobs DIR], default blobs/ beside an SQLite
+                                           store's file, DGR_BLOB_DIR for EventStoreDB.
   dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--fail-on-rules] [--file PATH]
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
@@ -158,6 +163,9 @@ const main = async (argv: string[]): Promise<number> => {
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'with-blobs': { type: 'string' },
+      'from-blobs': { type: 'string' },
+      'to-blobs': { type: 'string' },
       bom: { type: 'boolean' },
       'no-bom': { type: 'boolean' },
       excel: { type: 'boolean' },
@@ -221,7 +229,7 @@ const main = async (argv: string[]): Promise<number> => {
       }
     case 'copy':
       try {
-        process.stdout.write(await runCopy(values.from, values.to));
+        process.stdout.write(await runCopy(values.from, values.to, { blobs: { from: values['from-blobs'], to: values['to-blobs'], fallback: config.blobDir } }));
       } catch (e) {
         throw e instanceof CopyError ? new UsageError(e.message) : e;
       }
