@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
+import { FileBlobStore, type BlobStore } from '@dgr/blob-store';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { DomainError, isCalendarDate, stockholmDateOf } from '@dgr/domain';
 import { SqliteEventStore, UnreadableEvent } from '@dgr/event-store';
@@ -95,9 +96,9 @@ class UsageError extends Error {}
  * refused (UnreadableEvent, one line naming it), so that no report or export is made of part of the log;
  * `dgr status` alone asks for the state before it (`allowUnreadable`).
  */
-const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean } = {}) => {
+const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean; blobs?: BlobStore } = {}) => {
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner }),
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs }),
     { logger: false },
   );
   app.enableShutdownHooks();
@@ -110,12 +111,12 @@ const openContext = async (file: string, auditSigner?: CheckpointSigner, options
   return app;
 };
 
-const seedDemo = async (file: string): Promise<void> => {
+const seedDemo = async (file: string, blobDir: string): Promise<void> => {
   const probe = new SqliteEventStore(file);
   const head = await probe.headPosition();
   await probe.close();
   if (head > 0) throw new UsageError(`${file} already holds ${head} events; the demo history is only written into an empty store.`);
-  const app = await openContext(file);
+  const app = await openContext(file, undefined, { blobs: new FileBlobStore(blobDir) });
   try {
     const steps = demoHistory(stockholmDateOf(new Date().toISOString()));
     const ids = await playDemo(app.get(CommandBus), steps, progressBar('seed-demo'));
@@ -206,7 +207,7 @@ const main = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'seed-demo':
-      await seedDemo(file);
+      await seedDemo(file, config.blobDir);
       return 0;
     case 'report': {
       const year = values.year;
