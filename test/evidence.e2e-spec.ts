@@ -206,7 +206,7 @@ describe('dgr verify re-hashes every evidence file the log names', () => {
     expect(verify()).toMatchObject({ code: 0, out: expect.stringMatching(/OK: every event matches/) });
   });
 
-  it('catches one changed byte in a file, and a missing file, by the position of the event naming it: exit 1', () => {
+  it('catches one changed byte in a file, and a missing file, by the position of the event naming it: exit 1, and GET /api/audit/verify not ok', async () => {
     const [karlstad, arvika] = files as [string, string];
     const original = fs.readFileSync(karlstad);
     const changed = Buffer.from(original);
@@ -222,6 +222,9 @@ describe('dgr verify re-hashes every evidence file the log names', () => {
         [ARVIKA, 'missing', 5],
       ]);
       expect(result.evidenceProblems[0]!.description).toMatch(/^Karlstads protokollsutdrag \(SHA-256 [0-9a-f]{64}\) i .* har ändrats/);
+      const answer = await app.get('/api/audit/verify');
+      expect(answer.body).toMatchObject({ ok: false, mismatchCount: 0, summary: expect.stringMatching(/2 protokollsutdrag som loggen hänvisar till saknas eller har ändrats/) });
+      expect(answer.body.evidenceProblems.map((p: { party: string; problem: string }) => [p.party, p.problem])).toEqual([[KARLSTAD, 'altered'], [ARVIKA, 'missing']]);
       const run = verify();
       expect(run.code).toBe(1);
       expect(run.out).toBe('');
@@ -231,6 +234,7 @@ describe('dgr verify re-hashes every evidence file the log names', () => {
       fs.renameSync(moved, arvika);
     }
     expect(verify().code).toBe(0);
+    expect((await app.get('/api/audit/verify')).body).toMatchObject({ ok: true, evidenceProblems: [] });
   });
 });
 
