@@ -228,7 +228,7 @@ describe('dgr verify re-hashes every evidence file the log names', () => {
       const run = verify();
       expect(run.code).toBe(1);
       expect(run.out).toBe('');
-      expect(run.err).toMatch(/FAILED: 2 evidence file\(s\) named by the log are missing or altered:\n  position 3 .*: altered: .*\n  position 5 .*: missing: Arvikas protokollsutdrag/);
+      expect(run.err).toMatch(/FAILED: 2 evidence file\(s\) named by the log are missing or altered:\n {2}position 3 .*: altered: .*\n {2}position 5 .*: missing: Arvikas protokollsutdrag/);
     } finally {
       fs.writeFileSync(karlstad, original);
       fs.renameSync(moved, arvika);
