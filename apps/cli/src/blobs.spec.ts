@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@dgr/config';
@@ -25,7 +25,7 @@ const blobPath = (blobDir: string, sha: string): string => join(blobDir, sha.sli
 /** A log with two evidence events whose files are in `blobs/` beside it. */
 const logWithEvidence = async (name: string): Promise<{ file: string; shas: string[] }> => {
   const file = join(dir, name, 'dgr.sqlite');
-  require('node:fs').mkdirSync(join(dir, name));
+  mkdirSync(join(dir, name));
   const blobs = new FileBlobStore(join(dir, name, 'blobs'));
   const store = open(file);
   const shas: string[] = [];
@@ -98,7 +98,7 @@ describe('dgr export --format jsonl --with-blobs DIR', () => {
 
   it('refuses a file altered in the blob folder, and --with-blobs with another format', async () => {
     const { file, shas } = await logWithEvidence('a');
-    require('node:fs').writeFileSync(blobPath(join(dir, 'a', 'blobs'), shas[0]!), '%PDF-1.4 ändrad');
+    writeFileSync(blobPath(join(dir, 'a', 'blobs'), shas[0]!), '%PDF-1.4 ändrad');
     const config = loadConfig({ DGR_SQLITE_FILE: file });
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
