@@ -248,7 +248,6 @@ const clerkForms = (i: InitiativeDetail, actor: Actor): RawHtml[] => {
       }),
     ];
   return [
-    evidenceForm(i, party, own),
     apiForm({
       id: 'justering',
       heading: `Justering och anslag för ${partyName(party)}s beslut`,
@@ -270,6 +269,7 @@ const clerkForms = (i: InitiativeDetail, actor: Actor): RawHtml[] => {
       submit: 'Rätta beslutet',
       fields: [{ kind: 'textarea', name: 'reason', label: 'Varför var registreringen fel?', required: true }, ...decisionFields(party, own)],
     }),
+    evidenceForm(i, party, own),
   ];
 };
 
