@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   AttachDecisionEvidenceCommand,
@@ -32,6 +32,7 @@ export class EvidenceController {
   @Writes('attach-evidence')
   @HttpCode(201)
   @ApiConsumes('application/pdf')
+  @ApiBody({ description: 'The PDF itself (≤ 10 MiB, beginning %PDF-).', schema: { type: 'string', format: 'binary' } })
   @ApiCreatedResponse({
     description:
       "The party's minutes extract, the PDF itself as the body (≤ 10 MiB, `%PDF-` at its start): stored under its SHA-256, " +
@@ -50,6 +51,7 @@ export class EvidenceController {
   }
 
   @Get(':id/decisions/:party/evidence')
+  @ApiProduces('application/pdf')
   @ApiOkResponse({
     description:
       'The minutes extract as attached last (application/pdf), checked against its recorded hash first; the hash in `Repr-Digest` ' +
