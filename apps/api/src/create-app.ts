@@ -113,7 +113,7 @@ export const createApp = async (
     }),
   );
   if (config.corsOrigins.length > 0)
-    app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After'] });
+    app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Repr-Digest', 'X-Content-SHA256', 'Content-Disposition'] });
   // The request id comes first, so that even a refused body (malformed JSON, 413, 415) carries its X-Request-Id.
   app.use(requestIdMiddleware);
   if (logger instanceof JsonLogger) app.use(requestLogMiddleware(logger));
