@@ -53,6 +53,7 @@ const MATRIX: Record<string, Cells> = {
   'POST /api/initiatives/:id/decisions':                [403,  403,    201,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions/:party/correction': [403, 403,  201,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions/:party/minutes':  [403, 403,   201,  403,    403,  403,    403,  403],
+  'PUT /api/initiatives/:id/decisions/:party/evidence':  [403, 403,   201,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions/:party/appeals':  [201, 201,   201,  403,    403,  403,    403,  403],
   'POST /api/initiatives/:id/decisions/:party/appeals/:caseNumber/decision': [201, 201, 201, 403, 403, 403, 403, 403],
   'POST /api/initiatives/:id/grant':                    [403,  403,    403,  403,    201,  201,    403,  403],
@@ -83,7 +84,7 @@ interface Request {
 
 interface Endpoint {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly prepare: () => Promise<Request>;
   /** What an allowed cell's answer must hold beyond its status. */
   readonly check?: (body: Json) => void;
@@ -194,6 +195,16 @@ const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
+    name: 'PUT /api/initiatives/:id/decisions/:party/evidence',
+    method: 'PUT',
+    // A fresh initiative with Karlstad's decision; the body is a (plain ASCII) PDF.
+    prepare: async () => {
+      const id = await fresh('Att styrka');
+      await decideAll(app, id, { parties: [OWN] });
+      return { url: `/api/initiatives/${id}/decisions/${OWN}/evidence`, body: '%PDF-1.4\n% protokollsutdrag\n%%EOF\n' };
+    },
+  },
+  {
     name: 'POST /api/initiatives/:id/decisions/:party/appeals',
     method: 'POST',
     prepare: async () => {
@@ -283,7 +294,9 @@ const ENDPOINTS: readonly Endpoint[] = [
 const send = (endpoint: Endpoint, request: Request, authorization: string): Promise<HttpAnswer> =>
   endpoint.method === 'GET'
     ? app.get(request.url, { authorization })
-    : app.post(request.url, request.body, { authorization });
+    : endpoint.method === 'PUT'
+      ? app.request('PUT', request.url, String(request.body), { authorization, 'content-type': 'application/pdf' })
+      : app.post(request.url, request.body, { authorization });
 
 const must = async (res: Promise<HttpAnswer>, status = 201): Promise<HttpAnswer> => {
   const answer = await res;

@@ -74,6 +74,7 @@ describe('GET /api/audit/verify', () => {
       checkpointProblem: null,
       summary: 'Loggen är oförändrad: alla 3 händelser stämmer med sina hashar och kedjor, och loggen bygger vidare på den signerade kontrollpunkten.',
       ruleViolations: [],
+      evidenceProblems: [],
     });
     const { publicKeyPem } = (await app.get('/api/audit/public-key')).body;
     const signed = Buffer.from(`${checkpoint.origin}\n${checkpoint.size}\n${checkpoint.root}\n`, 'utf8');

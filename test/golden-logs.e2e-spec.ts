@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCheckpoint } from '@dgr/audit';
 import { EVENT_SCHEMAS, replay, toDomainEvent } from '@dgr/application';
-import { EVENT_VERSIONS, releaseGrantReservation, reserveGrant, type GrantAwarded } from '@dgr/domain';
+import { attachDecisionEvidence, EVENT_VERSIONS, foldInitiative, releaseGrantReservation, reserveGrant, type GrantAwarded, type InitiativeEvent } from '@dgr/domain';
 import { appealDecided, appealLodged, decisionCorrected, decisionRegistered, KARLSTAD, minutesRecorded, revisedTo } from '@dgr/domain/testing';
 import { canonicalJson, SqliteEventStore, type RecordedEvent } from '@dgr/event-store';
 import { runImport } from '../apps/cli/src/import';
@@ -115,6 +115,12 @@ it('each event type has the JSON shape it had (a change here is a new version or
   more.push(reservation as never, releaseGrantReservation(reservation, 'Beviljandet kunde inte skrivas.') as never);
   // Versions of the proposal (issue 15): a revision, and decisions as written today (with their text hash).
   more.push(revisedTo(2, { requestedAmountOre: 1 }, '2026-05-20') as never, decisionRegistered(KARLSTAD, { caseNumber: 'KS-1' }) as never, decisionCorrected(KARLSTAD) as never);
+  // A minutes extract attached to a stored decision (docs/evidence.md), as its decider makes it.
+  const decided = stored.find((e) => e.type === 'PartyDecisionRegistered')!;
+  const { party, initiativeId } = toDomainEvent(decided).data as { party: typeof KARLSTAD; initiativeId: string };
+  const initiative = foldInitiative(stored.filter((e) => e.stream === decided.stream).map((e) => toDomainEvent(e) as InitiativeEvent));
+  const evidence = { initiativeId, party, sha256: 'ab'.repeat(32), bytes: 1234, mediaType: 'application/pdf' };
+  more.push(attachDecisionEvidence({ type: 'AttachDecisionEvidence', data: evidence, metadata: { now: '2026-06-15T10:00:00.000Z' } }, initiative) as never);
   const shapes: Record<string, Shape> = {};
   for (const e of [...stored.map(toDomainEvent), ...more]) {
     const key = `${e.type}@${EVENT_VERSIONS[e.type as keyof typeof EVENT_VERSIONS]}`;

@@ -212,11 +212,11 @@ describe('CORS', () => {
       await app.dispose();
     });
 
-    it('that origin is allowed, and may read X-Request-Id, X-Total-Count and Retry-After', async () => {
+    it('that origin is allowed, and may read X-Request-Id, X-Total-Count, Retry-After and the evidence download\'s digests and file name', async () => {
       const res = await app.get('/api/parties', { Origin: ORIGIN });
       expect(res.status).toBe(200);
       expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
-      expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id,X-Total-Count,Retry-After');
+      expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id,X-Total-Count,Retry-After,Repr-Digest,X-Content-SHA256,Content-Disposition');
       expect(res.headers.vary).toBe('Origin');
     });
 

@@ -104,7 +104,7 @@ it('a clerk sees no form for another party, and a forced request for another par
   await visit(page, `/initiativ/${history.fresh}`);
   // Karlstad has decided here already: only Karlstad's own forms, none of the other roles'.
   const headings = await page.locator('.atgarder h3').allTextContents();
-  expect(headings).toEqual(['Justering och anslag för Karlstads beslut', 'Rätta Karlstads beslut']);
+  expect(headings).toEqual(['Justering och anslag för Karlstads beslut', 'Rätta Karlstads beslut', 'Protokollsutdrag för Karlstads beslut']);
   await expect(page.locator('form#beredning, form#bevilja, form#aterkalla, form#utfallsrapport').count()).resolves.toBe(0);
 
   // An initiative Karlstad has not decided yet.

@@ -251,7 +251,48 @@
     });
   }
 
+  /** An upload form (data-upload): its one file is the whole body, as application/pdf; the server checks the bytes. */
+  var MAX_UPLOAD = 10 * 1024 * 1024;
+
+  function upload(form) {
+    if (form.dataset.sending === 'true') return;
+    clearErrors(form);
+    var input = form.querySelector('input[type="file"]');
+    var file = input && input.files && input.files[0];
+    var problem = null;
+    if (!file) problem = 'Välj en PDF-fil.';
+    else if (file.size > MAX_UPLOAD) problem = 'Filen är för stor: högst 10 MiB.';
+    if (problem) {
+      showProblem(form, { title: 'Rätta uppgifterna', errors: [{ field: input ? input.name : '', message: problem }] });
+      return;
+    }
+    setSending(form, true);
+    fetch(form.dataset.api, {
+      method: form.dataset.method || 'PUT',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/pdf' },
+      body: file,
+      credentials: 'same-origin',
+    }).then(function (res) {
+      return readJson(res).then(function (answer) {
+        if (res.ok) {
+          try { window.sessionStorage.setItem(FLASH, 'Sparat'); } catch { /* private mode: no announcement */ }
+          window.location.assign(form.dataset.redirect || window.location.pathname + window.location.search);
+          return;
+        }
+        if (res.status === 401) answer.detail = (answer.detail ? answer.detail + ' ' : '') + 'Logga in igen och försök på nytt.';
+        // The server's refusal of the file (not a PDF, too large…) is shown beside the file field.
+        if (!(answer.errors && answer.errors.length > 0) && answer.detail && input) answer.errors = [{ field: input.name, message: answer.detail }];
+        setSending(form, false);
+        showProblem(form, answer);
+      });
+    }).catch(function () {
+      setSending(form, false);
+      showProblem(form, { title: 'Inget svar från tjänsten', detail: 'Kontrollera anslutningen och försök igen.' });
+    });
+  }
+
   function submit(form) {
+    if (form.hasAttribute('data-upload')) return upload(form);
     if (form.dataset.sending === 'true') return;
     clearErrors(form);
     var data = serialise(form);

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '@dgr/application';
 import type { EventStore } from '@dgr/event-store';
+import type { BlobStore } from '@dgr/blob-store';
+import { EvidenceController } from './evidence/evidence.controller';
 import type { CheckpointSigner } from '@dgr/audit';
 import { AuditController } from './audit/audit.controller';
 import { AccessGuard } from './auth/access.guard';
@@ -49,6 +51,8 @@ export interface AppModuleOptions {
   readonly signIn?: SignInOptions;
   /** The public pages and open data (DGR_PUBLIC); default on. Off: their routes are not registered (404). */
   readonly publicView?: PublicConfig;
+  /** The decisions' evidence files (DGR_BLOB_DIR). */
+  readonly blobs?: BlobStore;
 }
 
 /**
@@ -62,8 +66,8 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
-      controllers: [PartiesController, InitiativesController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs })],
+      controllers: [PartiesController, InitiativesController, EvidenceController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
         { provide: ReadinessSettings, useValue: new ReadinessSettings(options.readyMaxLag ?? 100) },

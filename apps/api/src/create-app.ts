@@ -16,6 +16,8 @@ import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { openStore } from './open-store';
 import { Metrics } from './operations/metrics';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
+import { evidenceBodyMiddleware } from './evidence/evidence-body';
+import { FileBlobStore, type BlobStore } from '@dgr/blob-store';
 
 const authSettingsOf = (config: Config): AuthSettings => {
   let keys;
@@ -40,10 +42,11 @@ export const metricsOf = (app: INestApplication): Metrics | null => METRICS.get(
  * Builds the HTTP app (used by main.ts and by the end-to-end tests) with its read models caught up.
  * `logger`: omitted, structured JSON lines on stdout; `false`, silent.
  * `store`: a store opened by the caller instead of the configured one (tests: the EventStoreDB adapter on a fake client).
+ * `blobs`: the evidence files' store instead of the configured folder (tests: a failure injected after a file is written).
  */
 export const createApp = async (
   config: Config,
-  options: { clock?: Clock; logger?: LoggerService | false; store?: EventStore } = {},
+  options: { clock?: Clock; logger?: LoggerService | false; store?: EventStore; blobs?: BlobStore } = {},
 ): Promise<INestApplication> => {
   const logger = options.logger === undefined ? new JsonLogger() : options.logger;
   const auth = authSettingsOf(config);
@@ -65,6 +68,7 @@ export const createApp = async (
       sieAccounts: config.sieAccounts,
       signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),
       publicView: config.public,
+      blobs: options.blobs ?? new FileBlobStore(config.blobDir),
     }),
     { logger, bodyParser: false },
   );
@@ -109,10 +113,12 @@ export const createApp = async (
     }),
   );
   if (config.corsOrigins.length > 0)
-    app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After'] });
+    app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'], exposedHeaders: ['X-Request-Id', 'X-Total-Count', 'Retry-After', 'Repr-Digest', 'X-Content-SHA256', 'Content-Disposition'] });
   // The request id comes first, so that even a refused body (malformed JSON, 413, 415) carries its X-Request-Id.
   app.use(requestIdMiddleware);
   if (logger instanceof JsonLogger) app.use(requestLogMiddleware(logger));
+  // The evidence route's PDF body (≤ 10 MiB) has its own parser, ahead of the JSON-only rule that holds everywhere else.
+  app.use(evidenceBodyMiddleware);
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
   // The sign-in forms (/auth/*) post plain HTML forms; jsonOnlyMiddleware refuses such bodies everywhere else.

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describeMismatch, LogChecker } from '@dgr/audit';
 import {
   canonicalJson,
@@ -12,6 +12,8 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@dgr/event-store';
+import { FileBlobStore, type BlobStore } from '@dgr/blob-store';
+import { BlobCopyError, copyBlobs, referencedBlobs } from './blobs';
 import { progressBar } from './progress';
 
 /**
@@ -51,7 +53,15 @@ export const showSpec = (spec: StoreSpec): string =>
 export interface OpenOptions {
   /** Instead of the real client (tests: no EventStoreDB server runs where they run). */
   readonly connect?: (connectionString: string) => EventStoreDbClient;
+  /**
+   * The evidence files' folders (docs/evidence.md): `from` and `to` default to `blobs` beside an SQLite store,
+   * and to `fallback` (DGR_BLOB_DIR) for an EventStoreDB one. The same folder on both sides: nothing to copy.
+   */
+  readonly blobs?: { readonly from?: string; readonly to?: string; readonly fallback?: string };
 }
+
+const blobDirOf = (spec: StoreSpec, given: string | undefined, fallback: string | undefined): string | undefined =>
+  given ?? (spec.kind === 'sqlite' ? join(dirname(spec.file), 'blobs') : fallback);
 
 const openSpec = async (option: '--from' | '--to', spec: StoreSpec, options: OpenOptions): Promise<EventStore> => {
   if (spec.kind === 'sqlite') {
@@ -110,7 +120,12 @@ const checkSource = (checker: LogChecker, page: readonly RecordedEvent[]): void 
 export const copyLog = async (
   source: EventStore,
   target: EventStore,
-  options: { pageSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    pageSize?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** The evidence files: each page's files are copied before its events are appended (no event without its file). */
+    blobs?: { readonly from: BlobStore; readonly to: BlobStore };
+  } = {},
 ): Promise<CopyResult> => {
   const pageSize = options.pageSize ?? 1000;
   const head = await source.headPosition();
@@ -136,6 +151,13 @@ export const copyLog = async (
     const page = await source.readAll(position, Math.min(pageSize, head - position));
     if (page.length === 0) throw new CopyError(`the source ends at position ${position}, before its head ${head}`);
     checkSource(checker, page);
+    if (options.blobs)
+      try {
+        await copyBlobs(referencedBlobs(page), options.blobs.from, options.blobs.to);
+      } catch (e) {
+        if (e instanceof BlobCopyError) throw new CopyError(`${e.message}. Nothing from position ${page[0]!.position} on was copied`);
+        throw e;
+      }
     for (const run of runsOf(page)) {
       const first = run[0]!;
       const last = run[run.length - 1]!;
@@ -173,7 +195,10 @@ export const runCopy = async (from: string | undefined, to: string | undefined, 
   try {
     const output = await openSpec('--to', target, options);
     try {
-      const result = await copyLog(input, output, { onProgress: progressBar('copy') });
+      const fromDir = blobDirOf(source, options.blobs?.from, options.blobs?.fallback);
+      const toDir = blobDirOf(target, options.blobs?.to, options.blobs?.fallback);
+      const blobs = fromDir && toDir ? { from: new FileBlobStore(resolve(fromDir)), to: new FileBlobStore(resolve(toDir)) } : undefined;
+      const result = await copyLog(input, output, { onProgress: progressBar('copy'), blobs });
       const resumed = result.resumedAfter > 0 ? ` after the ${result.resumedAfter} it held already` : '';
       return (
         `Copied ${result.copied} events${resumed} from ${showSpec(source)} to ${showSpec(target)}: ${result.head} events, ` +

@@ -4,8 +4,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
-import { MSEK } from '@dgr/domain';
+import { DgrApplicationModule, EvidenceFiles, ProjectionRunner, Queries } from '@dgr/application';
+import { looksLikePdf, MSEK } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
 import { demoHistory } from './demo-history';
 import { playDemo } from './seed-demo';
@@ -98,4 +98,16 @@ describe('the demo history', () => {
     expect(after.mustDecideAgain.map((m) => m.party)).toEqual(['17', '1737', '1780', '1784']);
     expect(after.status).toBe('open');
   });
+
+  it('attaches minutes extracts (small generated PDFs) to some decisions, each stored under its hash', async () => {
+    const withEvidence = queries.getInitiative(ids.get('kompetens')!).decisions.filter((d) => d.evidence);
+    expect(withEvidence.map((d) => d.party).sort()).toEqual(['17', '1780', '1784']);
+    const files = app.get(EvidenceFiles);
+    for (const d of withEvidence) {
+      const pdf = await files.read(d.party, d.evidence);
+      expect(looksLikePdf(pdf)).toBe(true);
+      expect(pdf.toString('latin1')).toContain(`sammanträde ${d.decidedOn}, ${d.minuteReference}`);
+    }
+  });
 });
+

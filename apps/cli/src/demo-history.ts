@@ -1,4 +1,4 @@
-import { addDays, lastDayOfYear, MSEK, PARTY_IDS, yearOf, type PartyId } from '@dgr/domain';
+import { addDays, lastDayOfYear, MSEK, PARTY_IDS, partyName, yearOf, type PartyId } from '@dgr/domain';
 
 /**
  * A realistic demo history, as plain steps for the command bus: the 2021 agreement itself decided by
@@ -30,7 +30,9 @@ export type DemoStep =
   | { kind: 'withdraw'; key: string; amountOre: number; bookedOn: string; reference: string }
   | { kind: 'return'; key: string; amountOre: number; bookedOn: string; reason: string }
   | { kind: 'close'; year: number }
-  | { kind: 'revise'; key: string; reason: string; revisedOn: string; changes: Partial<Pick<ProposeData, 'title' | 'summary' | 'requestedAmountOre' | 'decisionDeadline'>> };
+  | { kind: 'revise'; key: string; reason: string; revisedOn: string; changes: Partial<Pick<ProposeData, 'title' | 'summary' | 'requestedAmountOre' | 'decisionDeadline'>> }
+  /** The minutes extract behind a registered decision: a small generated PDF with these lines (docs/evidence.md). */
+  | { kind: 'evidence'; key: string; party: PartyId; lines: readonly string[] };
 
 interface ProposeData {
   title: string;
@@ -76,7 +78,36 @@ const withMinutes = (today: string) => (step: DemoStep): DemoStep =>
     ? { ...step, minutesApprovedOn: addDays(step.decidedOn, 7), noticePostedOn: addDays(step.decidedOn, 8) }
     : step;
 
-export const demoHistory = (today: string): DemoStep[] => demoSteps(today).map(withMinutes(today));
+export const demoHistory = (today: string): DemoStep[] => {
+  const steps = demoSteps(today).map(withMinutes(today));
+  return [...steps, ...demoEvidence(steps)];
+};
+
+/**
+ * Evidence for some decisions: the minutes extracts (small generated PDFs) of Region Värmland's, Karlstad's and
+ * Arvika's approvals of the competence platform, naming each decision's date and paragraph. Attached last, so
+ * every earlier event keeps its position.
+ */
+const demoEvidence = (steps: readonly DemoStep[]): DemoStep[] =>
+  (['17', '1780', '1784'] as const).flatMap((party): DemoStep[] => {
+    const decided = steps.find((s) => s.kind === 'decide' && s.key === 'kompetens' && s.party === party);
+    if (decided?.kind !== 'decide') return [];
+    return [
+      {
+        kind: 'evidence',
+        key: 'kompetens',
+        party,
+        lines: [
+          `${party === '17' ? 'Regionfullmäktige, Region Värmland' : `Kommunfullmäktige, ${partyName(party)}`}: sammanträde ${decided.decidedOn}, ${decided.minuteReference}`,
+          `Diarienummer ${decided.caseNumber ?? '-'}`,
+          'Ärende: Kompetensplattform Värmland - gemensamma resurser (DGR)',
+          `Beslut: ${decided.outcome === 'approved' ? 'fullmäktige godkänner initiativet' : 'fullmäktige avslår initiativet'}.`,
+          decided.minutesApprovedOn ? `Protokollet justerat ${decided.minutesApprovedOn}, anslaget ${decided.noticePostedOn ?? '-'}.` : 'Protokollet är ännu inte justerat.',
+          'Rätt utdraget intygar: registrator',
+        ],
+      },
+    ];
+  });
 
 const demoSteps = (today: string): DemoStep[] => {
   const thisYear = yearOf(today);

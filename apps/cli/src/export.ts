@@ -8,6 +8,8 @@ import { SqliteEventStore } from '@dgr/event-store';
 import type { Config } from '@dgr/config';
 import { parseSeparator } from './csv';
 import { ExportError } from './export-error';
+import { FileBlobStore } from '@dgr/blob-store';
+import { allReferencedBlobs, BlobCopyError, copyBlobs } from './blobs';
 
 /**
  * `dgr export --format jsonl|csv|sie`: to standard output, or with `--out FILE` to that file (written
@@ -25,6 +27,8 @@ export interface ExportArgs {
   readonly 'no-bom'?: boolean;
   readonly excel?: boolean;
   readonly 'no-excel'?: boolean;
+  /** jsonl: also copy every evidence file the log names into this folder (the blob folder's layout, ab/cd/<sha256>). */
+  readonly 'with-blobs'?: string;
 }
 
 export type OpenContext = (file: string) => Promise<INestApplicationContext>;
@@ -83,6 +87,7 @@ const ONLY: Record<string, readonly string[]> = {
   'no-excel': ['csv'],
   'as-of': ['csv'],
   year: ['sie'],
+  'with-blobs': ['jsonl'],
 };
 
 export const runExport = async (file: string, args: ExportArgs, config: Config, openContext: OpenContext): Promise<void> => {
@@ -100,6 +105,16 @@ export const runExport = async (file: string, args: ExportArgs, config: Config, 
       const count = await exportJsonl(store, out);
       await out.finish();
       if (args.out !== undefined) process.stderr.write(`dgr: exported ${count} events to ${args.out}\n`);
+      if (args['with-blobs'] !== undefined) {
+        const target = new FileBlobStore(args['with-blobs']);
+        let written: number;
+        try {
+          written = await copyBlobs(await allReferencedBlobs(store), new FileBlobStore(config.blobDir), target);
+        } catch (e) {
+          throw e instanceof BlobCopyError ? new ExportError(e.message) : e;
+        }
+        process.stderr.write(`dgr: copied ${written} evidence files to ${target.location}\n`);
+      }
     } catch (e) {
       out.abort();
       throw e;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseArgs } from 'node:util';
+import { FileBlobStore, type BlobStore } from '@dgr/blob-store';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { DomainError, isCalendarDate, stockholmDateOf } from '@dgr/domain';
 import { SqliteEventStore, UnreadableEvent } from '@dgr/event-store';
@@ -36,8 +37,10 @@ Usage:
                                            Print a signed token (HS256) for local use, and nothing else.
                                            ROLE: secretariat, clerk (needs --party), finance, auditor.
                                            --days N: at most DGR_TOKEN_MAX_DAYS (default 30); 30 unless that is less.
-  dgr export --format jsonl [--out FILE] [--file PATH]
+  dgr export --format jsonl [--out FILE] [--with-blobs DIR] [--file PATH]
                                            The whole log, lossless, one JSON object a line, with every hash.
+                                           --with-blobs DIR: also every evidence file the log names (checked
+                                           against its hash), in the blob folder's layout.
   dgr export --format csv --what decisions|ledger|initiatives [--separator ';'] [--as-of DATE]
              [--excel | --no-excel] [--bom | --no-bom] [--out FILE] [--file PATH]
                                            A read model as CSV (UTF-8). For Excel (the default with ';'): a BOM,
@@ -53,6 +56,9 @@ Usage:
                                            position with its hash (checked before and after), with a progress bar.
                                            STORE: sqlite:FILE or eventstoredb:esdb://host:2113?tls=false. Only into
                                            an empty store, or resuming an interrupted copy of the same log.
+                                           The evidence files go first, page by page, checked against their hash:
+                                           [--from-blobs DIR] [--to-blobs DIR], default blobs/ beside an SQLite
+                                           store's file, DGR_BLOB_DIR for EventStoreDB.
   dgr verify [--checkpoint FILE [--public-key PEM]] [--print-checkpoint] [--fail-on-rules] [--file PATH]
                                            Re-read every event, recompute every hash, chain link and the Merkle
                                            tree; with a checkpoint (JSON of GET /api/audit/checkpoint), check its
@@ -90,9 +96,9 @@ class UsageError extends Error {}
  * refused (UnreadableEvent, one line naming it), so that no report or export is made of part of the log;
  * `dgr status` alone asks for the state before it (`allowUnreadable`).
  */
-const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean } = {}) => {
+const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean; blobs?: BlobStore } = {}) => {
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner }),
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs }),
     { logger: false },
   );
   app.enableShutdownHooks();
@@ -105,12 +111,12 @@ const openContext = async (file: string, auditSigner?: CheckpointSigner, options
   return app;
 };
 
-const seedDemo = async (file: string): Promise<void> => {
+const seedDemo = async (file: string, blobDir: string): Promise<void> => {
   const probe = new SqliteEventStore(file);
   const head = await probe.headPosition();
   await probe.close();
   if (head > 0) throw new UsageError(`${file} already holds ${head} events; the demo history is only written into an empty store.`);
-  const app = await openContext(file);
+  const app = await openContext(file, undefined, { blobs: new FileBlobStore(blobDir) });
   try {
     const steps = demoHistory(stockholmDateOf(new Date().toISOString()));
     const ids = await playDemo(app.get(CommandBus), steps, progressBar('seed-demo'));
@@ -158,6 +164,9 @@ const main = async (argv: string[]): Promise<number> => {
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'with-blobs': { type: 'string' },
+      'from-blobs': { type: 'string' },
+      'to-blobs': { type: 'string' },
       bom: { type: 'boolean' },
       'no-bom': { type: 'boolean' },
       excel: { type: 'boolean' },
@@ -198,7 +207,7 @@ const main = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'seed-demo':
-      await seedDemo(file);
+      await seedDemo(file, config.blobDir);
       return 0;
     case 'report': {
       const year = values.year;
@@ -221,7 +230,7 @@ const main = async (argv: string[]): Promise<number> => {
       }
     case 'copy':
       try {
-        process.stdout.write(await runCopy(values.from, values.to));
+        process.stdout.write(await runCopy(values.from, values.to, { blobs: { from: values['from-blobs'], to: values['to-blobs'], fallback: config.blobDir } }));
       } catch (e) {
         throw e instanceof CopyError ? new UsageError(e.message) : e;
       }

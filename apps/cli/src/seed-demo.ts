@@ -1,5 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import {
+  AttachDecisionEvidenceCommand,
   AwardGrantCommand,
   CancelInitiativeCommand,
   CloseYearCommand,
@@ -16,6 +17,7 @@ import {
 } from '@dgr/application';
 import { randomUUID } from 'node:crypto';
 import type { DemoStep } from './demo-history';
+import { tinyPdf } from './tiny-pdf';
 
 const bodyOf = (party: string): string => (party === '17' ? 'regionfullmäktige' : 'kommunfullmäktige');
 
@@ -130,6 +132,9 @@ export const playDemo = async (
         await commands.execute(
           new ReviseInitiativeCommand({ initiativeId: idOf(step.key), reason: step.reason, revisedOn: step.revisedOn, ...step.changes }, ctx),
         );
+        break;
+      case 'evidence':
+        await commands.execute(new AttachDecisionEvidenceCommand({ initiativeId: idOf(step.key), party: step.party, file: tinyPdf(step.lines) }, ctx));
         break;
       default: {
         const _never: never = step;

@@ -12,7 +12,16 @@ import {
   type MerkleLog,
 } from '@dgr/audit';
 import { checkpointPublicKey, ConfigError, resolveAuditSigner, type Config } from '@dgr/config';
-import { describeRuleViolation, readStoredEvent, RuleChecker, type RuleViolation } from '@dgr/application';
+import {
+  checkEvidenceFilesSync,
+  describeRuleViolation,
+  EvidenceReferences,
+  readStoredEvent,
+  RuleChecker,
+  type EvidenceProblem,
+  type RuleViolation,
+} from '@dgr/application';
+import { FileBlobStore } from '@dgr/blob-store';
 import { UnreadableEvent, type EventMetadata, type RecordedEvent } from '@dgr/event-store';
 
 /** A file that cannot be verified, or a mistake in how `dgr verify` was called (printed as one line, exit code 1). */
@@ -40,6 +49,8 @@ export interface VerifyOptions {
   readonly publicKey?: KeyObject;
   /** Called every few thousand events with (events read, events in the file). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** The evidence files' folder (DGR_BLOB_DIR): every file the log names is re-hashed there. Omitted: not checked. */
+  readonly blobDir?: string;
 }
 
 /** What `dgr verify` found: the verifier's counts and root, and the checkpoint's and the first problem as lines. */
@@ -59,6 +70,8 @@ export interface VerifyResult extends Pick<LogVerification, 'events' | 'streams'
   readonly unreadable: UnreadableEvent | null;
   /** Business rules the log breaks, by position (ADR 0011), apart from the hashes: they do not make `ok` false. */
   readonly ruleViolations: readonly RuleViolation[];
+  /** Evidence files the log names that are missing from the blob folder or altered there (docs/evidence.md); they make `dgr verify` exit 1. */
+  readonly evidenceProblems: readonly EvidenceProblem[];
 }
 
 const PROGRESS_EVERY = 5000;
@@ -111,6 +124,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
     const verifier = new LogVerifier();
     let unreadable: UnreadableEvent | null = null;
     const rules = new RuleChecker();
+    const evidence = new EvidenceReferences();
     const rows = db.prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata, hash, previous_hash FROM events ORDER BY position').iterate();
     for (const row of rows) {
       const bad = columnsProblem(row);
@@ -136,11 +150,14 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       verifier.add(event);
       if (!unreadable) unreadable = unreadableIn(event);
       rules.add(event);
+      evidence.add(event);
       if (verifier.events % PROGRESS_EVERY === 0) options.onProgress?.(verifier.events, total);
     }
     options.onProgress?.(verifier.events, total);
     const result = verifier.result(options.checkpoint ? { checkpoint: options.checkpoint, publicKey: options.publicKey } : undefined);
     const checkpointProblem = result.checkpointProblem ? describeCheckpointProblem(result.checkpointProblem) : null;
+    const blobs = options.blobDir === undefined ? null : new FileBlobStore(options.blobDir);
+    const evidenceProblems = blobs ? checkEvidenceFilesSync(evidence.all(), (sha256) => blobs.getSync(sha256), blobs.location) : [];
     return {
       ok: result.ok,
       unreadable,
@@ -153,6 +170,7 @@ export const verifyLog = (options: VerifyOptions): VerifyResult => {
       problem: result.firstMismatch ? describeMismatch(result.firstMismatch) : checkpointProblem,
       tree: result.tree,
       ruleViolations: rules.all(),
+      evidenceProblems,
     };
   } finally {
     db.close();
@@ -183,6 +201,10 @@ export const summaryOf = (result: VerifyResult, checkpoint: Checkpoint | undefin
   else lines.push(`FAILED: ${result.problem}`);
   if (result.unreadable)
     lines.push(`FAILED: ${result.unreadable.message} (this version of dgr cannot read it: upgrade, or see docs/operations.md)`);
+  if (result.evidenceProblems.length > 0) {
+    lines.push(`FAILED: ${result.evidenceProblems.length} evidence file(s) named by the log are missing or altered:`);
+    for (const p of result.evidenceProblems) lines.push(`  position ${p.position} (${p.stream}, revision ${p.revision}): ${p.problem}: ${p.description}`);
+  }
   if (result.ruleViolations.length === 0) lines.push('Rules: the log keeps every business rule.');
   else {
     lines.push(`RULE VIOLATIONS: ${result.ruleViolations.length} (the hashes say nothing was changed; the log was written breaking these rules):`);
@@ -230,10 +252,11 @@ export const runVerify = (
     file: config.sqliteFile,
     checkpoint,
     publicKey,
+    blobDir: config.blobDir,
     onProgress: bar ? (done, total) => total >= LONG_LOG && bar(done, total) : undefined,
   });
   const summary = summaryOf(result, checkpoint);
-  const ok = result.ok && !result.unreadable;
+  const ok = result.ok && !result.unreadable && result.evidenceProblems.length === 0;
   if (!values['print-checkpoint']) {
     (ok ? io.stdout : io.stderr).write(summary);
     // 1: a hash, chain or checkpoint failure, or an unreadable event. The rules are listed apart; with --fail-on-rules a broken one exits 2.

@@ -2,6 +2,9 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@dgr/event-store';
 import type { CheckpointSigner } from '@dgr/audit';
+import { InMemoryBlobStore, type BlobStore } from '@dgr/blob-store';
+import { EvidenceFiles } from './evidence/evidence-file';
+import { EVIDENCE_HANDLERS } from './evidence/evidence.handlers';
 import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
@@ -15,7 +18,7 @@ import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
 import { Reminders } from './reminders/reminders';
 import { StreamWriter } from './stream-writer';
-import { CLOCK, EVENT_STORE, GRANT_POLICY, systemClock, type Clock } from './tokens';
+import { BLOB_STORE, CLOCK, EVENT_STORE, GRANT_POLICY, systemClock, type Clock } from './tokens';
 
 export interface ApplicationOptions {
   /** Opens the event store; closed again when the application shuts down. */
@@ -25,6 +28,8 @@ export interface ApplicationOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`); default false. */
   readonly requireFinalConsensus?: boolean;
+  /** The evidence files (DGR_BLOB_DIR); default an empty in-memory store (tests that attach none). */
+  readonly blobs?: BlobStore;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -47,6 +52,9 @@ export class DgrApplicationModule {
         { provide: EVENT_STORE, useFactory: options.store },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: GRANT_POLICY, useValue: { requireFinalConsensus: options.requireFinalConsensus === true } },
+        { provide: BLOB_STORE, useValue: options.blobs ?? new InMemoryBlobStore() },
+        EvidenceFiles,
+        ...EVIDENCE_HANDLERS,
         InitiativesProjection,
         FundProjection,
         AuditLogProjection,
@@ -63,7 +71,7 @@ export class DgrApplicationModule {
         ...REMINDER_HANDLERS,
         Reminders,
       ],
-      exports: [CqrsModule, Queries, Reminders, AuditService, ProjectionRunner, Idempotency, EVENT_STORE, CLOCK],
+      exports: [CqrsModule, Queries, Reminders, AuditService, ProjectionRunner, Idempotency, EvidenceFiles, EVENT_STORE, CLOCK, BLOB_STORE],
     };
   }
 }

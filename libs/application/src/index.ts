@@ -25,3 +25,6 @@ export * from './service-unavailable';
 export * from './audit/rule-check';
 export * from './projections/rule-violations.projection';
 export * from './initiatives/proposal-text';
+export * from './evidence/evidence.handlers';
+export * from './evidence/evidence-file';
+export * from './audit/evidence-check';

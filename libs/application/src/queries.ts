@@ -152,6 +152,8 @@ export class ReadView {
           annulledOn: legal.annulledOn,
           minutesLate: legal.minutesLate,
           appeals: legal.appeals,
+          /** The minutes extract last attached (docs/evidence.md): its SHA-256 (hex), size, type and time; null when none. */
+          evidence: d.evidence ?? null,
         };
       })
       .sort((a, b) => (a.decidedOn < b.decidedOn ? -1 : a.decidedOn > b.decidedOn ? 1 : 0));

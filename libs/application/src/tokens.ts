@@ -5,6 +5,8 @@ export const CLOCK = Symbol('CLOCK');
 export const GRANT_POLICY = Symbol('GRANT_POLICY');
 /** StreamWriterOptions (the write path's state cache); optional. */
 export const STREAM_WRITER_OPTIONS = Symbol('STREAM_WRITER_OPTIONS');
+/** The BlobStore (libs/blob-store) holding the decisions' evidence files. */
+export const BLOB_STORE = Symbol('BLOB_STORE');
 
 /** The time, injected so that tests and the demo seed can set it. */
 export interface Clock {

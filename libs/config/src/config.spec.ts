@@ -8,6 +8,7 @@ describe('configuration', () => {
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
+      blobDir: './data/blobs',
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       rateLimitAnonymousPerMinute: 300,
@@ -42,6 +43,7 @@ describe('configuration', () => {
       port: 8080,
       sqliteFile: '/var/lib/dgr/log.sqlite',
       store: { kind: 'sqlite' },
+      blobDir: '/var/lib/dgr/blobs',
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       rateLimitAnonymousPerMinute: 30,
@@ -151,5 +153,12 @@ describe('configuration', () => {
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('DGR_BLOB_DIR: the evidence files beside the store by default, or the folder given (a shared volume)', () => {
+    expect(loadConfig({ DGR_SQLITE_FILE: '/var/lib/dgr/log.sqlite' }).blobDir).toBe('/var/lib/dgr/blobs');
+    expect(loadConfig({ DGR_SQLITE_FILE: 'log.sqlite' }).blobDir).toBe('./blobs');
+    expect(loadConfig({ DGR_BLOB_DIR: ' /mnt/dgr-delad/blobs ' }).blobDir).toBe('/mnt/dgr-delad/blobs');
+    expect(() => loadConfig({ DGR_BLOB_DIR: ' ' })).toThrow(/^DGR_BLOB_DIR: /);
   });
 });

@@ -22,6 +22,8 @@ export interface Config {
   readonly sqliteFile: string;
   /** Which event store holds the log: `DGR_STORE` (docs/operations.md). */
   readonly store: StoreConfig;
+  /** The evidence files' folder (content-addressed): `DGR_BLOB_DIR`, default `blobs` beside `DGR_SQLITE_FILE` (docs/evidence.md). */
+  readonly blobDir: string;
   /** Bearer tokens: their key, issuer, audience and longest lifetime. */
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
@@ -62,11 +64,12 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
   const env: Record<string, string | undefined> = { ...source };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const service = serviceSection(env);
-  const { sqliteFile, store } = storeSection(env);
+  const { sqliteFile, store, blobDir } = storeSection(env);
   return {
     port: service.port,
     sqliteFile,
     store,
+    blobDir,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
     rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,

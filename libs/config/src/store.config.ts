@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import type { Env } from './parse';
+import { dataFolderOf, type Env } from './parse';
 
 /**
  * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
@@ -9,11 +9,21 @@ import type { Env } from './parse';
  */
 export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
 
-/** The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`. */
-export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig } => {
+/**
+ * The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`,
+ * and `DGR_BLOB_DIR`, the folder of the decisions' evidence files (default `blobs` beside the store's file).
+ */
+export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; blobDir: string } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { sqliteFile, store: storeKind(env) };
+  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile) };
+};
+
+const blobDirOf = (env: Env, sqliteFile: string): string => {
+  if (env.DGR_BLOB_DIR === undefined) return `${dataFolderOf(sqliteFile).replace(/\/$/, '')}/blobs`;
+  const dir = env.DGR_BLOB_DIR.trim();
+  if (dir === '') throw new ConfigError('DGR_BLOB_DIR', 'must be a folder path, got an empty value');
+  return dir;
 };
 
 const storeKind = (env: Env): StoreConfig => {

@@ -8,7 +8,8 @@ import { isPartyId, partyName, type PartyId } from './parties';
  * |---------------|---------------------------------------------------------------------------|
  * | `secretariat` | propose (for any party), preparation, revisions, cancellation, outcome    |
  * |               | reports, appeals (for any party)                                          |
- * | `clerk`       | decisions, corrections, justering/anslag and appeals for its own party;    |
+ * | `clerk`       | decisions, corrections, justering/anslag, appeals and the minutes extract |
+ * |               | (evidence) for its own party;                                             |
  * |               | propose for its own party                                                 |
  * | `finance`     | grants, deposits, withdrawals, returns, closing years                      |
  * | `auditor`     | nothing                                                                   |
@@ -41,7 +42,8 @@ export type WriteAction =
   | 'close-year'
   | 'record-minutes'
   | 'record-appeal'
-  | 'revise-initiative';
+  | 'revise-initiative'
+  | 'attach-evidence';
 
 /** `any`: for any party; `own`: only for the actor's own party (the party the request names). */
 type Scope = 'any' | 'own';
@@ -61,6 +63,7 @@ export const AUTHORITY: Readonly<Record<WriteAction, Partial<Record<Role, Scope>
   'record-minutes': { clerk: 'own' },
   'record-appeal': { secretariat: 'any', clerk: 'own' },
   'revise-initiative': { secretariat: 'any' },
+  'attach-evidence': { clerk: 'own' },
 };
 
 const ROLE_NAMES: Record<Role, string> = {

@@ -1,9 +1,18 @@
 /**
  * Every refusal of the domain is a DomainError. Its kind decides the HTTP status in the one
  * place that maps errors (the API's exception filter):
- * invalid 400 · unauthenticated 401 · forbidden 403 · not-found 404 · conflict 409 · rule 422.
+ * invalid 400 · unauthenticated 401 · forbidden 403 · not-found 404 · conflict 409 · too-large 413 ·
+ * unsupported-media-type 415 · rule 422.
  */
-export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'rule';
+export type DomainErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'unsupported-media-type'
+  | 'rule';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;

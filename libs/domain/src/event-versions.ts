@@ -27,6 +27,7 @@ export const EVENT_VERSIONS: Readonly<Record<DomainEventType, number>> = {
   GrantReserved: 1,
   GrantReservationReleased: 1,
   InitiativeRevised: 1,
+  DecisionEvidenceAttached: 1,
 };
 
 /** Turns a stored payload of version `from` into version `from + 1`; throws to refuse data it cannot read. */

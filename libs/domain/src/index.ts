@@ -14,6 +14,7 @@ export * from './initiative/initiative.errors';
 export * from './initiative/initiative.events';
 export * from './initiative/initiative.state';
 export * from './initiative/proposal-versions';
+export * from './initiative/evidence';
 export * from './fund/fund.commands';
 export * from './fund/fund.decide';
 export * from './fund/fund.errors';

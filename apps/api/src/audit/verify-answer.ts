@@ -39,4 +39,11 @@ export class VerifyAnswer {
   @ApiProperty({ nullable: true, type: String, description: 'Why the log does not extend the checkpoint, or why there is none, in Swedish; null when it does.' })
   checkpointProblem!: string | null;
   @ApiProperty({ description: 'The outcome in one Swedish sentence.' }) summary!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Evidence files (minutes extracts) the log names that are missing from DGR_BLOB_DIR or altered there: {position, stream, revision, initiativeId, party, sha256, bytes, problem: missing|altered, description}; any makes `ok` false (docs/evidence.md).',
+  })
+  evidenceProblems!: object[];
 }

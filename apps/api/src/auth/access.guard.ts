@@ -16,6 +16,7 @@ const PARTY_OF: Partial<Record<WriteAction, (req: Request) => unknown>> = {
   'correct-decision': (req) => req.params.party,
   'record-minutes': (req) => req.params.party,
   'record-appeal': (req) => req.params.party,
+  'attach-evidence': (req) => req.params.party,
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

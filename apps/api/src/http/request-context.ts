@@ -28,6 +28,8 @@ export const requestIdMiddleware = (req: Request, res: Response, next: NextFunct
 export const jsonOnlyMiddleware = (req: Request, _res: Response, next: NextFunction): void => {
   const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
   const signInForm = req.path.startsWith('/auth/') && req.is('application/x-www-form-urlencoded');
+  // The evidence route's PDF was read by its own parser (evidenceBodyMiddleware), before this one.
+  if (Buffer.isBuffer(req.body)) return next();
   if (hasBody && !req.is('application/json') && !req.is('application/*+json') && !signInForm) {
     next(new UnsupportedMediaTypeException('Begärans innehåll ska vara JSON (Content-Type: application/json).'));
     return;
@@ -56,7 +58,7 @@ const deeperThan = (value: unknown, max: number): boolean => {
  * body recursively, and a small but deep body (e.g. 10 000 nested lists in 20 kB) overflowed the stack (500).
  */
 export const jsonDepthMiddleware = (req: Request, _res: Response, next: NextFunction): void => {
-  if (deeperThan(req.body, MAX_BODY_DEPTH)) {
+  if (!Buffer.isBuffer(req.body) && deeperThan(req.body, MAX_BODY_DEPTH)) {
     next(new BadRequestException(`Begärans innehåll är för djupt nästlat: högst ${MAX_BODY_DEPTH} nivåer av objekt och listor.`));
     return;
   }

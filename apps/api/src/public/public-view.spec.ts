@@ -34,6 +34,7 @@ describe('the public view leaves out what the purpose does not need', () => {
       annulledOn: null,
       minutesLate: false,
       appeals: [],
+      evidence: null,
     });
     expect(d.earlierVersions).toEqual([{ outcome: 'rejected', decidedOn: '2024-04-14', body: 'kommunfullmäktige', minuteReference: '§ 4', caseNumber: null, replacedOn: '2024-04-22' }]);
     expect(d.partyName).toBe('Karlstads kommun');

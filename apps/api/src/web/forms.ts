@@ -38,7 +38,9 @@ export type Field =
   /** Sent as it is, not shown (e.g. the clerk's own party, the initiative a payment is for). */
   | { readonly kind: 'hidden'; readonly name: string; readonly value: string }
   /** Shown as text, sent as `value`. */
-  | (FieldBase & { readonly kind: 'fixed'; readonly value: string; readonly shown: string });
+  | (FieldBase & { readonly kind: 'fixed'; readonly value: string; readonly shown: string })
+  /** A file, sent as the whole body of an `upload` form (the evidence PDF); `accept` as in HTML. */
+  | (FieldBase & { readonly kind: 'file'; readonly accept: string });
 
 export interface ApiFormOptions {
   /** A unique id on the page; field ids derive from it. */
@@ -47,7 +49,9 @@ export interface ApiFormOptions {
   readonly intro?: RawHtml | string;
   /** The API path; `{name}` is filled in from the field `name`, which is then not sent in the body. */
   readonly api: string;
-  readonly method?: 'POST';
+  readonly method?: 'POST' | 'PUT';
+  /** Send the form's one file field as the raw body (Content-Type application/pdf) instead of JSON. */
+  readonly upload?: boolean;
   /** Where to go after success (default: this page again). */
   readonly redirect?: string;
   readonly submit: string;
@@ -104,6 +108,10 @@ const fieldHtml = (formId: string, f: Field, pathParams: ReadonlySet<string>): R
       return wrap(
         html`${error}<div class="val"><input type="checkbox" ${common} data-type="bool"${f.value === 'true' ? html` checked` : ''}><label for="${id}">${f.label}</label></div>${hint}`,
       );
+    case 'file':
+      return wrap(
+        html`<label for="${id}">${f.label}${requiredMark(f.required)}</label>${hint}${error}<input type="file" ${common} accept="${f.accept}" data-type="file">`,
+      );
     case 'fixed':
       return wrap(
         html`<p class="fast" id="${id}-visas"><span class="etikett">${f.label}:</span> ${f.shown}</p><input type="hidden" name="${f.name}" value="${f.value}">${error}`,
@@ -124,7 +132,7 @@ export const apiForm = (options: ApiFormOptions): RawHtml => {
   return html`<section class="formular" aria-labelledby="${headingId}">
 <h3 id="${headingId}">${options.heading}</h3>
 ${options.intro ? html`<p>${options.intro}</p>` : ''}
-<form id="${options.id}" class="api-form" novalidate data-api="${options.api}" data-method="${options.method ?? 'POST'}"${options.redirect ? html` data-redirect="${options.redirect}"` : ''}${options.noBody ? html` data-no-body` : ''}>
+<form id="${options.id}" class="api-form" novalidate data-api="${options.api}" data-method="${options.method ?? 'POST'}"${options.upload ? html` data-upload` : ''}${options.redirect ? html` data-redirect="${options.redirect}"` : ''}${options.noBody ? html` data-no-body` : ''}>
 <div class="felsammanfattning" id="${options.id}-sammanfattning" role="alert" tabindex="-1" hidden></div>
 ${join(options.fields.map((f) => fieldHtml(options.id, f, pathParams)))}
 <div class="knappar"><button type="submit" class="knapp">${options.submit}</button></div>

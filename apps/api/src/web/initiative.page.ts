@@ -86,11 +86,41 @@ const legalText = (d: DecisionView): string => {
   return 'Inte laga kraft';
 };
 
-const decisionRow = (d: DecisionView): RawHtml => html`<tr data-party="${d.party}">
+// ---------------------------------------------------------------------------------------------
+// The minutes extract (protokollsutdrag) behind a decision: download for readers, upload for the party's clerk
+// ---------------------------------------------------------------------------------------------
+
+const evidencePath = (initiativeId: string, party: PartyId): string => `/api/initiatives/${initiativeId}/decisions/${party}/evidence`;
+
+const fileSize = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} byte` : bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} kB` : `${(bytes / (1024 * 1024)).toFixed(1).replace('.', ',')} MB`;
+
+/** The download link of a decision's evidence, with its size and hash (the start of it, the whole in the title). */
+const evidenceLink = (initiativeId: string, d: DecisionView): RawHtml | string =>
+  d.evidence
+    ? html`<br><a class="bevis" href="${evidencePath(initiativeId, d.party)}" download>Protokollsutdrag (PDF, ${fileSize(d.evidence.bytes)})</a> <span class="hjalp">SHA-256 <code class="hash" title="${d.evidence.sha256}">${d.evidence.sha256.slice(0, 12)}…</code></span>`
+    : '';
+
+const evidenceForm = (i: InitiativeDetail, party: PartyId, own: DecisionView): RawHtml =>
+  apiForm({
+    id: 'protokollsutdrag',
+    heading: `Protokollsutdrag för ${partyName(party)}s beslut`,
+    intro: own.evidence
+      ? `Ett utdrag är redan bifogat (${fileSize(own.evidence.bytes)}). En ny fil ersätter det; båda finns kvar i historiken.`
+      : 'Bifoga utdraget ur protokollet som styrker beslutet, som PDF.',
+    api: evidencePath(i.id, party),
+    method: 'PUT',
+    upload: true,
+    redirect: `/initiativ/${i.id}`,
+    submit: 'Bifoga utdraget',
+    fields: [{ kind: 'file', name: 'file', label: 'PDF-fil', hint: 'Högst 10 MiB. Filens innehåll kontrolleras, inte bara namnet.', accept: 'application/pdf,.pdf', required: true }],
+  });
+
+const decisionRow = (initiativeId: string) => (d: DecisionView): RawHtml => html`<tr data-party="${d.party}">
 <th scope="row">${d.partyName}</th>
 <td><span class="utfall utfall-${d.outcome}"><span aria-hidden="true">${d.outcome === 'approved' ? '✓' : '✗'}</span> ${OUTCOME_TEXT[d.outcome]}</span><br><span class="hjalp">version ${String(d.proposalVersion)}</span>${d.countsTowardsConsensus ? '' : html`<br><span class="hjalp">räknas inte${d.notCountedReason === 'earlier-version' ? ': gäller en tidigare version' : ''}</span>`}</td>
 <td>${d.decidedOn}</td>
-<td>${d.body}, ${d.minuteReference}${d.caseNumber ? html`<br>Dnr ${d.caseNumber}` : ''}</td>
+<td>${d.body}, ${d.minuteReference}${d.caseNumber ? html`<br>Dnr ${d.caseNumber}` : ''}${evidenceLink(initiativeId, d)}</td>
 <td>${shortDate(d.minutesApprovedOn)}${d.minutesLate ? html` <span class="hjalp">(sent)</span>` : ''} / ${shortDate(d.noticePostedOn)}</td>
 <td>${legalText(d)}${d.appeals.map(
   (a) => html`<br>Överklagat ${a.lodgedOn} (${a.court}, mål ${a.caseNumber})${a.outcome ? `: ${a.outcome === 'upheld' ? 'beslutet står fast' : 'upphävt'} ${shortDate(a.decidedOn)}` : ''}`,
@@ -107,7 +137,7 @@ ${
     ? html`<p>Ingen part har registrerat något beslut ännu.</p>`
     : html`<div class="tabell-ram" role="region" aria-labelledby="beslut-rubrik" tabindex="0"><table class="beslut">
 <thead><tr><th scope="col">Part</th><th scope="col">Beslut</th><th scope="col">Beslutsdatum</th><th scope="col">Organ, paragraf, diarienummer</th><th scope="col">Justering / anslag</th><th scope="col">Laga kraft</th><th scope="col">Registrerat</th></tr></thead>
-<tbody>${i.decisions.map(decisionRow)}</tbody>
+<tbody>${i.decisions.map(decisionRow(i.id))}</tbody>
 </table></div>`
 }
 <p>${missing.length === 0 ? 'Alla parter har beslutat.' : html`Beslut saknas från: ${missing.map((p) => partyName(p)).join(', ')}.`}</p>`;
@@ -147,6 +177,8 @@ export const describeEvent = (type: string, data: Record<string, unknown>): stri
       return `${partyOf(data)}: ${OUTCOME_TEXT[data.outcome as 'approved'] ?? s(data.outcome)} ${s(data.decidedOn)} (${s(data.body)}, ${s(data.minuteReference)}).`;
     case 'PartyDecisionCorrected':
       return `${partyOf(data)}: beslutet rättat till ${OUTCOME_TEXT[data.outcome as 'approved'] ?? s(data.outcome)} ${s(data.decidedOn)} (${s(data.minuteReference)}). Orsak: ${s(data.reason)}.`;
+    case 'DecisionEvidenceAttached':
+      return `${partyOf(data)}: protokollsutdrag bifogat (PDF, ${typeof data.bytes === 'number' ? fileSize(data.bytes) : s(data.bytes)}, SHA-256 ${s(data.sha256)}).`;
     case 'DecisionMinutesRecorded':
       return `${partyOf(data)}: justering ${s(data.minutesApprovedOn)}, anslag ${s(data.noticePostedOn)}${data.reason ? `. Orsak: ${s(data.reason)}` : ''}.`;
     case 'AppealLodged':
@@ -266,6 +298,7 @@ const clerkForms = (i: InitiativeDetail, actor: Actor): RawHtml[] => {
       submit: 'Rätta beslutet',
       fields: [{ kind: 'textarea', name: 'reason', label: 'Varför var registreringen fel?', required: true }, ...decisionFields(party, own)],
     }),
+    evidenceForm(i, party, own),
   ];
 };
 

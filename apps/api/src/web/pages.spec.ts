@@ -88,11 +88,11 @@ describe('the forms a role is given on an initiative', () => {
     }) as InitiativeDetail;
   const ids = (actor: Actor, i: InitiativeDetail) => formsFor(i, actor).map((f) => /<form id="([^"]+)"/.exec(f.value)![1]);
 
-  it('a clerk: only its own party’s decision, and once registered its minutes and correction', () => {
+  it('a clerk: only its own party’s decision, and once registered its minutes, correction and minutes extract', () => {
     expect(ids(clerk, detail())).toEqual(['registrera-beslut']);
     expect(formsFor(detail(), clerk)[0]!.value).toContain('value="1780"');
     const decided = detail({ decisions: [{ party: '1780', outcome: 'approved', decidedOn: '2025-04-01', body: 'kommunfullmäktige', minuteReference: '§ 1' } as InitiativeDetail['decisions'][number]] });
-    expect(ids(clerk, decided)).toEqual(['justering', 'ratta-beslut']);
+    expect(ids(clerk, decided)).toEqual(['justering', 'ratta-beslut', 'protokollsutdrag']);
     expect(ids(clerk, detail({ cancellation: { reason: 'x', cancelledOn: '2025-05-01' } }))).toEqual([]);
   });
 

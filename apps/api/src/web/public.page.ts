@@ -139,6 +139,7 @@ const HISTORY_TEXT: Record<string, string> = {
   PartyDecisionRegistered: 'Ett beslut registrerades',
   PartyDecisionCorrected: 'Ett beslut rättades',
   DecisionMinutesRecorded: 'Justering eller anslag registrerades',
+  DecisionEvidenceAttached: 'Ett protokollsutdrag bifogades',
   AppealLodged: 'Ett överklagande registrerades',
   AppealDecided: 'En dom i ett överklagande registrerades',
   InitiativeCancelled: 'Initiativet återkallades',

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { SqliteEventStore } from '@dgr/event-store';
+import { FileBlobStore } from '@dgr/blob-store';
+import { dirname, join } from 'node:path';
 import { demoHistory, type DemoStep } from '../demo-history';
 import { playDemo } from '../seed-demo';
 
@@ -30,7 +32,12 @@ export type OpenDemoContext = (file: string) => Promise<INestApplicationContext>
 /** A Nest application context on a SQLite file, with a fixed clock, read models caught up. */
 export const openDemoContext: OpenDemoContext = async (file) => {
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), clock: { now: () => `${DEMO_TODAY}T12:00:00.000Z` } }),
+    // The evidence files beside the store, where dgr copy and export --with-blobs look for them by default.
+    DgrApplicationModule.register({
+      store: () => new SqliteEventStore(file),
+      clock: { now: () => `${DEMO_TODAY}T12:00:00.000Z` },
+      blobs: new FileBlobStore(join(dirname(file), 'blobs')),
+    }),
     { logger: false },
   );
   await app.get(ProjectionRunner).start();

@@ -4,7 +4,8 @@ import { describeMismatchInSwedish } from '@dgr/audit';
 import { DomainError, InvalidInput } from '@dgr/domain';
 import type { EventStore } from '@dgr/event-store';
 import { AuditLogProjection } from '../projections/audit-log.projection';
-import { CLOCK, EVENT_STORE, type Clock } from '../tokens';
+import { BLOB_STORE, CLOCK, EVENT_STORE, type Clock } from '../tokens';
+import type { BlobStore } from '@dgr/blob-store';
 import { verificationReport, verifyStore, type VerificationReport } from './verify-store';
 
 /** The checkpoint signer (libs/audit's CheckpointSigner), provided by the shell that holds the key. */
@@ -52,6 +53,7 @@ export class AuditService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(AUDIT_SIGNER) private readonly signer: CheckpointSigner | null,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(BLOB_STORE) private readonly blobs: BlobStore | null = null,
   ) {}
 
   /** Whether a checkpoint signing key is loaded. */
@@ -108,7 +110,7 @@ export class AuditService {
       if (!(e instanceof AuditLogBroken || e instanceof NoCheckpointKey)) throw e;
       unsigned = e.message;
     }
-    const result = await verifyStore(this.store, { against: checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined });
+    const result = await verifyStore(this.store, { against: checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined, blobs: this.blobs ?? undefined });
     return verificationReport(result, { checkedAt, checkpoint, unsigned });
   }
 

@@ -8,6 +8,8 @@ import {
   type MismatchReason,
 } from '@dgr/audit';
 import type { EventStore } from '@dgr/event-store';
+import type { BlobStore } from '@dgr/blob-store';
+import { checkEvidenceFiles, EvidenceReferences, type EvidenceProblem } from './evidence-check';
 import { RuleChecker, type RuleViolation } from './rule-check';
 
 export interface VerifyStoreOptions {
@@ -15,6 +17,8 @@ export interface VerifyStoreOptions {
   readonly against?: { readonly checkpoint: Checkpoint; readonly publicKey: KeyObject | string | undefined };
   /** Events read at a time; between pages the event loop runs (other requests are served). */
   readonly pageSize?: number;
+  /** The evidence files: each one the log names is re-hashed (docs/evidence.md). Omitted: not checked. */
+  readonly blobs?: BlobStore;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -30,11 +34,12 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export const verifyStore = async (
   store: EventStore,
   options: VerifyStoreOptions = {},
-): Promise<LogVerification & { readonly ruleViolations: RuleViolation[] }> => {
+): Promise<LogVerification & { readonly ruleViolations: RuleViolation[]; readonly evidenceProblems: EvidenceProblem[] }> => {
   const pageSize = options.pageSize ?? 1000;
   const verifier = new LogVerifier();
   // The business rules, over the same events (ADR 0010): reported apart from the hashes.
   const rules = new RuleChecker();
+  const evidence = new EvidenceReferences();
   const head = await store.headPosition();
   let after = 0;
   while (after < head) {
@@ -49,11 +54,13 @@ export const verifyStore = async (
     for (const e of page) {
       verifier.add(e);
       rules.add(e);
+      evidence.add(e);
     }
     after = page[page.length - 1]!.position;
     await nextTurn();
   }
-  return { ...verifier.result(options.against), ruleViolations: rules.all() };
+  const evidenceProblems = options.blobs ? await checkEvidenceFiles(evidence.all(), options.blobs) : [];
+  return { ...verifier.result(options.against), ruleViolations: rules.all(), evidenceProblems };
 };
 
 /** Reads the page after `after` one event at a time, and records the first that cannot be read as unreadable. */
@@ -108,6 +115,11 @@ export interface VerificationReport {
   /** The outcome in one Swedish sentence. */
   readonly summary: string;
   /**
+   * Evidence files the log names that are missing from the blob store or altered there, by the position of the
+   * event naming each (docs/evidence.md); any makes `ok` false. Empty when every file is in place.
+   */
+  readonly evidenceProblems: readonly EvidenceProblem[];
+  /**
    * Business rules the log breaks, by position (ADR 0010), apart from the hashes: `ok` is about the hashes and
    * the checkpoint only (a log written before a rule was enforced by the log may hold a violation that no one
    * tampered with). Empty when the log keeps every rule.
@@ -123,10 +135,12 @@ export interface VerificationReport {
   }>;
 }
 
-const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: string | null): string => {
+const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: string | null, evidenceProblems: number): string => {
   if (ok) return `Loggen är oförändrad: alla ${result.events} händelser stämmer med sina hashar och kedjor, och loggen bygger vidare på den signerade kontrollpunkten.`;
   if (result.mismatchCount > 0)
     return `Loggen stämmer inte: ${result.mismatchCount} händelse(r) stämmer inte med sina hashar, kedjor eller platser; den första är på position ${result.firstMismatch!.position}.`;
+  if (result.ok && checkpointProblem === null && evidenceProblems > 0)
+    return `Loggen är oförändrad, men ${evidenceProblems} protokollsutdrag som loggen hänvisar till saknas eller har ändrats.`;
   return `Loggen stämmer inte med kontrollpunkten: ${checkpointProblem}`;
 };
 
@@ -136,11 +150,12 @@ const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: stri
  * extend anything).
  */
 export const verificationReport = (
-  result: LogVerification & { readonly ruleViolations?: readonly RuleViolation[] },
+  result: LogVerification & { readonly ruleViolations?: readonly RuleViolation[]; readonly evidenceProblems?: readonly EvidenceProblem[] },
   context: { readonly checkedAt: string; readonly checkpoint: Checkpoint | null; readonly unsigned: string | null },
 ): VerificationReport => {
   const checkpointProblem = result.checkpointProblem ? describeCheckpointProblemInSwedish(result.checkpointProblem) : context.unsigned;
-  const ok = result.ok && checkpointProblem === null;
+  const evidenceProblems = result.evidenceProblems ?? [];
+  const ok = result.ok && checkpointProblem === null && evidenceProblems.length === 0;
   return {
     ok,
     checkedAt: context.checkedAt,
@@ -158,7 +173,8 @@ export const verificationReport = (
     })),
     checkpoint: context.checkpoint,
     checkpointProblem,
-    summary: summaryOf(ok, result, checkpointProblem),
+    summary: summaryOf(ok, result, checkpointProblem, evidenceProblems.length),
+    evidenceProblems,
     ruleViolations: (result.ruleViolations ?? []).map(({ position, stream, revision, type, rule, initiativeId, description }) => ({
       position,
       stream,

@@ -3,6 +3,7 @@ import type { Ore } from '../money';
 import type { PartyId } from '../parties';
 import type { StrategyLink } from '../strategy';
 import type { DecisionBasis } from './proposal-versions';
+import type { DecisionEvidenceAttached } from './evidence';
 
 /** Events of one initiative's stream (`initiative-<id>`). Payloads hold business facts only. */
 
@@ -227,7 +228,8 @@ export type InitiativeEvent =
   | AppealDecided
   | GrantReserved
   | GrantReservationReleased
-  | InitiativeRevised;
+  | InitiativeRevised
+  | DecisionEvidenceAttached;
 
 export type InitiativeEventType = InitiativeEvent['type'];
 
@@ -244,6 +246,7 @@ export const INITIATIVE_EVENT_TYPES: readonly InitiativeEventType[] = [
   'GrantReserved',
   'GrantReservationReleased',
   'InitiativeRevised',
+  'DecisionEvidenceAttached',
 ];
 
 export const initiativeStream = (initiativeId: string): string => `initiative-${initiativeId}`;

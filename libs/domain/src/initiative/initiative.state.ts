@@ -11,6 +11,7 @@ import type {
   Recommendation,
 } from './initiative.events';
 import { BASIS_FIELDS, basisOf, versionsOf, type DecisionBasis, type ProposalVersion } from './proposal-versions';
+import type { DecisionEvidence } from './evidence';
 
 export interface Preparation {
   readonly preparedBy: PreparingBody;
@@ -51,6 +52,8 @@ export interface PartyDecision extends DecisionFacts {
   readonly textHash?: string;
   /** The party's decisions on earlier versions, replaced by this one (oldest first); absent when none. */
   readonly earlier?: readonly PartyDecision[];
+  /** The minutes extract last attached (docs/evidence.md); absent until one is, so older logs fold as before. */
+  readonly evidence?: DecisionEvidence;
 }
 
 export interface OutcomeReport {
@@ -251,6 +254,12 @@ export const evolve = (state: InitiativeState, event: InitiativeEvent): Initiati
     }
     case 'InitiativeRevised':
       return revised(mustExist(state, event.type), event.data);
+    case 'DecisionEvidenceAttached': {
+      const s = mustExist(state, event.type);
+      const { sha256, bytes, mediaType, attachedAt } = event.data;
+      const after: PartyDecision = { ...decisionOf(s, event), evidence: { sha256, bytes, mediaType, attachedAt } };
+      return { ...s, decisions: new Map(s.decisions).set(event.data.party, after) };
+    }
     default: {
       const _never: never = event;
       throw new Error(`Unknown initiative event ${JSON.stringify(_never)}`);

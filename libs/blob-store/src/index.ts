@@ -1,0 +1,4 @@
+export * from './blob-store.port';
+export * from './file-blob-store';
+export * from './in-memory-blob-store';
+export * from './sha256';
