@@ -6,7 +6,7 @@ import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
-import { AuditLogProjection } from './projections/audit-log.projection';
+import { AUDIT_READ_MODEL_FILE, AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -25,6 +25,8 @@ export interface ApplicationOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`); default false. */
   readonly requireFinalConsensus?: boolean;
+  /** The read models' file (`DGR_READ_MODEL_FILE`); omitted or `:memory:`, they are rebuilt in memory at each start. */
+  readonly readModelFile?: string;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -49,6 +51,7 @@ export class DgrApplicationModule {
         { provide: GRANT_POLICY, useValue: { requireFinalConsensus: options.requireFinalConsensus === true } },
         InitiativesProjection,
         FundProjection,
+        { provide: AUDIT_READ_MODEL_FILE, useValue: options.readModelFile ?? null },
         AuditLogProjection,
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },

@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import type { Env } from './parse';
+import { dataFolderOf, type Env } from './parse';
 
 /**
  * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
@@ -9,11 +9,22 @@ import type { Env } from './parse';
  */
 export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
 
-/** The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`. */
-export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig } => {
+/**
+ * The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`,
+ * `DGR_READ_MODEL_FILE` (default `read-models.sqlite` beside `DGR_SQLITE_FILE`; `:memory:` when the store is).
+ */
+export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; readModelFile: string } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { sqliteFile, store: storeKind(env) };
+  return { sqliteFile, store: storeKind(env), readModelFile: readModelFileOf(env, sqliteFile) };
+};
+
+const readModelFileOf = (env: Env, sqliteFile: string): string => {
+  if (env.DGR_READ_MODEL_FILE === undefined) return sqliteFile === ':memory:' ? ':memory:' : `${dataFolderOf(sqliteFile)}/read-models.sqlite`;
+  const file = env.DGR_READ_MODEL_FILE.trim();
+  if (file === '') throw new ConfigError('DGR_READ_MODEL_FILE', 'must be a file path, got an empty value');
+  if (file === sqliteFile) throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
+  return file;
 };
 
 const storeKind = (env: Env): StoreConfig => {
