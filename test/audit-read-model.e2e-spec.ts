@@ -39,7 +39,7 @@ describe('the audit read model in read-models.sqlite', () => {
     const db = new Database(modelFile, { readonly: true });
     try {
       expect(db.prepare('SELECT position, size FROM audit_checkpoint').get()).toEqual({ position: 2, size: 2 });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM audit_nodes WHERE level = 0').get()).toEqual({ n: 2 });
+      expect(db.prepare('SELECT length(hashes) / 32 AS n FROM audit_nodes WHERE level = 0').get()).toEqual({ n: 2 });
     } finally {
       db.close();
     }

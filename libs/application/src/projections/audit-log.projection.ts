@@ -82,13 +82,16 @@ export class AuditLogProjection implements OnApplicationShutdown {
         this.commit();
       });
     }
-    if (this.rebuild && this.position >= this.rebuild.nextReport) {
-      this.logger.log(`Audit read model: rebuilt ${this.position} of ${this.rebuild.head} events`);
-      this.rebuild.nextReport += PROGRESS_EVERY;
-    }
-    if (this.rebuild && this.position >= this.rebuild.head) {
+    if (this.rebuild) this.reportRebuild(this.rebuild);
+  }
+
+  private reportRebuild(rebuild: { readonly head: number; nextReport: number }): void {
+    if (this.position >= rebuild.head) {
       this.logger.log(`Audit read model: rebuilt from the log (${this.position} events)`);
       this.rebuild = null;
+    } else if (this.position >= rebuild.nextReport) {
+      this.logger.log(`Audit read model: rebuilt ${this.position} of ${rebuild.head} events`);
+      rebuild.nextReport += PROGRESS_EVERY;
     }
   }
 

@@ -71,27 +71,36 @@ describe('the tree in audit_nodes', () => {
     );
   });
 
-  it('holds one row per leaf and per complete subtree, committed with its checkpoint', () => {
+  it('holds the leaf and complete-subtree hashes in blocks of 64 per level, committed with its checkpoint', () => {
     const file = path.join(dir, 'rows.sqlite');
     const store = AuditLogStore.open(file);
     const tree = new MerkleLog(store.levels);
-    for (let i = 0; i < 6; i++) tree.appendLeafHash(leaf(i));
-    store.commit({ position: 6, size: 6, lastHash: 'h6', firstMismatch: null });
-    for (let i = 6; i < 9; i++) tree.appendLeafHash(leaf(i)); // not committed: not in the file
+    for (let i = 0; i < 70; i++) tree.appendLeafHash(leaf(i));
+    store.commit({ position: 70, size: 70, lastHash: 'h70', firstMismatch: null });
+    for (let i = 70; i < 75; i++) tree.appendLeafHash(leaf(i)); // not committed: not in the file
     const db = new Database(file, { readonly: true });
     try {
-      const rows = db.prepare('SELECT level, COUNT(*) AS n FROM audit_nodes GROUP BY level ORDER BY level').all();
+      const rows = db.prepare('SELECT level, block, length(hashes) / 32 AS n FROM audit_nodes ORDER BY level, block').all();
+      // 70 leaves, 35 pairs, 17 fours, 8 eights, 4 of 16, 2 of 32, 1 of 64.
       expect(rows).toEqual([
-        { level: 0, n: 6 },
-        { level: 1, n: 3 },
-        { level: 2, n: 1 },
+        { level: 0, block: 0, n: 64 },
+        { level: 0, block: 1, n: 6 },
+        { level: 1, block: 0, n: 35 },
+        { level: 2, block: 0, n: 17 },
+        { level: 3, block: 0, n: 8 },
+        { level: 4, block: 0, n: 4 },
+        { level: 5, block: 0, n: 2 },
+        { level: 6, block: 0, n: 1 },
       ]);
-      expect(db.prepare('SELECT version, position, size, last_hash FROM audit_checkpoint').get()).toEqual({ version: AUDIT_MODEL_VERSION, position: 6, size: 6, last_hash: 'h6' });
+      const leaf65 = db.prepare('SELECT substr(hashes, 1 + 32, 32) AS h FROM audit_nodes WHERE level = 0 AND block = 1').get() as { h: Buffer };
+      expect(leaf65.h).toEqual(leaf(65));
+      expect(db.prepare('SELECT version, position, size, last_hash FROM audit_checkpoint').get()).toEqual({ version: AUDIT_MODEL_VERSION, position: 70, size: 70, last_hash: 'h70' });
     } finally {
       db.close();
       store.close();
     }
   });
+
 });
 
 const reminder = (n: number): NewEvent => ({
@@ -190,7 +199,7 @@ describe('AuditLogProjection over the read-model file', () => {
       sql(`UPDATE audit_checkpoint SET version = ${AUDIT_MODEL_VERSION + 1}`);
       expect(await start()).toBe('rebuilt');
 
-      sql('DELETE FROM audit_nodes WHERE level = 1 AND idx = 2');
+      sql('UPDATE audit_nodes SET hashes = substr(hashes, 1, 64) WHERE level = 1');
       expect(await start()).toBe('rebuilt');
 
       sql("UPDATE audit_checkpoint SET last_hash = 'another log'");

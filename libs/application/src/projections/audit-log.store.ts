@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { MerkleLevels, Mismatch, StreamHead, StreamHeads } from '@dgr/audit';
+import { HASH_SIZE, type MerkleLevels, type Mismatch, type StreamHead, type StreamHeads } from '@dgr/audit';
 
 /**
  * The audit read model's code version: a file written by another version is rebuilt from the log. Raise it
@@ -33,9 +33,9 @@ const SCHEMA = `
   );
   CREATE TABLE IF NOT EXISTS audit_nodes (
     level INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    hash BLOB NOT NULL,
-    PRIMARY KEY (level, idx)
+    block INTEGER NOT NULL,
+    hashes BLOB NOT NULL,
+    PRIMARY KEY (level, block)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS audit_heads (
     stream TEXT PRIMARY KEY,
@@ -54,21 +54,31 @@ interface CheckpointRow {
   first_mismatch: string | null;
 }
 
+/** Hashes per row of `audit_nodes`: a row holds up to this many consecutive hashes of one level. */
+export const AUDIT_BLOCK = 64;
+const BLOCK_BYTES = AUDIT_BLOCK * HASH_SIZE;
+
 /**
- * The tree's levels in `audit_nodes` (level, idx → hash; level 0 the leaf hashes by position − 1, level j the
- * complete subtrees of 2^j leaves), with the hashes appended since the last commit held in the heap until then.
- * Level j holds ⌊size / 2^j⌋ rows, so its count follows from the size alone.
+ * The tree's levels in `audit_nodes` (level, block → hashes: level 0 the leaf hashes by position − 1, level j the
+ * complete subtrees of 2^j leaves; hash i of a level is bytes [32·(i mod 64), +32) of its block ⌊i / 64⌋), with the
+ * hashes appended since the last commit held in the heap until then. Level j holds ⌊size / 2^j⌋ hashes, so its
+ * count follows from the size alone. Blocks of 64 make a rebuild write ~1/32 as many rows as one row per hash.
  */
 export class SqliteMerkleLevels implements MerkleLevels {
-  /** Rows per level in the file. */
+  /** Hashes per level in the file. */
   private committed: number[] = [];
   private pending: Buffer[][] = [];
-  private readonly select: Database.Statement<[number, number], { hash: Buffer }>;
-  private readonly insert: Database.Statement<[number, number, Buffer]>;
+  /** The last block read, per level (proofs and appends read neighbours). */
+  private cached: Array<{ block: number; hashes: Buffer } | undefined> = [];
+  private readonly select: Database.Statement<[number, number], { hashes: Buffer }>;
+  private readonly upsert: Database.Statement<[number, number, Buffer]>;
 
   constructor(db: Database.Database, size: number) {
-    this.select = db.prepare('SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?');
-    this.insert = db.prepare('INSERT OR IGNORE INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)');
+    this.select = db.prepare('SELECT hashes FROM audit_nodes WHERE level = ? AND block = ?');
+    // Another process on the same file writes the same hashes: a block only ever grows.
+    this.upsert = db.prepare(
+      'INSERT INTO audit_nodes (level, block, hashes) VALUES (?, ?, ?) ON CONFLICT (level, block) DO UPDATE SET hashes = excluded.hashes WHERE length(excluded.hashes) > length(audit_nodes.hashes)',
+    );
     this.reset(size);
   }
 
@@ -76,6 +86,7 @@ export class SqliteMerkleLevels implements MerkleLevels {
     this.committed = [];
     for (let n = size; n > 0; n = Math.floor(n / 2)) this.committed.push(n);
     this.pending = [];
+    this.cached = [];
   }
 
   count(level: number): number {
@@ -89,9 +100,11 @@ export class SqliteMerkleLevels implements MerkleLevels {
       if (!h) throw new RangeError(`no node ${index} at level ${level}`);
       return h;
     }
-    const row = this.select.get(level, index);
-    if (!row) throw new Error(`the audit read model lacks node ${index} of level ${level}`);
-    return row.hash;
+    const block = Math.floor(index / AUDIT_BLOCK);
+    const hashes = this.block(level, block);
+    const at = (index % AUDIT_BLOCK) * HASH_SIZE;
+    if (!hashes || hashes.length < at + HASH_SIZE) throw new Error(`the audit read model lacks node ${index} of level ${level}`);
+    return hashes.subarray(at, at + HASH_SIZE);
   }
 
   push(level: number, hash: Uint8Array): void {
@@ -99,11 +112,28 @@ export class SqliteMerkleLevels implements MerkleLevels {
     this.pending[level]!.push(Buffer.from(hash));
   }
 
-  /** Writes the pending hashes (inside the caller's transaction). */
+  private block(level: number, block: number): Buffer | undefined {
+    const c = this.cached[level];
+    if (c && c.block === block) return c.hashes;
+    const hashes = this.select.get(level, block)?.hashes;
+    if (hashes) this.cached[level] = { block, hashes };
+    return hashes;
+  }
+
+  /** Writes the pending hashes (inside the caller's transaction): the level's last block completed, then new ones. */
   write(): void {
     this.pending.forEach((hashes, level) => {
+      if (hashes.length === 0) return;
       const from = this.committed[level] ?? 0;
-      hashes.forEach((h, i) => this.insert.run(level, from + i, h));
+      let block = Math.floor(from / AUDIT_BLOCK);
+      const kept = from % AUDIT_BLOCK;
+      let rest = Buffer.concat(hashes);
+      if (kept > 0) {
+        const head = this.block(level, block);
+        if (!head || head.length < kept * HASH_SIZE) throw new Error(`the audit read model lacks block ${block} of level ${level}`);
+        rest = Buffer.concat([head.subarray(0, kept * HASH_SIZE), rest]);
+      }
+      for (let at = 0; at < rest.length; at += BLOCK_BYTES, block += 1) this.upsert.run(level, block, rest.subarray(at, at + BLOCK_BYTES));
     });
   }
 
@@ -113,15 +143,18 @@ export class SqliteMerkleLevels implements MerkleLevels {
       this.committed[level] = (this.committed[level] ?? 0) + hashes.length;
     });
     this.pending = [];
+    this.cached = [];
   }
 
-  /** Whether the file holds the last node of every level for this size (a cheap sign that it is whole). */
+  /** Whether the file holds exactly the hashes of every level for this size (a cheap sign that it is whole). */
   complete(size: number): boolean {
     let level = 0;
     for (let n = size; n > 0; n = Math.floor(n / 2), level += 1) {
-      if (!this.select.get(level, n - 1)) return false;
-      if (this.select.get(level, n)) return false;
+      const last = Math.floor((n - 1) / AUDIT_BLOCK);
+      if (this.select.get(level, last)?.hashes.length !== ((n - 1) % AUDIT_BLOCK + 1) * HASH_SIZE) return false;
+      if (this.select.get(level, last + 1)) return false;
     }
+    this.cached = [];
     return true;
   }
 }
