@@ -208,6 +208,10 @@ describe('AuditLogProjection over the read-model file', () => {
       sql('UPDATE audit_checkpoint SET position = 8');
       expect(await start()).toBe('rebuilt');
 
+      // Another log's rows without a checkpoint (e.g. it was deleted to force a rebuild) are not kept.
+      sql("DELETE FROM audit_checkpoint; UPDATE audit_nodes SET hashes = zeroblob(length(hashes)); UPDATE audit_heads SET hash = 'x'");
+      expect(await start()).toBe('rebuilt');
+
       for (const suffix of ['-wal', '-shm']) fs.rmSync(modelFile + suffix, { force: true });
       fs.writeFileSync(modelFile, Buffer.alloc(8192, 'x'));
       expect(await start()).toBe('rebuilt');

@@ -277,7 +277,14 @@ export class AuditLogStore {
 
   private loadCheckpoint(): AuditCheckpoint {
     const row = this.readCheckpoint.get();
-    if (!row) return EMPTY;
+    if (!row) {
+      // Rows without a checkpoint (it was deleted to force a rebuild): they may be another log's, so they go too.
+      if (this.db.prepare('SELECT 1 FROM audit_nodes UNION ALL SELECT 1 FROM audit_heads LIMIT 1').get()) {
+        this.dropAll();
+        this.rebuildReason = 'it has no checkpoint';
+      }
+      return EMPTY;
+    }
     if (row.version !== AUDIT_MODEL_VERSION) {
       this.dropAll();
       this.rebuildReason = `it was written by audit model version ${row.version}, this is version ${AUDIT_MODEL_VERSION}`;
