@@ -7,7 +7,7 @@ import { Logger } from '@nestjs/common';
 import { hashLeaf, LogChecker, MerkleLog } from '@dgr/audit';
 import { SqliteEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { AuditLogProjection } from './audit-log.projection';
-import { AUDIT_MODEL_VERSION, AuditLogStore } from './audit-log.store';
+import { AUDIT_BLOCK, AUDIT_MODEL_VERSION, AuditLogStore } from './audit-log.store';
 
 /*
  * The audit read model in its SQLite tables: the same roots and proofs as the in-heap MerkleLog at every size
@@ -71,7 +71,7 @@ describe('the tree in audit_nodes', () => {
     );
   });
 
-  it('holds the leaf and complete-subtree hashes in blocks of 64 per level, committed with its checkpoint', () => {
+  it('holds the leaf and complete-subtree hashes in blocks of 63 per level (two to a 4 KiB page), committed with its checkpoint', () => {
     const file = path.join(dir, 'rows.sqlite');
     const store = AuditLogStore.open(file);
     const tree = new MerkleLog(store.levels);
@@ -82,9 +82,10 @@ describe('the tree in audit_nodes', () => {
     try {
       const rows = db.prepare('SELECT level, block, length(hashes) / 32 AS n FROM audit_nodes ORDER BY level, block').all();
       // 70 leaves, 35 pairs, 17 fours, 8 eights, 4 of 16, 2 of 32, 1 of 64.
+      expect(AUDIT_BLOCK).toBe(63);
       expect(rows).toEqual([
-        { level: 0, block: 0, n: 64 },
-        { level: 0, block: 1, n: 6 },
+        { level: 0, block: 0, n: 63 },
+        { level: 0, block: 1, n: 7 },
         { level: 1, block: 0, n: 35 },
         { level: 2, block: 0, n: 17 },
         { level: 3, block: 0, n: 8 },
@@ -92,7 +93,7 @@ describe('the tree in audit_nodes', () => {
         { level: 5, block: 0, n: 2 },
         { level: 6, block: 0, n: 1 },
       ]);
-      const leaf65 = db.prepare('SELECT substr(hashes, 1 + 32, 32) AS h FROM audit_nodes WHERE level = 0 AND block = 1').get() as { h: Buffer };
+      const leaf65 = db.prepare('SELECT substr(hashes, 1 + 2 * 32, 32) AS h FROM audit_nodes WHERE level = 0 AND block = 1').get() as { h: Buffer };
       expect(leaf65.h).toEqual(leaf(65));
       expect(db.prepare('SELECT version, position, size, last_hash FROM audit_checkpoint').get()).toEqual({ version: AUDIT_MODEL_VERSION, position: 70, size: 70, last_hash: 'h70' });
     } finally {

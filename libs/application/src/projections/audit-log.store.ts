@@ -36,7 +36,7 @@ const SCHEMA = `
     block INTEGER NOT NULL,
     hashes BLOB NOT NULL,
     PRIMARY KEY (level, block)
-  ) WITHOUT ROWID;
+  );
   CREATE TABLE IF NOT EXISTS audit_heads (
     stream TEXT PRIMARY KEY,
     revision INTEGER NOT NULL,
@@ -54,15 +54,16 @@ interface CheckpointRow {
   first_mismatch: string | null;
 }
 
-/** Hashes per row of `audit_nodes`: a row holds up to this many consecutive hashes of one level. */
-export const AUDIT_BLOCK = 64;
+/** Hashes per row of `audit_nodes`: a row holds up to this many consecutive hashes of one level (2,016 bytes: two rows to a 4 KiB page). */
+export const AUDIT_BLOCK = 63;
 const BLOCK_BYTES = AUDIT_BLOCK * HASH_SIZE;
 
 /**
  * The tree's levels in `audit_nodes` (level, block → hashes: level 0 the leaf hashes by position − 1, level j the
- * complete subtrees of 2^j leaves; hash i of a level is bytes [32·(i mod 64), +32) of its block ⌊i / 64⌋), with the
+ * complete subtrees of 2^j leaves; hash i of a level is bytes [32·(i mod 63), +32) of its block ⌊i / 63⌋), with the
  * hashes appended since the last commit held in the heap until then. Level j holds ⌊size / 2^j⌋ hashes, so its
- * count follows from the size alone. Blocks of 64 make a rebuild write ~1/32 as many rows as one row per hash.
+ * count follows from the size alone. Blocks of 63 make a rebuild write ~1/31 as many rows as one row per hash. A
+ * rowid table, not WITHOUT ROWID: there a 2 KiB row would spill to an overflow page of its own.
  */
 export class SqliteMerkleLevels implements MerkleLevels {
   /** Hashes per level in the file. */
