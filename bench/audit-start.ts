@@ -1,7 +1,7 @@
 /**
  * `npm run build && npm run build:bench && node dist-bench/bench/audit-start.js [--events N] [--server path/to/main.js]`:
  * how long the built server (dist/apps/api/src/main.js, as `npm start` runs it) takes from spawn until its first
- * answer on a copy of the bench's generated log of N events (default 200 000), and its resident memory then:
+ * answer (wall time, and the CPU time it used: the figure other load on the machine moves least) on a copy of the bench's generated log of N events (default 200 000), and its resident memory then:
  * first on a folder without a read-model file (the read models are built from the log), then again on the same
  * folder after a clean stop (the audit read model resumes from read-models.sqlite). `--server` measures another
  * build (e.g. an older release's) the same way.
@@ -28,10 +28,17 @@ const residentMiB = (pid: number): number => {
   return kb / 1024;
 };
 
+/** CPU seconds (user + system) the process has used: unlike wall time, hardly moved by other load on the machine. */
+const cpuSeconds = (pid: number): number => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 
-const startOnce = async (server: string, dir: string, port: number): Promise<{ seconds: number; rssMiB: number; stdout: string }> => {
+const startOnce = async (server: string, dir: string, port: number): Promise<{ seconds: number; cpu: number; rssMiB: number; stdout: string }> => {
   const started = performance.now();
   const child = spawn(process.execPath, [server], {
     env: { ...process.env, PORT: String(port), DGR_SQLITE_FILE: path.join(dir, 'dgr.sqlite'), DGR_JWT_SECRET: BENCH_JWT_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0' },
@@ -52,7 +59,7 @@ const startOnce = async (server: string, dir: string, port: number): Promise<{ s
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, rssMiB: residentMiB(child.pid!), stdout };
+    return { seconds, cpu: cpuSeconds(child.pid!), rssMiB: residentMiB(child.pid!), stdout };
   } finally {
     child.kill('SIGTERM');
     await exited(child);
@@ -76,10 +83,10 @@ const main = async (): Promise<void> => {
     const warm = await startOnce(server, dir, port);
     out(`# Start until the first answer (${events} events; ${os.cpus().length} cores; node ${process.version}; ${path.relative(process.cwd(), server)})`);
     out();
-    out('| start | seconds | resident MiB |');
-    out('|---|---|---|');
-    out(`| first (no read-model file) | ${cold.seconds.toFixed(1)} | ${cold.rssMiB.toFixed(0)} |`);
-    out(`| again (read-model file kept) | ${warm.seconds.toFixed(1)} | ${warm.rssMiB.toFixed(0)} |`);
+    out('| start | seconds | server CPU seconds | resident MiB |');
+    out('|---|---|---|---|');
+    out(`| first (no read-model file) | ${cold.seconds.toFixed(1)} | ${cold.cpu.toFixed(1)} | ${cold.rssMiB.toFixed(0)} |`);
+    out(`| again (read-model file kept) | ${warm.seconds.toFixed(1)} | ${warm.cpu.toFixed(1)} | ${warm.rssMiB.toFixed(0)} |`);
     if (modelMiB !== null) out(`\nread-models.sqlite after the first start: ${modelMiB.toFixed(0)} MiB`);
     const audit = (cold.stdout + warm.stdout)
       .split('\n')
