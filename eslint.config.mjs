@@ -95,6 +95,20 @@ export default tseslint.config(
     },
   },
   {
+    // The read models' own SQLite file (DGR_READ_MODEL_FILE), not the log: only its store modules open it.
+    files: ['libs/application/src/projections/audit-log.store.ts', 'libs/application/src/projections/audit-log.store.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/platform-*', 'express', '@eventstore/*', '@kurrent/*'], message: 'libs/application talks to the store through its port (@dgr/event-store), and knows no HTTP.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The audit library is pure: hashes, the Merkle tree, checkpoints; no framework, no store, no domain.
     files: ['libs/audit/**/*.ts'],
     rules: {

@@ -155,7 +155,7 @@ describe('the audit key and a log that does not match its hashes', () => {
     }
   });
 
-  it('signs no checkpoint over a changed event, but still answers proofs', async () => {
+  it('after a restart on a changed file: keeps signing the log as it was recorded, and verify names the change; rebuilt from the log, signs nothing over it, but still answers proofs', async () => {
     const app = await HttpApp.start();
     try {
       await propose(app);
@@ -166,6 +166,17 @@ describe('the audit key and a log that does not match its hashes', () => {
       const db = new Database(app.sqliteFile);
       db.prepare("UPDATE events SET data = json_set(data, '$.title', 'Ändrad i efterhand') WHERE position = 2").run();
       db.close();
+      // The audit read model resumes from its file: the events it checked are not re-read at start (docs/audit.md).
+      await app.restart();
+      const kept = (await app.get('/api/audit/checkpoint')).body;
+      expect({ size: kept.size, root: kept.root }).toEqual({ size: before.size, root: before.root });
+      const verified = (await app.get('/api/audit/verify')).body;
+      expect(verified).toMatchObject({ ok: false, mismatchCount: 1, mismatches: [{ position: 2, kind: 'hash' }] });
+      expect(verified.checkpointProblem).toMatch(/^Loggens första 3 händelser har inte kontrollpunktens rot/);
+
+      // Rebuilt from the log (the read-model file removed), the start re-checks every event and names the change.
+      await app.stop();
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(app.dir, `read-models.sqlite${suffix}`), { force: true });
       await app.restart();
       const problem = expectProblem(await app.get('/api/audit/checkpoint'), 409);
       expect(problem.code).toBe('audit-log-broken');
@@ -177,4 +188,5 @@ describe('the audit key and a log that does not match its hashes', () => {
       await app.dispose();
     }
   });
+
 });

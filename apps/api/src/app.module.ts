@@ -43,6 +43,8 @@ export interface AppModuleOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`). */
   readonly requireFinalConsensus?: boolean;
+  /** The read models' file (`DGR_READ_MODEL_FILE`); omitted: kept in memory. */
+  readonly readModelFile?: string;
   /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
   readonly reminderContacts?: ReminderContacts;
   /** The BAS accounts of the SIE export (DGR_SIE_*_ACCOUNT); default DEFAULT_SIE_ACCOUNTS. */
@@ -66,7 +68,7 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs })],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile })],
       controllers: [PartiesController, InitiativesController, EvidenceController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },

@@ -9,7 +9,7 @@ import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
-import { AuditLogProjection } from './projections/audit-log.projection';
+import { AUDIT_READ_MODEL_FILE, AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -30,6 +30,8 @@ export interface ApplicationOptions {
   readonly requireFinalConsensus?: boolean;
   /** The evidence files (DGR_BLOB_DIR); default an empty in-memory store (tests that attach none). */
   readonly blobs?: BlobStore;
+  /** The read models' file (`DGR_READ_MODEL_FILE`); omitted or `:memory:`, they are rebuilt in memory at each start. */
+  readonly readModelFile?: string;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -57,6 +59,7 @@ export class DgrApplicationModule {
         ...EVIDENCE_HANDLERS,
         InitiativesProjection,
         FundProjection,
+        { provide: AUDIT_READ_MODEL_FILE, useValue: options.readModelFile ?? null },
         AuditLogProjection,
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },

@@ -16,6 +16,7 @@ export * from './annual-report';
 export * from './annual-report-for';
 export * from './audit/audit.service';
 export * from './projections/audit-log.projection';
+export * from './projections/audit-log.store';
 export * from './reminders/reminders';
 export * from './reminders/reminder.handlers';
 export * from './audit/verify-store';

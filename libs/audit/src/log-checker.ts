@@ -1,5 +1,5 @@
 import { hashAndLeafData, type LeafEvent } from './leaf';
-import { MerkleLog } from './merkle';
+import { MerkleLog, type MerkleLevels } from './merkle';
 
 /** What is wrong with one event, as data: `describeMismatch` says it in English (dgr verify), `describeMismatchInSwedish` in Swedish (the API). */
 export type MismatchReason =
@@ -94,16 +94,42 @@ export const describeMismatchInSwedish = (m: Mismatch): string =>
     ? `Händelsen på position ${m.position}: ${mismatchProblemInSwedish(m)}`
     : `Händelsen på position ${m.position} (ström ${m.stream}, revision ${m.revision}): ${mismatchProblemInSwedish(m)}`;
 
+/** The last event seen of a stream: what its next event must follow. */
+export interface StreamHead {
+  readonly revision: number;
+  readonly hash: string;
+}
+
+/** Where a LogChecker keeps each stream's head: a Map (the default), or the audit read model's table. */
+export interface StreamHeads {
+  get(stream: string): StreamHead | undefined;
+  set(stream: string, head: StreamHead): unknown;
+}
+
+/** Where a LogChecker resumes: a tree and heads kept elsewhere, and the first mismatch they found. */
+export interface LogCheckerState {
+  readonly levels?: MerkleLevels;
+  readonly heads?: StreamHeads;
+  readonly firstMismatch?: Mismatch | null;
+}
+
 /**
  * Takes a log's events in global order and checks each as it comes: positions 1, 2, 3… without gaps,
  * revisions 0, 1, 2… per stream, each `previousHash` equal to the stream predecessor's hash, and each hash
  * equal to the one recomputed from the event's content. Every event also becomes the next leaf of the tree,
- * checked or not, so that the tree is always the tree of what is stored.
+ * checked or not, so that the tree is always the tree of what is stored. By default everything is in the heap;
+ * given a `state`, it continues a check whose tree and heads are kept elsewhere (the audit read model).
  */
 export class LogChecker {
-  readonly tree = new MerkleLog();
-  private readonly heads = new Map<string, { revision: number; hash: string }>();
-  private first: Mismatch | null = null;
+  readonly tree: MerkleLog;
+  private readonly heads: StreamHeads;
+  private first: Mismatch | null;
+
+  constructor(state: LogCheckerState = {}) {
+    this.tree = new MerkleLog(state.levels);
+    this.heads = state.heads ?? new Map<string, StreamHead>();
+    this.first = state.firstMismatch ?? null;
+  }
 
   /** The first mismatch found so far, or null. */
   get firstMismatch(): Mismatch | null {

@@ -225,21 +225,51 @@ class HashColumn {
   get(i: number): Buffer {
     return this.buf.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
   }
+}
 
-  truncate(length: number): void {
-    this.length = Math.min(this.length, length);
+/**
+ * Where a MerkleLog keeps its hashes: level 0 the leaf hashes, level j the hash of every complete, aligned
+ * subtree of 2^j leaves (node i of level j covers leaves [i·2^j, (i+1)·2^j)). Append-only: level j holds
+ * exactly ⌊size / 2^j⌋ hashes. In memory (the default) or in the audit read model's tables.
+ */
+export interface MerkleLevels {
+  /** How many hashes level `level` holds (0 for a level not reached yet). */
+  count(level: number): number;
+  /** Hash `index` of level `level` (index < count(level)); the caller does not keep or change it. */
+  get(level: number, index: number): Buffer;
+  /** Appends the next hash of level `level`. */
+  push(level: number, hash: Uint8Array): void;
+}
+
+/** The levels in the JS heap: 32 bytes per leaf, 64 in all. */
+export class MemoryMerkleLevels implements MerkleLevels {
+  private readonly columns: HashColumn[] = [];
+
+  count(level: number): number {
+    return this.columns[level]?.length ?? 0;
+  }
+
+  get(level: number, index: number): Buffer {
+    return this.columns[level]!.get(index);
+  }
+
+  push(level: number, hash: Uint8Array): void {
+    while (this.columns.length <= level) this.columns.push(new HashColumn());
+    this.columns[level]!.push(hash);
   }
 }
 
 /**
  * An append-only Merkle tree. Level 0 holds the leaf hashes; level j holds the hash of every complete,
  * aligned subtree of 2^j leaves, added as soon as its last leaf arrives (one hash per leaf on average).
+ * Every root and proof is computed from O(log n) of these (RFC 9162 splits at powers of two), so the levels
+ * may live outside the heap (MerkleLevels).
  */
 export class MerkleLog {
-  private readonly levels: HashColumn[] = [new HashColumn()];
+  constructor(private readonly levels: MerkleLevels = new MemoryMerkleLevels()) {}
 
   get size(): number {
-    return this.levels[0]!.length;
+    return this.levels.count(0);
   }
 
   /** Appends a leaf by its data; returns its leaf hash. */
@@ -251,30 +281,29 @@ export class MerkleLog {
 
   appendLeafHash(leafHash: Uint8Array): void {
     if (leafHash.length !== HASH_SIZE) throw new RangeError('a leaf hash has 32 bytes');
-    this.levels[0]!.push(leafHash);
     let level = 0;
-    let index = this.levels[0]!.length - 1;
+    let index = this.levels.count(0);
+    let hash: Uint8Array = leafHash;
+    this.levels.push(0, hash);
     while (index % 2 === 1) {
-      const column = this.levels[level]!;
-      const parent = hashChildren(column.get(index - 1), column.get(index));
+      hash = hashChildren(this.levels.get(level, index - 1), hash);
       level += 1;
-      if (!this.levels[level]) this.levels.push(new HashColumn());
-      this.levels[level]!.push(parent);
       index = Math.floor(index / 2);
+      this.levels.push(level, hash);
     }
   }
 
   leafHash(index: number): Buffer {
     if (!isSize(index) || index >= this.size) throw new RangeError(`no leaf ${index} in a tree of ${this.size}`);
-    return Buffer.from(this.levels[0]!.get(index));
+    return Buffer.from(this.levels.get(0, index));
   }
 
   /** MTH(D[lo:hi]) for 0 ≤ lo < hi ≤ size, where [lo, hi) is a subtree the RFC recursion meets. */
   readonly rangeHash: RangeHasher = (lo, hi) => {
     const n = hi - lo;
-    if (n === 1) return this.levels[0]!.get(lo);
+    if (n === 1) return this.levels.get(0, lo);
     const level = exactLog2(n);
-    if (level >= 0 && lo % n === 0) return this.levels[level]!.get(lo / n);
+    if (level >= 0 && lo % n === 0) return this.levels.get(level, lo / n);
     const k = splitPoint(n);
     return hashChildren(this.rangeHash(lo, lo + k), this.rangeHash(lo + k, hi));
   };

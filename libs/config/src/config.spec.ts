@@ -9,6 +9,7 @@ describe('configuration', () => {
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
       blobDir: './data/blobs',
+      readModelFile: './data/read-models.sqlite',
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       rateLimitAnonymousPerMinute: 300,
@@ -44,6 +45,7 @@ describe('configuration', () => {
       sqliteFile: '/var/lib/dgr/log.sqlite',
       store: { kind: 'sqlite' },
       blobDir: '/var/lib/dgr/blobs',
+      readModelFile: '/var/lib/dgr/read-models.sqlite',
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       rateLimitAnonymousPerMinute: 30,
@@ -57,6 +59,13 @@ describe('configuration', () => {
       public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
       operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10, eventLoopResolutionMs: 10 },
     });
+  });
+
+  it('takes DGR_READ_MODEL_FILE; without it, read-models.sqlite beside the store, or in memory with a store in memory', () => {
+    expect(loadConfig({ DGR_SQLITE_FILE: '/srv/dgr/log.sqlite', DGR_READ_MODEL_FILE: ' /fast/dgr-read.sqlite ' }).readModelFile).toBe('/fast/dgr-read.sqlite');
+    expect(loadConfig({ DGR_SQLITE_FILE: 'log.sqlite' }).readModelFile).toBe('./read-models.sqlite');
+    expect(loadConfig({ DGR_SQLITE_FILE: ':memory:' }).readModelFile).toBe(':memory:');
+    expect(loadConfig({ DGR_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).readModelFile).toBe('./data/read-models.sqlite');
   });
 
   it('takes the web sign-in settings: session secret and length, secure cookies, the identity provider and its claims', () => {
@@ -134,6 +143,8 @@ describe('configuration', () => {
     [{ PORT: '-1' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DGR_SQLITE_FILE: '  ' }, 'DGR_SQLITE_FILE'],
+    [{ DGR_READ_MODEL_FILE: ' ' }, 'DGR_READ_MODEL_FILE'],
+    [{ DGR_SQLITE_FILE: '/srv/dgr.sqlite', DGR_READ_MODEL_FILE: '/srv/dgr.sqlite' }, 'DGR_READ_MODEL_FILE'],
     [{ DGR_JWT_SECRET: 'short' }, 'DGR_JWT_SECRET'],
     [{ DGR_JWT_SECRET: 'x'.repeat(40), DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'DGR_JWT_SECRET'],
     [{ DGR_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnonsense\n-----END PUBLIC KEY-----' }, 'DGR_JWT_PUBLIC_KEY'],

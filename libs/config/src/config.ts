@@ -24,6 +24,11 @@ export interface Config {
   readonly store: StoreConfig;
   /** The evidence files' folder (content-addressed): `DGR_BLOB_DIR`, default `blobs` beside `DGR_SQLITE_FILE` (docs/evidence.md). */
   readonly blobDir: string;
+  /**
+   * The read models' own SQLite file, rebuilt from the log when missing or damaged. `DGR_READ_MODEL_FILE`, default
+   * `read-models.sqlite` in DGR_SQLITE_FILE's folder (also with DGR_STORE=eventstoredb: one per instance).
+   */
+  readonly readModelFile: string;
   /** Bearer tokens: their key, issuer, audience and longest lifetime. */
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
@@ -64,12 +69,13 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
   const env: Record<string, string | undefined> = { ...source };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const service = serviceSection(env);
-  const { sqliteFile, store, blobDir } = storeSection(env);
+  const { sqliteFile, store, blobDir, readModelFile } = storeSection(env);
   return {
     port: service.port,
     sqliteFile,
     store,
     blobDir,
+    readModelFile,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
     rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,

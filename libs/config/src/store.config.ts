@@ -11,12 +11,13 @@ export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'events
 
 /**
  * The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`,
- * and `DGR_BLOB_DIR`, the folder of the decisions' evidence files (default `blobs` beside the store's file).
+ * and `DGR_BLOB_DIR`, the folder of the decisions' evidence files (default `blobs` beside the store's file);
+ * `DGR_READ_MODEL_FILE` (default `read-models.sqlite` beside `DGR_SQLITE_FILE`; `:memory:` when the store is).
  */
-export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; blobDir: string } => {
+export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; blobDir: string; readModelFile: string } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile) };
+  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile: readModelFileOf(env, sqliteFile) };
 };
 
 const blobDirOf = (env: Env, sqliteFile: string): string => {
@@ -24,6 +25,14 @@ const blobDirOf = (env: Env, sqliteFile: string): string => {
   const dir = env.DGR_BLOB_DIR.trim();
   if (dir === '') throw new ConfigError('DGR_BLOB_DIR', 'must be a folder path, got an empty value');
   return dir;
+};
+
+const readModelFileOf = (env: Env, sqliteFile: string): string => {
+  if (env.DGR_READ_MODEL_FILE === undefined) return sqliteFile === ':memory:' ? ':memory:' : `${dataFolderOf(sqliteFile)}/read-models.sqlite`;
+  const file = env.DGR_READ_MODEL_FILE.trim();
+  if (file === '') throw new ConfigError('DGR_READ_MODEL_FILE', 'must be a file path, got an empty value');
+  if (file === sqliteFile) throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
+  return file;
 };
 
 const storeKind = (env: Env): StoreConfig => {

@@ -1,27 +1,122 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '@dgr/audit';
-import type { RecordedEvent } from '@dgr/event-store';
+import type { EventStore, RecordedEvent } from '@dgr/event-store';
+import { AuditLogStore } from './audit-log.store';
+
+/** The read-model file (DGR_READ_MODEL_FILE) the audit tables live in; absent or `:memory:`, they are not kept. */
+export const AUDIT_READ_MODEL_FILE = Symbol('AUDIT_READ_MODEL_FILE');
+
+/** A delivered batch is committed in one transaction; a very long one in transactions of this many events. */
+const MAX_PENDING_EVENTS = 10_000;
+/** While rebuilding, the log says how far it got every this many events. */
+const PROGRESS_EVERY = 100_000;
 
 /**
  * The audit read model: the Merkle tree over the whole log (leaf i is the event at position i + 1), fed in
  * order with the other read models. Each event's own hash and its link to its stream predecessor are
  * recomputed as it arrives; the first event that does not match is kept (and logged), and no checkpoint
  * covering it is signed.
+ *
+ * The tree's leaf and complete-subtree hashes, the streams' heads, the first mismatch and the checkpoint live
+ * in the read-model file's `audit_*` tables (AuditLogStore), committed in one transaction per delivered batch:
+ * the heap holds only what arrived since the last commit. A start resumes after the checkpoint (`resume`):
+ * earlier events are neither re-read by it nor re-hashed. The whole log is re-checked by `dgr verify`.
  */
 @Injectable()
-export class AuditLogProjection {
+export class AuditLogProjection implements OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private readonly checker = new LogChecker();
+  private readonly store: AuditLogStore;
+  private checker: LogChecker;
+  /** The last position applied, and its event's hash. */
+  private position: number;
+  private lastHash: string | null;
+  private pending = 0;
+  private commitScheduled = false;
+  private rebuild: { readonly head: number; nextReport: number } | null = null;
+
+  constructor(@Optional() @Inject(AUDIT_READ_MODEL_FILE) file?: string | null) {
+    this.store = AuditLogStore.open(file ?? ':memory:');
+    this.checker = this.checkerOfStore();
+    this.position = this.store.checkpoint.position;
+    this.lastHash = this.store.checkpoint.lastHash;
+  }
+
+  /**
+   * Before the first event: checks that the stored model is this log's (the log still has the checkpoint's event,
+   * with the same hash) and rebuilds it from the start otherwise; logs where it resumes, or that it rebuilds.
+   * Returns the position after which it needs events.
+   */
+  async resume(log: EventStore): Promise<number> {
+    const head = await log.headPosition();
+    const checkpoint = this.store.checkpoint;
+    if (checkpoint.position > 0 && this.pending === 0) {
+      const stale = await this.staleReason(log, head, checkpoint.position, checkpoint.lastHash);
+      if (stale) this.restart(stale);
+    }
+    if (this.store.file === ':memory:') return this.position;
+    const reason = this.store.rebuildReason;
+    if (this.position === 0 && head > 0) {
+      this.rebuild = { head, nextReport: PROGRESS_EVERY };
+      this.logger.log(`Audit read model in ${this.store.file}: rebuilding from the log's ${head} events (${reason ?? 'it was empty'})`);
+    } else if (this.position > 0) {
+      this.logger.log(`Audit read model in ${this.store.file}: resumed at position ${this.position} of ${head}`);
+    }
+    return this.position;
+  }
 
   apply(event: RecordedEvent): void {
+    // Already in the stored model: not re-hashed (a start that resumes still sees the runner's earlier events).
+    if (event.position <= this.position) return;
     const mismatch = this.checker.add(event);
+    this.position = event.position;
+    this.lastHash = event.hash;
     if (mismatch && mismatch === this.checker.firstMismatch)
       this.logger.error(`The log does not match its hashes: ${describeMismatch(mismatch)}. Run \`npx dgr verify\`.`);
+    this.pending += 1;
+    if (this.pending >= MAX_PENDING_EVENTS) this.commit();
+    else if (!this.commitScheduled) {
+      // After the rest of the delivered batch (the runner applies a batch in one synchronous loop).
+      this.commitScheduled = true;
+      queueMicrotask(() => {
+        this.commitScheduled = false;
+        this.commit();
+      });
+    }
+    if (this.rebuild) this.reportRebuild(this.rebuild);
+  }
+
+  private reportRebuild(rebuild: { readonly head: number; nextReport: number }): void {
+    if (this.position >= rebuild.head) {
+      this.logger.log(`Audit read model: rebuilt from the log (${this.position} events)`);
+      this.rebuild = null;
+    } else if (this.position >= rebuild.nextReport) {
+      this.logger.log(`Audit read model: rebuilt ${this.position} of ${rebuild.head} events`);
+      rebuild.nextReport += PROGRESS_EVERY;
+    }
+  }
+
+  /**
+   * Writes what arrived since the last commit, with the checkpoint, in one transaction. A failed write (a full
+   * disk) is logged and retried at the next commit: until then the heap holds the rows, and answers stay right.
+   */
+  commit(): void {
+    if (this.pending === 0) return;
+    try {
+      this.store.commit({ position: this.position, size: this.checker.size, lastHash: this.lastHash, firstMismatch: this.checker.firstMismatch });
+      this.pending = 0;
+    } catch (e) {
+      this.logger.error(`Audit read model: could not write to ${this.store.file}: ${(e as Error).message}. Kept in memory; retried with the next events.`);
+    }
   }
 
   /** How many events the tree holds. */
   get size(): number {
     return this.checker.size;
+  }
+
+  /** The last global position applied. */
+  get caughtUpTo(): number {
+    return this.position;
   }
 
   get tree(): MerkleLog {
@@ -31,5 +126,33 @@ export class AuditLogProjection {
   /** The first event found not to match its hash or chain, or null. */
   get firstMismatch(): Mismatch | null {
     return this.checker.firstMismatch;
+  }
+
+  onApplicationShutdown(): void {
+    this.commit();
+    this.store.close();
+  }
+
+  private checkerOfStore(): LogChecker {
+    return new LogChecker({ levels: this.store.levels, heads: this.store.heads, firstMismatch: this.store.checkpoint.firstMismatch });
+  }
+
+  private async staleReason(log: EventStore, head: number, position: number, lastHash: string | null): Promise<string | null> {
+    if (head < position) return `its checkpoint is at position ${position}, beyond the log's head ${head}`;
+    try {
+      const [event] = await log.readAll(position - 1, 1);
+      if (!event || event.position !== position || event.hash !== lastHash) return `the log's event at position ${position} is not the one it was built from`;
+      return null;
+    } catch (e) {
+      return `the log's event at position ${position} cannot be read (${(e as Error).message})`;
+    }
+  }
+
+  private restart(reason: string): void {
+    this.store.reset(reason);
+    this.checker = this.checkerOfStore();
+    this.position = 0;
+    this.lastHash = null;
+    this.pending = 0;
   }
 }

@@ -48,6 +48,8 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** Catches up with the whole log, then keeps following it. Stops early (and starts) at an unreadable event. */
   async start(): Promise<void> {
     if (this.subscription) return;
+    // The audit read model resumes from its own checkpoint (or rebuilds, when its file is not this log's).
+    await this.audit.resume(this.store);
     const head = await this.store.headPosition();
     this.subscription = this.store.subscribeToAll(this.position, (events) => this.apply(events));
     try {
