@@ -14,6 +14,7 @@ import { resolveSessionSettings } from './auth/session';
 import { SignInOptions } from './web/sign-in.controller';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { openStore } from './open-store';
+import { VerifyInWorker } from './audit/verify-in-worker';
 import { Metrics } from './operations/metrics';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 
@@ -50,6 +51,9 @@ export const createApp = async (
   const audit = resolveAuditSigner(config.audit, { create: true });
   const metrics = config.operations.metrics ? new Metrics() : null;
   const opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
+  // The whole-log verify runs in a worker thread that opens the configured store itself; a store given by the
+  // caller (tests: a fake EventStoreDB client) cannot be opened again there, so it is checked in the process.
+  const verifyWorker = options.store || (config.store.kind === 'sqlite' && config.sqliteFile === ':memory:') ? undefined : new VerifyInWorker(config);
   const store = metrics ? metrics.timedStore(opened) : opened;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
@@ -60,6 +64,7 @@ export const createApp = async (
       rateLimitAnonymousPerMinute: config.rateLimitAnonymousPerMinute,
       clock: options.clock,
       auditSigner: audit.signer,
+      verifyWorker,
       requireFinalConsensus: config.requireFinalConsensus,
       reminderContacts: config.mail.contacts,
       sieAccounts: config.sieAccounts,

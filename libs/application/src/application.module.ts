@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@dgr/event-store';
 import type { CheckpointSigner } from '@dgr/audit';
 import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
+import { STORE_CHECK, type StoreCheck } from './audit/verify-store';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
@@ -25,6 +26,8 @@ export interface ApplicationOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`); default false. */
   readonly requireFinalConsensus?: boolean;
+  /** Runs GET /api/audit/verify's whole-log check off the event loop (the API: a worker thread); default in the process. */
+  readonly storeCheck?: StoreCheck;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -52,6 +55,7 @@ export class DgrApplicationModule {
         AuditLogProjection,
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
+        { provide: STORE_CHECK, useValue: options.storeCheck ?? null },
         AuditService,
         ProjectionRunner,
         StreamWriter,
