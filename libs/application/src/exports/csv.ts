@@ -156,7 +156,11 @@ const cellText = (value: Field, excel: boolean): string | null => {
   return excel ? excelText(value) : value;
 };
 
-/** The data rows for `what`, each made when it is asked for. */
+/**
+ * The data rows for `what`, each made when it is asked for.
+ * TODO(issue 13, rm-core): `listInitiatives` and `ledger` hand over whole arrays of the read models; once they
+ * page in SQL, read them here a page at a time (the rows are already made and written one chunk at a time).
+ */
 function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: number) => NumberText): Generator<Field[]> {
   switch (what) {
     case 'decisions':
