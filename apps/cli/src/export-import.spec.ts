@@ -160,6 +160,26 @@ describe('dgr export --format jsonl and dgr import', () => {
       }
     });
 
+    it('summarises the initiatives of the CSV exports a page at a time, the same rows at any page size', async () => {
+      const context = await openDemoContext(source);
+      try {
+        const queries = context.get(Queries);
+        const everything = jest.spyOn(queries, 'listInitiatives');
+        const pages = jest.spyOn(queries, 'initiativePage');
+        for (const what of ['initiatives', 'decisions'] as const) {
+          const whole = csvExport(queries, { what, asOf: '2026-06-30' }, 1000);
+          pages.mockClear();
+          expect(csvExport(queries, { what, asOf: '2026-06-30' }, 2)).toBe(whole);
+          expect(pages.mock.calls.length).toBeGreaterThan(2);
+          expect(pages.mock.calls.every(([options]) => options?.limit === 2)).toBe(true);
+        }
+        expect(everything).not.toHaveBeenCalled();
+      } finally {
+        jest.restoreAllMocks();
+        await context.close();
+      }
+    });
+
     it.each<[Record<string, string | boolean>, RegExp]>([
       [{}, /--format must be one of jsonl, csv, sie/],
       [{ format: 'xml' }, /--format must be/],
