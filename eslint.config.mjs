@@ -138,7 +138,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly' } },
   },
   {
-    files: ['bin/**/*.js', '*.js', '*.mjs'],
+    files: ['bin/**/*.js', '*.js', '*.mjs', 'tools/**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

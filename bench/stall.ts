@@ -3,7 +3,10 @@
  * (dist/apps/api/src/main.js, as `npm start` runs it) on a copy of the bench's generated log of N events
  * (default 200 000); for each kind of read, one request of it is sent while GET /api/health is asked every
  * 10 ms, and the table shows how long the read took and how long health answers took meanwhile (p99 and
- * max). A read that holds the event loop shows as a health answer as slow as itself.
+ * max). A read that holds the event loop shows as a health answer as slow as itself. The server's resident
+ * memory (VmRSS, from /proc) is sampled with each health answer: before the read and its peak meanwhile, so an
+ * export that builds its file in memory shows as a peak that grows with the log. Last, `dgr export --format
+ * jsonl --out FILE` on the same log, with the command's peak resident memory (VmHWM).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -35,6 +38,36 @@ const get = async (url: string, init?: RequestInit): Promise<Response> => {
     if (!String((e as Error).cause ?? '').includes('ECONNRESET')) throw e;
     return fetch(url, init);
   }
+};
+
+/** A process's resident memory in MiB from /proc/<pid>/status (VmRSS now, VmHWM its peak); null when gone. */
+const memoryMiB = (pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null => {
+  if (pid === undefined) return null;
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+};
+
+/** `dgr export --format jsonl` of `file` into a file: how long, how many bytes, and the command's peak resident memory. */
+const cliExport = async (file: string, dir: string): Promise<{ ms: number; bytes: number; peakMiB: number; status: string }> => {
+  const out = path.join(dir, 'export.jsonl');
+  const t = performance.now();
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'dgr.js'), 'export', '--format', 'jsonl', '--file', file, '--out', out], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let peakMiB = 0;
+  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, memoryMiB(child.pid, 'VmHWM') ?? 0)), 20);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  const ms = performance.now() - t;
+  const bytes = fs.existsSync(out) ? fs.statSync(out).size : 0;
+  fs.rmSync(out, { force: true });
+  return { ms, bytes, peakMiB, status: code === 0 ? 'ok' : `exit ${code}: ${stderr.trim().slice(-300)}` };
 };
 
 const percentile = (values: number[], p: number): number => {
@@ -86,22 +119,25 @@ const main = async (): Promise<void> => {
       ['overview page (HTML)', '/'],
       ['annual report 2024', '/api/reports/annual/2024'],
       ['events.jsonl export', '/api/exports/events.jsonl'],
+      ['initiatives.csv export', '/api/exports/initiatives.csv'],
       ['verify the log', '/api/audit/verify'],
     ];
     const rows: string[][] = [];
     for (const [name, url] of reads) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        rows.push([name, `server gone (${child.exitCode ?? child.signalCode})`, '', '', '', '', '']);
+        rows.push([name, `server gone (${child.exitCode ?? child.signalCode})`, '', '', '', '', '', '', '']);
         continue;
       }
       try {
         rows.push(await measure(name, url));
       } catch (e) {
-        rows.push([name, `failed: ${e instanceof Error ? e.message : String(e)}`, '', '', '', '', '']);
+        rows.push([name, `failed: ${e instanceof Error ? e.message : String(e)}`, '', '', '', '', '', '', '']);
       }
     }
     async function measure(name: string, url: string): Promise<string[]> {
       const health: number[] = [];
+      const rssBefore = memoryMiB(child.pid, 'VmRSS') ?? 0;
+      let rssPeak = rssBefore;
       let done = false;
       const prober = (async () => {
         while (!done) {
@@ -112,6 +148,7 @@ const main = async (): Promise<void> => {
               throw new Error(`GET /api/health during ${url}: ${e instanceof Error ? `${e.message} ${String(e.cause)}` : String(e)}`);
             });
           health.push(performance.now() - t);
+          rssPeak = Math.max(rssPeak, memoryMiB(child.pid, 'VmRSS') ?? 0);
           await new Promise((r) => setTimeout(r, 10));
         }
       })();
@@ -123,14 +160,27 @@ const main = async (): Promise<void> => {
       const ms = performance.now() - t;
       done = true;
       await prober;
-      return [name, String(res.status), ms.toFixed(0), (bytes / 1024).toFixed(0), String(health.length), percentile(health, 99).toFixed(0), Math.max(0, ...health).toFixed(0)];
+      return [
+        name,
+        String(res.status),
+        ms.toFixed(0),
+        (bytes / 1024).toFixed(0),
+        String(health.length),
+        percentile(health, 99).toFixed(0),
+        Math.max(0, ...health).toFixed(0),
+        rssBefore.toFixed(0),
+        rssPeak.toFixed(0),
+      ];
     }
     out(`# One heavy read at a time, with GET /api/health every 10 ms meanwhile (${events} events; ${os.cpus().length} cores; node ${process.version})`);
     out(`start until the first answer: ${startSeconds.toFixed(1)} s`);
     out();
-    out('| read | status | ms | KiB | health answers | health p99 ms | health max ms |');
-    out('|---|---|---|---|---|---|---|');
+    out('| read | status | ms | KiB | health answers | health p99 ms | health max ms | server RSS before MiB | server RSS peak MiB |');
+    out('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) out(`| ${r.join(' | ')} |`);
+    const cli = await cliExport(file, dir);
+    out();
+    out(`dgr export --format jsonl --out FILE: ${cli.status}, ${(cli.ms / 1000).toFixed(1)} s, ${(cli.bytes / 1024 / 1024).toFixed(0)} MiB written, peak resident memory ${cli.peakMiB.toFixed(0)} MiB`);
     if (stderr.trim() !== '') out(`\nthe server's standard error:\n${stderr.trim().slice(-2000)}`);
   } finally {
     child.kill('SIGTERM');

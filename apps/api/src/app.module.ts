@@ -27,6 +27,7 @@ import { PublicPagesController } from './web/public-pages.controller';
 import { CC0, type PublicConfig } from '@dgr/config';
 import { PublicDataController } from './public/public-data.controller';
 import { PublicReader } from './public/public-reader';
+import { VerifyInWorker } from './audit/verify-in-worker';
 import { PublicSettings } from './public/public-settings';
 import { SignInController, SignInOptions } from './web/sign-in.controller';
 
@@ -41,6 +42,8 @@ export interface AppModuleOptions {
   readonly clock?: Clock;
   /** Signs the log's checkpoints (GET /api/audit/checkpoint). */
   readonly auditSigner?: CheckpointSigner;
+  /** Runs GET /api/audit/verify's whole-log check in a worker thread (create-app); without it, in the process. */
+  readonly verifyWorker?: VerifyInWorker;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`). */
   readonly requireFinalConsensus?: boolean;
   /** The read models' file (`DGR_READ_MODEL_FILE`); omitted: kept in memory. */
@@ -68,7 +71,7 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile })],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, storeCheck: options.verifyWorker?.check, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile })],
       controllers: [PartiesController, InitiativesController, EvidenceController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },
@@ -78,6 +81,7 @@ export class AppModule implements NestModule {
         { provide: SIE_ACCOUNTS, useValue: options.sieAccounts ?? DEFAULT_SIE_ACCOUNTS },
         { provide: PublicSettings, useValue: new PublicSettings(publicView) },
         PublicReader,
+        ...(options.verifyWorker ? [{ provide: VerifyInWorker, useValue: options.verifyWorker }] : []),
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute, options.rateLimitAnonymousPerMinute ?? 0) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -14,6 +14,7 @@ import { resolveSessionSettings } from './auth/session';
 import { SignInOptions } from './web/sign-in.controller';
 import { JsonLogger, requestLogMiddleware } from './http/json-logger';
 import { openStore } from './open-store';
+import { VerifyInWorker } from './audit/verify-in-worker';
 import { Metrics } from './operations/metrics';
 import { jsonDepthMiddleware, jsonOnlyMiddleware, requestIdMiddleware } from './http/request-context';
 import { evidenceBodyMiddleware } from './evidence/evidence-body';
@@ -53,6 +54,10 @@ export const createApp = async (
   const audit = resolveAuditSigner(config.audit, { create: true });
   const metrics = config.operations.metrics ? new Metrics(config.operations.eventLoopResolutionMs) : null;
   const opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
+  // The whole-log verify runs in a worker thread that opens the configured store itself; a store given by the
+  // caller (tests: a fake EventStoreDB client, a blob store with an injected failure) cannot be opened again
+  // there, so it is checked in the process.
+  const verifyWorker = options.store || options.blobs || (config.store.kind === 'sqlite' && config.sqliteFile === ':memory:') ? undefined : new VerifyInWorker(config);
   const store = metrics ? metrics.timedStore(opened) : opened;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
@@ -63,6 +68,7 @@ export const createApp = async (
       rateLimitAnonymousPerMinute: config.rateLimitAnonymousPerMinute,
       clock: options.clock,
       auditSigner: audit.signer,
+      verifyWorker,
       requireFinalConsensus: config.requireFinalConsensus,
       readModelFile: config.readModelFile,
       reminderContacts: config.mail.contacts,

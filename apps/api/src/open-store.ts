@@ -15,14 +15,15 @@ export const EVENTSTORE_CONNECT_TIMEOUT_MS = 5000;
 /**
  * Opens the configured event store before anything else, so that a bad path or an unreachable server stops
  * the start within seconds with one line naming the variable (main.ts prints ConfigError as such).
+ * `readOnly`: a read-only connection to an existing SQLite file (the verify worker); EventStoreDB is only read there anyway.
  */
 export const openStore = async (
   config: Pick<Config, 'store' | 'sqliteFile'>,
-  options: Pick<EventStoreDbOptions, 'onSubscriptionError'> & Pick<SqliteEventStoreOptions, 'onGroupCommit'> & { connectTimeoutMs?: number } = {},
+  options: Pick<EventStoreDbOptions, 'onSubscriptionError'> & Pick<SqliteEventStoreOptions, 'onGroupCommit' | 'readOnly'> & { connectTimeoutMs?: number } = {},
 ): Promise<EventStore> => {
   if (config.store.kind === 'sqlite') {
     try {
-      return new SqliteEventStore(config.sqliteFile, { onGroupCommit: options.onGroupCommit });
+      return new SqliteEventStore(config.sqliteFile, { onGroupCommit: options.onGroupCommit, readOnly: options.readOnly });
     } catch (e) {
       throw new ConfigError('DGR_SQLITE_FILE', `cannot open the store at ${config.sqliteFile}: ${(e as Error).message}`);
     }

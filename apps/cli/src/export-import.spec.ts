@@ -1,14 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, WriteStream, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@dgr/config';
 import { eventLeafHash, naiveRoot } from '@dgr/audit';
 import { SqliteEventStore, type RecordedEvent } from '@dgr/event-store';
-import { runExport } from './export';
+import { runExport, type ExportArgs } from './export';
 import { ExportError } from './export-error';
 import { importJsonl } from './import';
-import { cp437Decode, exportJsonl, jsonlLine } from '@dgr/application';
+import { cp437Decode, CSV_WHATS, csvExport, exportJsonl, jsonlLine, Queries, sieExport } from '@dgr/application';
 import { openDemoContext, seedDemoStore } from './testing/demo-store';
 
 /** Collects what an export writes. */
@@ -131,6 +131,53 @@ describe('dgr export --format jsonl and dgr import', () => {
       expect(readFileSync(join(dir, 'cmd.csv'), 'utf8').startsWith('\uFEFFposition;händelse;')).toBe(true);
       await runExport(source, { format: 'sie', year: '2025', out: join(dir, 'cmd.se') }, config, openDemoContext);
       expect(cp437Decode(readFileSync(join(dir, 'cmd.se'))).startsWith('#FLAGGA 0\r\n')).toBe(true);
+    });
+
+    it('writes CSV and SIE a chunk at a time, byte for byte what the whole-file export makes', async () => {
+      const writes = jest.spyOn(WriteStream.prototype, 'write');
+      const context = await openDemoContext(source);
+      try {
+        const queries = context.get(Queries);
+        const cases: Array<[ExportArgs, Buffer]> = [
+          ...CSV_WHATS.flatMap((what): Array<[ExportArgs, Buffer]> => [
+            [{ format: 'csv', what }, Buffer.from(csvExport(queries, { what }), 'utf8')],
+            [{ format: 'csv', what, separator: ';', 'as-of': '2025-06-30' }, Buffer.from(csvExport(queries, { what, separator: ';', asOf: '2025-06-30' }), 'utf8')],
+          ]),
+          ...[2024, 2025, 2026].map((year): [ExportArgs, Buffer] => [{ format: 'sie', year: String(year) }, sieExport(queries, { year, accounts: config.sieAccounts })]),
+        ];
+        for (const [args, whole] of cases) {
+          writes.mockClear();
+          const out = join(dir, 'chunked.out');
+          await runExport(source, { ...args, out }, config, openDemoContext, { linesPerChunk: 7 });
+          expect({ args, same: readFileSync(out).equals(whole) }).toEqual({ args, same: true });
+          // More than one page of lines: written in several chunks, never as one file-sized string.
+          expect(writes.mock.calls.length).toBeGreaterThan(1);
+          expect(Math.max(...writes.mock.calls.map(([chunk]) => Buffer.byteLength(chunk as string | Buffer)))).toBeLessThan(whole.length);
+        }
+      } finally {
+        writes.mockRestore();
+        await context.close();
+      }
+    });
+
+    it('summarises the initiatives of the CSV exports a page at a time, the same rows at any page size', async () => {
+      const context = await openDemoContext(source);
+      try {
+        const queries = context.get(Queries);
+        const everything = jest.spyOn(queries, 'listInitiatives');
+        const pages = jest.spyOn(queries, 'initiativePage');
+        for (const what of ['initiatives', 'decisions'] as const) {
+          const whole = csvExport(queries, { what, asOf: '2026-06-30' }, 1000);
+          pages.mockClear();
+          expect(csvExport(queries, { what, asOf: '2026-06-30' }, 2)).toBe(whole);
+          expect(pages.mock.calls.length).toBeGreaterThan(2);
+          expect(pages.mock.calls.every(([options]) => options?.limit === 2)).toBe(true);
+        }
+        expect(everything).not.toHaveBeenCalled();
+      } finally {
+        jest.restoreAllMocks();
+        await context.close();
+      }
     });
 
     it.each<[Record<string, string | boolean>, RegExp]>([

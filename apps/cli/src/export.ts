@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CSV_WHATS, csvExport, exportJsonl, isSieYear, Queries, sieExport, type CsvWhat } from '@dgr/application';
+import { CSV_WHATS, csvChunks, exportJsonl, isSieYear, Queries, sieChunks, type CsvWhat } from '@dgr/application';
 import { isCalendarDate } from '@dgr/domain';
 import { SqliteEventStore } from '@dgr/event-store';
 import type { Config } from '@dgr/config';
@@ -13,7 +13,9 @@ import { allReferencedBlobs, BlobCopyError, copyBlobs } from './blobs';
 
 /**
  * `dgr export --format jsonl|csv|sie`: to standard output, or with `--out FILE` to that file (written
- * beside it first and renamed when complete, so a failed export leaves no half file behind).
+ * beside it first and renamed when complete, so a failed export leaves no half file behind). Every format is
+ * written as it is made, a chunk at a time, each when the output has taken the one before: the log is read a
+ * page at a time (jsonl), the CSV and SIE lines are made from the read models as they are written.
  */
 
 export interface ExportArgs {
@@ -90,7 +92,25 @@ const ONLY: Record<string, readonly string[]> = {
   'with-blobs': ['jsonl'],
 };
 
-export const runExport = async (file: string, args: ExportArgs, config: Config, openContext: OpenContext): Promise<void> => {
+/**
+ * Writes the chunks one at a time, each when the output has taken the one before (backpressure), and stops when
+ * the reader went away: the export is never whole in memory.
+ */
+const writeAll = async (out: Output, chunks: Iterable<string | Buffer>): Promise<void> => {
+  for (const chunk of chunks) {
+    if (out.gone) return;
+    await out.write(chunk);
+  }
+};
+
+/** `linesPerChunk`: the CSV and SIE lines written at a time (the tests make it small, to cross chunks). */
+export const runExport = async (
+  file: string,
+  args: ExportArgs,
+  config: Config,
+  openContext: OpenContext,
+  { linesPerChunk = 500 }: { linesPerChunk?: number } = {},
+): Promise<void> => {
   const format = args.format;
   if (!format || !(FORMATS as readonly string[]).includes(format)) throw new ExportError(`--format must be one of ${FORMATS.join(', ')}`);
   for (const [option, formats] of Object.entries(ONLY))
@@ -143,13 +163,13 @@ export const runExport = async (file: string, args: ExportArgs, config: Config, 
     if (format === 'csv') {
       const bom = args.bom ? true : args['no-bom'] ? false : undefined;
       const excel = args.excel ? true : args['no-excel'] ? false : undefined;
-      await out.write(csvExport(queries, { what: args.what as CsvWhat, separator: args.separator, asOf: args['as-of'], excel, bom }));
+      await writeAll(out, csvChunks(queries, { what: args.what as CsvWhat, separator: args.separator, asOf: args['as-of'], excel, bom }, linesPerChunk));
     } else {
       const y = year!;
       const row = queries.fundYears().find((r) => r.year === y);
       if (!row) process.stderr.write(`dgr: the fund has no year ${y} (its years: ${queries.fundYears().map((r) => r.year).join(', ') || 'none'}); the file has no bookings\n`);
       else if (!row.closed) process.stderr.write(`dgr: ${y} is not closed yet; its figures may still change\n`);
-      await out.write(sieExport(queries, { year: y, accounts: config.sieAccounts }));
+      await writeAll(out, sieChunks(queries, { year: y, accounts: config.sieAccounts }, linesPerChunk));
     }
     await out.finish();
     if (args.out !== undefined) process.stderr.write(`dgr: wrote ${args.out}\n`);

@@ -6,6 +6,7 @@ import { InMemoryBlobStore, type BlobStore } from '@dgr/blob-store';
 import { EvidenceFiles } from './evidence/evidence-file';
 import { EVIDENCE_HANDLERS } from './evidence/evidence.handlers';
 import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
+import { STORE_CHECK, type StoreCheck } from './audit/verify-store';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
@@ -32,6 +33,8 @@ export interface ApplicationOptions {
   readonly blobs?: BlobStore;
   /** The read models' file (`DGR_READ_MODEL_FILE`); omitted or `:memory:`, they are rebuilt in memory at each start. */
   readonly readModelFile?: string;
+  /** Runs GET /api/audit/verify's whole-log check off the event loop (the API: a worker thread); default in the process. */
+  readonly storeCheck?: StoreCheck;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -63,6 +66,7 @@ export class DgrApplicationModule {
         AuditLogProjection,
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
+        { provide: STORE_CHECK, useValue: options.storeCheck ?? null },
         AuditService,
         ProjectionRunner,
         StreamWriter,

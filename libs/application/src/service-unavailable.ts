@@ -10,6 +10,8 @@ export class ServiceUnavailable extends Error {
     readonly retryAfterSeconds: number,
     /** The event the read models stopped before, when that is why. */
     readonly unreadable: UnreadableEvent | null = null,
+    /** The problem's code when it is not an unreadable event: by default the read models are behind. */
+    readonly code: string = 'read-models-behind',
   ) {
     super(detail);
     this.name = 'ServiceUnavailable';

@@ -147,6 +147,18 @@ describe('SqliteEventStore (adapter specific)', () => {
     expect((await store.readStream('a')).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
   });
 
+  it('a read-only instance (the verify worker) reads what the writer appends, writes nothing, and needs the file to exist', async () => {
+    await store.append('a', newEvents(2), 'no_stream');
+    const reader = temp.openStore({ readOnly: true });
+    await store.append('a', newEvents(1), 1);
+    expect(await reader.headPosition()).toBe(3);
+    expect((await reader.readAll(0, 100)).map((e) => e.hash)).toEqual((await store.readAll(0, 100)).map((e) => e.hash));
+    const refused = await reader.append('b', newEvents(1), 'no_stream').then(() => 'appended', (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'SQLITE_READONLY' });
+    expect(await store.headPosition()).toBe(3);
+    expect(() => new SqliteEventStore(join(temp.dir, 'missing.sqlite'), { readOnly: true })).toThrow();
+  });
+
   it('a subscription on a second instance receives the first one’s appends by polling', async () => {
     const second = temp.openStore({ pollMs: 50 });
     await store.append('a', newEvents(2), 'no_stream');

@@ -54,6 +54,11 @@ export interface SqliteEventStoreOptions {
   onSubscriptionError?: (e: unknown) => void;
   /** Told after each group commit: how many appends shared the transaction, and how long it took (seconds). */
   onGroupCommit?: (appends: number, seconds: number) => void;
+  /**
+   * A read-only connection to an existing file (the API's verify in a worker thread, beside the server's own
+   * connection): nothing is created or upgraded, and an append fails.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -73,12 +78,12 @@ export class SqliteEventStore implements EventStore {
     readonly file: string,
     private readonly options: SqliteEventStoreOptions = {},
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:' && !options.readOnly) mkdirSync(dirname(file), { recursive: true });
+    this.db = options.readOnly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file);
+    if (!options.readOnly) this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    if (!options.readOnly) this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY AUTOINCREMENT,
         id       TEXT    NOT NULL UNIQUE,
@@ -92,7 +97,7 @@ export class SqliteEventStore implements EventStore {
         UNIQUE (stream, revision)
       );
     `);
-    this.addHashesToAnOlderFile();
+    if (!options.readOnly) this.addHashesToAnOlderFile();
     this.statements = {
       head: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
       streamHead: this.db.prepare<[string], { revision: number; hash: string }>(

@@ -46,6 +46,9 @@ export class ConsistencyQueryDto {
 @ApiTags('audit')
 @Controller('api/audit')
 export class AuditController {
+  /** The verify running now, if one is: a request that arrives meanwhile shares it (one at a time per process). */
+  private running: Promise<VerificationReport> | null = null;
+
   constructor(private readonly audit: AuditService) {}
 
   @Get('checkpoint')
@@ -82,9 +85,14 @@ export class AuditController {
     description:
       'The checks of `dgr verify` over the store the service runs on, read through the store: every event\'s hash and its chain to its ' +
       "stream predecessor, positions 1, 2, 3… without gaps, the Merkle root of the whole log, and that the log extends the checkpoint " +
-      'the service signs now. Always 200: `ok` says whether the log is intact; `mismatches` and `checkpointProblem` say what is not, in Swedish.',
+      'the service signs now. Always 200: `ok` says whether the log is intact; `mismatches` and `checkpointProblem` say what is not, in Swedish. ' +
+      'The check runs in a worker thread, so the service goes on answering meanwhile; one runs at a time: a request that arrives while one runs ' +
+      'gets that one\'s answer (its `checkedAt` says when it began). 503 (`verify-failed`, with Retry-After) when the check could not run.',
   })
   verify(): Promise<VerificationReport> {
-    return this.audit.verify();
+    this.running ??= this.audit.verify().finally(() => {
+      this.running = null;
+    });
+    return this.running;
   }
 }

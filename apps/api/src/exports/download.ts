@@ -38,7 +38,9 @@ export const sendDownload = async (res: Response, download: Download, chunks: It
     }
   }
   try {
-    await pipeline(Readable.from(all()), res);
+    // One chunk waits in the stream at most (Readable.from's default holds 16): with a slow client the export
+    // holds a page or two in memory, not sixteen.
+    await pipeline(Readable.from(all(), { highWaterMark: 1 }), res);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
     logger.error(`The download ${download.filename} stopped part-way: ${e instanceof Error ? e.stack : String(e)}`);

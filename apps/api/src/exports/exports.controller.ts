@@ -60,6 +60,9 @@ const sieYearPipe: PipeTransform<string, number> = {
 };
 
 const CSV = 'text/csv; charset=utf-8';
+
+/** Events read, serialised and written per turn of the event loop by the jsonl download (the bytes do not depend on it). */
+const JSONL_PAGE = 250;
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
 /**
@@ -84,7 +87,7 @@ export class ExportsController {
       '`{id, position, stream, revision, type, data, metadata, previousHash, hash}` in global order. `dgr import` restores it.',
   })
   async events(@Res() res: Response): Promise<void> {
-    await sendDownload(res, { contentType: 'application/x-ndjson; charset=utf-8', filename: `dgr-events-${this.queries.today()}.jsonl` }, jsonlChunks(this.store));
+    await sendDownload(res, { contentType: 'application/x-ndjson; charset=utf-8', filename: `dgr-events-${this.queries.today()}.jsonl` }, jsonlChunks(this.store, JSONL_PAGE));
   }
 
   @Get('ledger.csv')

@@ -98,12 +98,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ServiceUnavailable || exception instanceof UnreadableEvent) {
       const unreadable = exception instanceof UnreadableEvent ? exception : exception.unreadable;
       const problem: Problem = {
-        type: problemType(unreadable ? 'unreadable-event' : 'read-models-behind'),
+        type: problemType(unreadable ? 'unreadable-event' : exception instanceof ServiceUnavailable ? exception.code : 'read-models-behind'),
         title: 'Tjänsten är inte tillgänglig just nu',
         status: 503,
         detail: unreadable ? describeUnreadable(unreadable) : exception.message,
         instance,
-        code: unreadable ? 'unreadable-event' : 'read-models-behind',
+        code: unreadable ? 'unreadable-event' : exception instanceof ServiceUnavailable ? exception.code : 'read-models-behind',
       };
       return unreadable ? { ...problem, event: unreadable.toJSON() } : problem;
     }

@@ -6,7 +6,7 @@ import type { EventStore } from '@dgr/event-store';
 import { AuditLogProjection } from '../projections/audit-log.projection';
 import { BLOB_STORE, CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import type { BlobStore } from '@dgr/blob-store';
-import { verificationReport, verifyStore, type VerificationReport } from './verify-store';
+import { STORE_CHECK, verificationReport, verifyStore, type StoreCheck, type VerificationReport } from './verify-store';
 
 /** The checkpoint signer (libs/audit's CheckpointSigner), provided by the shell that holds the key. */
 export const AUDIT_SIGNER = Symbol('AUDIT_SIGNER');
@@ -54,6 +54,7 @@ export class AuditService {
     @Optional() @Inject(AUDIT_SIGNER) private readonly signer: CheckpointSigner | null,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(BLOB_STORE) private readonly blobs: BlobStore | null = null,
+    @Optional() @Inject(STORE_CHECK) private readonly storeCheck: StoreCheck | null = null,
   ) {}
 
   /** Whether a checkpoint signing key is loaded. */
@@ -110,7 +111,9 @@ export class AuditService {
       if (!(e instanceof AuditLogBroken || e instanceof NoCheckpointKey)) throw e;
       unsigned = e.message;
     }
-    const result = await verifyStore(this.store, { against: checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined, blobs: this.blobs ?? undefined });
+    const against = checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined;
+    // The API runs the whole-log check in a worker thread (STORE_CHECK), so that no request waits for it.
+    const result = this.storeCheck ? await this.storeCheck({ against }) : await verifyStore(this.store, { against, blobs: this.blobs ?? undefined });
     return verificationReport(result, { checkedAt, checkpoint, unsigned });
   }
 

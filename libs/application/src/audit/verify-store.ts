@@ -63,6 +63,19 @@ export const verifyStore = async (
   return { ...verifier.result(options.against), ruleViolations: rules.all(), evidenceProblems };
 };
 
+/** What `verifyStore` finds, without the Merkle tree it built (a report needs only its root). */
+export type StoreVerification = Omit<LogVerification, 'tree'> & { readonly ruleViolations: RuleViolation[] };
+
+/**
+ * Runs `verifyStore` over the service's own store, somewhere other than the event loop: the API gives one that
+ * opens the store again in a worker thread (apps/api/src/audit/verify-in-worker.ts). Without one, AuditService
+ * runs the check in the process, a page at a time.
+ */
+export type StoreCheck = (options: Pick<VerifyStoreOptions, 'against'>) => Promise<StoreVerification>;
+
+/** The injection token of the StoreCheck (DgrApplicationModule's `storeCheck`). */
+export const STORE_CHECK = Symbol('STORE_CHECK');
+
 /** Reads the page after `after` one event at a time, and records the first that cannot be read as unreadable. */
 const findUnreadable = async (store: EventStore, verifier: LogVerifier, after: number, pageSize: number, pageError: unknown): Promise<void> => {
   let position = after;
@@ -135,7 +148,7 @@ export interface VerificationReport {
   }>;
 }
 
-const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: string | null, evidenceProblems: number): string => {
+const summaryOf = (ok: boolean, result: Omit<LogVerification, 'tree'>, checkpointProblem: string | null, evidenceProblems: number): string => {
   if (ok) return `Loggen är oförändrad: alla ${result.events} händelser stämmer med sina hashar och kedjor, och loggen bygger vidare på den signerade kontrollpunkten.`;
   if (result.mismatchCount > 0)
     return `Loggen stämmer inte: ${result.mismatchCount} händelse(r) stämmer inte med sina hashar, kedjor eller platser; den första är på position ${result.firstMismatch!.position}.`;
@@ -150,7 +163,7 @@ const summaryOf = (ok: boolean, result: LogVerification, checkpointProblem: stri
  * extend anything).
  */
 export const verificationReport = (
-  result: LogVerification & { readonly ruleViolations?: readonly RuleViolation[]; readonly evidenceProblems?: readonly EvidenceProblem[] },
+  result: Omit<LogVerification, 'tree'> & { readonly ruleViolations?: readonly RuleViolation[]; readonly evidenceProblems?: readonly EvidenceProblem[] },
   context: { readonly checkedAt: string; readonly checkpoint: Checkpoint | null; readonly unsigned: string | null },
 ): VerificationReport => {
   const checkpointProblem = result.checkpointProblem ? describeCheckpointProblemInSwedish(result.checkpointProblem) : context.unsigned;

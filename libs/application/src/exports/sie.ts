@@ -154,7 +154,11 @@ export const postingsOf = (b: Pick<LedgerRow, 'type' | 'amountOre'>, accounts: S
   }
 };
 
-/** The file's lines (before encoding), each made when asked for; the balances are summed over the ledger first. */
+/**
+ * The file's lines (before encoding), each made when asked for; the balances are summed over the ledger first.
+ * TODO(issue 13, rm-core): `ledger()` and `listInitiatives` hand over whole arrays of the read models; once they
+ * page in SQL, sum and write the year's bookings a page at a time (and look up only the titles a page needs).
+ */
 export function* sieLines(view: SieView, options: SieOptions): Generator<string> {
   const { year, accounts } = options;
   const titles = new Map(view.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
