@@ -96,7 +96,7 @@ class VerifyThread {
 }
 
 /**
- * The StoreCheck of the API (ADR 0013): the whole-log check of GET /api/audit/verify runs in a
+ * The StoreCheck of the API (ADR 0017): the whole-log check of GET /api/audit/verify runs in a
  * `node:worker_threads` Worker that opens the configured store itself, so the event loop stays free for other
  * requests while the log is read and hashed. One per app (create-app.ts); its worker ends with the app.
  */
