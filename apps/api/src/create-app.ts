@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { ProjectionRunner, type Clock } from '@dgr/application';
+import { AuditService, ProjectionRunner, type Clock } from '@dgr/application';
 import { ConfigError, resolveAuditSigner, resolveTokenKeys, type Config } from '@dgr/config';
 import type { EventStore } from '@dgr/event-store';
 import { AppModule } from './app.module';
@@ -149,5 +149,8 @@ export const createApp = async (
   );
   SwaggerModule.setup('api/docs', app, document);
   await app.get(ProjectionRunner).start();
+  // A resumed audit read model did not re-hash the events it had checked before the stop: the whole log is
+  // re-checked off the event loop, and no checkpoint is signed before that check has run (docs/audit.md).
+  app.get(AuditService).startRecheck();
   return app;
 };

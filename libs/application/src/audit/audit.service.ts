@@ -1,9 +1,10 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Checkpoint, CheckpointSigner } from '@dgr/audit';
 import { describeMismatchInSwedish } from '@dgr/audit';
 import { DomainError, InvalidInput } from '@dgr/domain';
 import type { EventStore } from '@dgr/event-store';
 import { AuditLogProjection } from '../projections/audit-log.projection';
+import { ServiceUnavailable } from '../service-unavailable';
 import { BLOB_STORE, CLOCK, EVENT_STORE, type Clock } from '../tokens';
 import type { BlobStore } from '@dgr/blob-store';
 import { STORE_CHECK, verificationReport, verifyStore, type StoreCheck, type VerificationReport } from './verify-store';
@@ -46,8 +47,16 @@ const b64 = (h: Buffer): string => h.toString('base64');
  * Checkpoints and proofs of the log (docs/audit.md), over the audit read model. Sizes are counts of events
  * from the start of the log; the event at global position p is leaf p − 1.
  */
+/** How long a checkpoint request waits for the re-check after a resumed start before it answers 503. */
+export const RECHECK_WAIT_MS = 10_000;
+const RECHECK_RETRY_AFTER_SECONDS = 30;
+
 @Injectable()
 export class AuditService {
+  private readonly logger = new Logger('Audit');
+  /** The whole-log re-check after a resumed start (startRecheck); settled once it has run or failed. */
+  private recheck: { done: boolean; readonly settled: Promise<void> } = { done: true, settled: Promise.resolve() };
+
   constructor(
     private readonly log: AuditLogProjection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -56,6 +65,50 @@ export class AuditService {
     @Optional() @Inject(BLOB_STORE) private readonly blobs: BlobStore | null = null,
     @Optional() @Inject(STORE_CHECK) private readonly storeCheck: StoreCheck | null = null,
   ) {}
+
+  /**
+   * After a start that resumed the audit read model (its events up to the checkpoint were hash-checked by an
+   * earlier start, not re-read by this one), re-checks the whole log as `dgr verify` does — in the worker thread
+   * when the API has one (STORE_CHECK), otherwise a page at a time — without holding up the start. A row changed
+   * in the file while the service was stopped is so found, and no checkpoint is signed over it. Until the
+   * re-check has run, a checkpoint waits for it (RECHECK_WAIT_MS, then 503 with Retry-After). A re-check that
+   * cannot run is logged, and signing goes on as the running check allows (`dgr verify` remains the proof).
+   */
+  startRecheck(): void {
+    const upTo = this.log.resumedAt;
+    if (upTo === 0 || !this.recheck.done) return;
+    const check = this.storeCheck ?? ((options) => verifyStore(this.store, options));
+    const state = { done: false, settled: Promise.resolve() };
+    state.settled = check({ against: undefined }).then(
+      (result) => {
+        if (result.firstMismatch) this.log.noteMismatchFoundByRecheck(result.firstMismatch);
+        else this.logger.log(`Re-checked the whole log after the start (${result.events} events): it matches its hashes`);
+      },
+      (e: unknown) => this.logger.error(`Could not re-check the log after the start: ${e instanceof Error ? e.message : String(e)}. Run \`npx dgr verify\`.`),
+    ).finally(() => {
+      state.done = true;
+    });
+    this.recheck = state;
+  }
+
+  /** Resolves once the re-check after a resumed start has run; refuses (503) after RECHECK_WAIT_MS. */
+  private async rechecked(): Promise<void> {
+    if (this.recheck.done) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), RECHECK_WAIT_MS);
+      timer.unref();
+    });
+    const outcome = await Promise.race([this.recheck.settled.then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout')
+      throw new ServiceUnavailable(
+        'Tjänsten kontrollerar hela loggen efter omstarten; ingen kontrollpunkt signeras förrän kontrollen är klar. Försök igen om en stund.',
+        RECHECK_RETRY_AFTER_SECONDS,
+        null,
+        'audit-recheck-running',
+      );
+  }
 
   /** Whether a checkpoint signing key is loaded. */
   get canSign(): boolean {
@@ -88,6 +141,7 @@ export class AuditService {
   async checkpointAt(size: number): Promise<Checkpoint> {
     this.checkSize('size', size, 0);
     const signer = this.requireSigner();
+    await this.rechecked();
     const broken = this.log.firstMismatch;
     if (broken && broken.position <= size)
       throw new AuditLogBroken(`Loggen stämmer inte: ${describeMismatchInSwedish(broken)}. Ingen kontrollpunkt signeras. Kör npx dgr verify.`);
@@ -108,7 +162,7 @@ export class AuditService {
     try {
       checkpoint = await this.checkpoint();
     } catch (e) {
-      if (!(e instanceof AuditLogBroken || e instanceof NoCheckpointKey)) throw e;
+      if (!(e instanceof AuditLogBroken || e instanceof NoCheckpointKey || e instanceof ServiceUnavailable)) throw e;
       unsigned = e.message;
     }
     const against = checkpoint ? { checkpoint, publicKey: this.signer?.publicKey } : undefined;

@@ -33,6 +33,8 @@ export class AuditLogProjection implements OnApplicationShutdown {
   private pending = 0;
   private commitScheduled = false;
   private rebuild: { readonly head: number; nextReport: number } | null = null;
+  private resumedAtPosition = 0;
+  private foundByRecheck: Mismatch | null = null;
 
   constructor(@Optional() @Inject(AUDIT_READ_MODEL_FILE) file?: string | null) {
     this.store = AuditLogStore.open(file ?? ':memory:');
@@ -59,9 +61,30 @@ export class AuditLogProjection implements OnApplicationShutdown {
       this.rebuild = { head, nextReport: PROGRESS_EVERY };
       this.logger.log(`Audit read model in ${this.store.file}: rebuilding from the log's ${head} events (${reason ?? 'it was empty'})`);
     } else if (this.position > 0) {
+      this.resumedAtPosition = this.position;
       this.logger.log(`Audit read model in ${this.store.file}: resumed at position ${this.position} of ${head}`);
     }
     return this.position;
+  }
+
+  /**
+   * The position this process resumed at: the events up to it were hash-checked by an earlier start, not by this
+   * one (0 when this process checked every event itself). AuditService re-checks them off the event loop.
+   */
+  get resumedAt(): number {
+    return this.resumedAtPosition;
+  }
+
+  /**
+   * A mismatch the whole-log re-check after a resume found in an event this process did not re-hash (a row
+   * changed in the file while the service was stopped). From then on it counts as the first mismatch if it is
+   * earlier than the running check's: no checkpoint covering it is signed.
+   */
+  noteMismatchFoundByRecheck(mismatch: Mismatch): void {
+    const known = this.firstMismatch;
+    if (known && known.position <= mismatch.position) return;
+    this.foundByRecheck = mismatch;
+    this.logger.error(`The log does not match its hashes: ${describeMismatch(mismatch)} (found by the re-check after the start). Run \`npx dgr verify\`.`);
   }
 
   apply(event: RecordedEvent): void {
@@ -125,7 +148,10 @@ export class AuditLogProjection implements OnApplicationShutdown {
 
   /** The first event found not to match its hash or chain, or null. */
   get firstMismatch(): Mismatch | null {
-    return this.checker.firstMismatch;
+    const running = this.checker.firstMismatch;
+    const rechecked = this.foundByRecheck;
+    if (!rechecked) return running;
+    return running && running.position < rechecked.position ? running : rechecked;
   }
 
   onApplicationShutdown(): void {
