@@ -41,6 +41,8 @@ export interface AppModuleOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`). */
   readonly requireFinalConsensus?: boolean;
+  /** The persistent read models' file (`DGR_READ_MODEL_FILE`, ADR 0013); without it, in memory. */
+  readonly readModelFile?: string;
   /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
   readonly reminderContacts?: ReminderContacts;
   /** The BAS accounts of the SIE export (DGR_SIE_*_ACCOUNT); default DEFAULT_SIE_ACCOUNTS. */
@@ -62,7 +64,7 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus })],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, requireFinalConsensus: options.requireFinalConsensus, readModelFile: options.readModelFile })],
       controllers: [PartiesController, InitiativesController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },

@@ -61,6 +61,7 @@ export const createApp = async (
       clock: options.clock,
       auditSigner: audit.signer,
       requireFinalConsensus: config.requireFinalConsensus,
+      readModelFile: config.readModelFile,
       reminderContacts: config.mail.contacts,
       sieAccounts: config.sieAccounts,
       signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),

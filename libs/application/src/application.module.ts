@@ -10,6 +10,7 @@ import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { ReadModelDb } from './projections/read-model-db';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
@@ -25,13 +26,19 @@ export interface ApplicationOptions {
   readonly auditSigner?: CheckpointSigner;
   /** Grants wait for final consensus (`DGR_REQUIRE_FINAL_CONSENSUS`); default false. */
   readonly requireFinalConsensus?: boolean;
+  /** The persistent read models' file (`DGR_READ_MODEL_FILE`, ADR 0013); without it, they are kept in memory. */
+  readonly readModelFile?: string;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
 @Injectable()
 class StoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModelDb,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    this.readModels.close();
     await this.store.close();
   }
 }
@@ -47,6 +54,7 @@ export class DgrApplicationModule {
         { provide: EVENT_STORE, useFactory: options.store },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: GRANT_POLICY, useValue: { requireFinalConsensus: options.requireFinalConsensus === true } },
+        { provide: ReadModelDb, useFactory: () => new ReadModelDb(options.readModelFile ?? ':memory:') },
         InitiativesProjection,
         FundProjection,
         AuditLogProjection,

@@ -22,6 +22,11 @@ export interface Config {
   readonly sqliteFile: string;
   /** Which event store holds the log: `DGR_STORE` (docs/operations.md). */
   readonly store: StoreConfig;
+  /**
+   * The persistent read models (ADR 0013): `DGR_READ_MODEL_FILE`, default `read-models.sqlite` in the folder of
+   * `DGR_SQLITE_FILE` (with either store). Deleting it loses nothing: the next start rebuilds it from the log.
+   */
+  readonly readModelFile: string;
   /** Bearer tokens: their key, issuer, audience and longest lifetime. */
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
@@ -62,11 +67,12 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
   const env: Record<string, string | undefined> = { ...source };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const service = serviceSection(env);
-  const { sqliteFile, store } = storeSection(env);
+  const { sqliteFile, store, readModelFile } = storeSection(env);
   return {
     port: service.port,
     sqliteFile,
     store,
+    readModelFile,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
     rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './config-error';
 import type { Env } from './parse';
 
@@ -9,11 +10,19 @@ import type { Env } from './parse';
  */
 export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
 
-/** The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`. */
-export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig } => {
+/**
+ * The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`,
+ * and `DGR_READ_MODEL_FILE`, the persistent read models (ADR 0013; default `read-models.sqlite` in the
+ * `DGR_SQLITE_FILE` folder, with either store: one per instance).
+ */
+export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; readModelFile: string } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { sqliteFile, store: storeKind(env) };
+  const readModelFile = env.DGR_READ_MODEL_FILE === undefined ? path.join(path.dirname(sqliteFile), 'read-models.sqlite') : env.DGR_READ_MODEL_FILE.trim();
+  if (readModelFile === '') throw new ConfigError('DGR_READ_MODEL_FILE', 'must be a file path, got an empty value');
+  if (path.resolve(readModelFile) === path.resolve(sqliteFile))
+    throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
+  return { sqliteFile, store: storeKind(env), readModelFile };
 };
 
 const storeKind = (env: Env): StoreConfig => {

@@ -1,0 +1,104 @@
+import { existsSync, unlinkSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import Database from 'better-sqlite3';
+
+/**
+ * The file that holds the persistent business read models (ADR 0013): `DGR_READ_MODEL_FILE`, by default
+ * `read-models.sqlite` beside the log. It holds nothing the log does not: deleting it loses nothing, the next
+ * start rebuilds it. `:memory:` (the default when none is given: tests, a replay) keeps it in memory.
+ *
+ * Each projection keeps its checkpoint in `projection_checkpoints` — its code version, the last log position
+ * it has applied and that event's hash (so a read-model file beside another log is noticed) — and writes it in
+ * the same transaction as its rows.
+ */
+export class ReadModelDb {
+  private static readonly logger = new Logger('ReadModels');
+  readonly db: Database.Database;
+  /** Why the file was found unusable and started anew on open, or null. */
+  readonly recreated: string | null;
+
+  constructor(readonly file: string = ':memory:') {
+    const opened = ReadModelDb.open(file);
+    this.db = opened.db;
+    this.recreated = opened.recreated;
+  }
+
+  private static open(file: string): { db: Database.Database; recreated: string | null } {
+    try {
+      return { db: ReadModelDb.openOrThrow(file), recreated: null };
+    } catch (e) {
+      if (file === ':memory:') throw e;
+      const reason = (e as Error).message;
+      ReadModelDb.logger.warn(`The read-model file ${file} cannot be used (${reason}): it is started anew and rebuilt from the log.`);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) unlinkSync(f);
+      return { db: ReadModelDb.openOrThrow(file), recreated: reason };
+    }
+  }
+
+  private static openOrThrow(file: string): Database.Database {
+    const db = new Database(file);
+    try {
+      db.pragma('busy_timeout = 5000');
+      if (file !== ':memory:') db.pragma('journal_mode = WAL');
+      // The log is the truth: a read model that loses its last transactions in a power cut catches up from it.
+      db.pragma('synchronous = NORMAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
+        name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, last_hash TEXT)`);
+      db.prepare('SELECT name, version, position, last_hash FROM projection_checkpoints').all();
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  checkpoint(name: string): Checkpoint | null {
+    const row = this.db.prepare('SELECT version, position, last_hash AS lastHash FROM projection_checkpoints WHERE name = ?').get(name) as
+      | Checkpoint
+      | undefined;
+    return row ?? null;
+  }
+
+  setCheckpoint(name: string, version: number, position: number, lastHash: string | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO projection_checkpoints (name, version, position, last_hash) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, last_hash = excluded.last_hash`,
+      )
+      .run(name, version, position, lastHash);
+  }
+
+  deleteCheckpoint(name: string): void {
+    this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(name);
+  }
+
+  hasTable(name: string): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): its rows and its checkpoint commit together. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export interface Checkpoint {
+  readonly version: number;
+  readonly position: number;
+  readonly lastHash: string | null;
+}
+
+/** JSON that keeps a Map (an initiative's decisions): any Map, so a field added to the domain's state survives. */
+export const stateToJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...(v as Map<unknown, unknown>).entries()] } : v));
+
+export const stateFromJson = <T>(json: string): T =>
+  JSON.parse(json, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && Array.isArray((v as { $map?: unknown }).$map)
+      ? new Map((v as { $map: [unknown, unknown][] }).$map)
+      : v,
+  ) as T;
