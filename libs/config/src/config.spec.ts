@@ -8,6 +8,7 @@ describe('configuration', () => {
       port: 3000,
       sqliteFile: './data/dgr.sqlite',
       store: { kind: 'sqlite' },
+      readModelFile: './data/read-models.sqlite',
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       rateLimitAnonymousPerMinute: 300,
@@ -21,6 +22,15 @@ describe('configuration', () => {
       public: { enabled: true, license: 'http://creativecommons.org/publicdomain/zero/1.0/', baseUrl: null, contactEmail: null },
       operations: { metrics: true, metricsPort: null, readyMaxLag: 100, shutdownGraceSeconds: 10 },
     });
+  });
+
+  it('DGR_READ_MODEL_FILE: the persistent read models, beside the log by default (with either store), never the log itself', () => {
+    expect(loadConfig({ DGR_READ_MODEL_FILE: '/fast/dgr-read-models.sqlite' }).readModelFile).toBe('/fast/dgr-read-models.sqlite');
+    expect(loadConfig({ DGR_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', DGR_SQLITE_FILE: '/srv/a/dgr.sqlite' }).readModelFile).toBe(
+      '/srv/a/read-models.sqlite',
+    );
+    expect(() => loadConfig({ DGR_READ_MODEL_FILE: ' ' })).toThrow(/DGR_READ_MODEL_FILE/);
+    expect(() => loadConfig({ DGR_SQLITE_FILE: '/srv/dgr.sqlite', DGR_READ_MODEL_FILE: '/srv/dgr.sqlite' })).toThrow(/DGR_READ_MODEL_FILE/);
   });
 
   it('takes PORT, DGR_SQLITE_FILE, the JWT settings (with DGR_TOKEN_MAX_DAYS), the rate limit and CORS origins', () => {
@@ -42,6 +52,7 @@ describe('configuration', () => {
       port: 8080,
       sqliteFile: '/var/lib/dgr/log.sqlite',
       store: { kind: 'sqlite' },
+      readModelFile: '/var/lib/dgr/read-models.sqlite',
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       rateLimitAnonymousPerMinute: 30,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from './config-error';
-import type { Env } from './parse';
+import { dataFolderOf, type Env } from './parse';
 
 /**
  * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
@@ -18,7 +18,7 @@ export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'events
 export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; readModelFile: string } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  const readModelFile = env.DGR_READ_MODEL_FILE === undefined ? path.join(path.dirname(sqliteFile), 'read-models.sqlite') : env.DGR_READ_MODEL_FILE.trim();
+  const readModelFile = env.DGR_READ_MODEL_FILE === undefined ? `${dataFolderOf(sqliteFile)}/read-models.sqlite` : env.DGR_READ_MODEL_FILE.trim();
   if (readModelFile === '') throw new ConfigError('DGR_READ_MODEL_FILE', 'must be a file path, got an empty value');
   if (path.resolve(readModelFile) === path.resolve(sqliteFile))
     throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
