@@ -114,22 +114,21 @@ export class FundProjection extends PersistentProjection {
       scalars: { balanceOre: next.balanceOre, committedOre: next.committedOre, firstBookingYear: next.firstBookingYear, lastClosedYear: next.lastClosedYear },
       position: event.position,
     };
-    const db = this.db.db;
-    if (e.type === 'YearClosed') db.prepare('INSERT OR REPLACE INTO year_closed (year, position) VALUES (?, ?)').run(e.data.year, event.position);
+    if (e.type === 'YearClosed') this.db.stmt('INSERT OR REPLACE INTO year_closed (year, position) VALUES (?, ?)').run(e.data.year, event.position);
     const money = (id: string, kind: string, on: string, amount: number) =>
-      db.prepare('INSERT OR REPLACE INTO initiative_money (initiative_id, position, kind, on_date, amount_ore) VALUES (?, ?, ?, ?, ?)').run(id, event.position, kind, on, amount);
+      this.db.stmt('INSERT OR REPLACE INTO initiative_money (initiative_id, position, kind, on_date, amount_ore) VALUES (?, ?, ?, ?, ?)').run(id, event.position, kind, on, amount);
     if (e.type === 'GrantAwarded') money(e.data.initiativeId, 'granted', e.data.decidedOn, e.data.amountOre);
     if (e.type === 'FundWithdrawn') money(e.data.initiativeId, 'withdrawn', e.data.bookedOn, e.data.amountOre);
     if (e.type === 'FundReturned') money(e.data.initiativeId, 'returned', e.data.bookedOn, e.data.amountOre);
     if (!isBooking(e)) return;
     const year = yearOf(e.data.bookedOn);
     const [d, w, r] = e.type === 'FundDeposited' ? [e.data.amountOre, 0, 0] : e.type === 'FundWithdrawn' ? [0, e.data.amountOre, 0] : [0, 0, e.data.amountOre];
-    db.prepare(
+    this.db.stmt(
       `INSERT INTO year_movements (year, deposits_ore, withdrawals_ore, returns_ore) VALUES (?, ?, ?, ?)
        ON CONFLICT(year) DO UPDATE SET deposits_ore = deposits_ore + excluded.deposits_ore,
          withdrawals_ore = withdrawals_ore + excluded.withdrawals_ore, returns_ore = returns_ore + excluded.returns_ore`,
     ).run(year, d, w, r);
-    db.prepare(
+    this.db.stmt(
       `INSERT OR REPLACE INTO ledger (position, type, booked_on, year, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -150,8 +149,8 @@ export class FundProjection extends PersistentProjection {
   protected override flush(): void {
     if (!this.pending) return;
     const { scalars: s, position } = this.pending;
-    this.db.db
-      .prepare('INSERT OR REPLACE INTO fund_versions (valid_from_pos, balance_ore, committed_ore, first_booking_year, last_closed_year) VALUES (?, ?, ?, ?, ?)')
+    this.db
+      .stmt('INSERT OR REPLACE INTO fund_versions (valid_from_pos, balance_ore, committed_ore, first_booking_year, last_closed_year) VALUES (?, ?, ?, ?, ?)')
       .run(position, s.balanceOre, s.committedOre, s.firstBookingYear, s.lastClosedYear);
     this.pending = null;
   }
@@ -164,8 +163,8 @@ export class FundProjection extends PersistentProjection {
   scalars(untilPosition: number = Number.MAX_SAFE_INTEGER): FundScalars {
     this.ready();
     return scalarsOf(
-      this.db.db
-        .prepare('SELECT balance_ore, committed_ore, first_booking_year, last_closed_year FROM fund_versions WHERE valid_from_pos <= ? ORDER BY valid_from_pos DESC LIMIT 1')
+      this.db
+        .stmt('SELECT balance_ore, committed_ore, first_booking_year, last_closed_year FROM fund_versions WHERE valid_from_pos <= ? ORDER BY valid_from_pos DESC LIMIT 1')
         .get(untilPosition) as ScalarRow | undefined,
     );
   }
@@ -173,8 +172,8 @@ export class FundProjection extends PersistentProjection {
   /** What was granted (by decision date), paid out and returned (by booking date) up to and including `asOf`. */
   moneyOf(initiativeId: string, asOf: string, untilPosition: number = Number.MAX_SAFE_INTEGER): InitiativeMoneyAsOf {
     this.ready();
-    const rows = this.db.db
-      .prepare('SELECT kind, SUM(amount_ore) AS sum FROM initiative_money WHERE initiative_id = ? AND position <= ? AND on_date <= ? GROUP BY kind')
+    const rows = this.db
+      .stmt('SELECT kind, SUM(amount_ore) AS sum FROM initiative_money WHERE initiative_id = ? AND position <= ? AND on_date <= ? GROUP BY kind')
       .all(initiativeId, untilPosition, asOf) as { kind: string; sum: number }[];
     const sums = { grantedOre: 0, withdrawnOre: 0, returnedOre: 0 };
     for (const r of rows) {
@@ -189,7 +188,7 @@ export class FundProjection extends PersistentProjection {
   state(): Fund {
     const s = this.scalars();
     const byInitiative: Record<string, InitiativeMoney> = {};
-    const rows = this.db.db.prepare('SELECT initiative_id, kind, on_date, amount_ore FROM initiative_money ORDER BY position').all() as {
+    const rows = this.db.stmt('SELECT initiative_id, kind, on_date, amount_ore FROM initiative_money ORDER BY position').all() as {
       initiative_id: string;
       kind: string;
       on_date: string;
@@ -205,7 +204,7 @@ export class FundProjection extends PersistentProjection {
             : { ...m, returnedOre: m.returnedOre + r.amount_ore };
     }
     let lastBooking: BookingEntry | null = null;
-    for (const r of this.db.db.prepare('SELECT booked_on, delta_ore FROM ledger ORDER BY position').all() as { booked_on: string; delta_ore: number }[])
+    for (const r of this.db.stmt('SELECT booked_on, delta_ore FROM ledger ORDER BY position').all() as { booked_on: string; delta_ore: number }[])
       lastBooking = { bookedOn: r.booked_on, deltaOre: r.delta_ore, previous: lastBooking };
     return { ...s, byInitiative, lastBooking };
   }
@@ -213,8 +212,8 @@ export class FundProjection extends PersistentProjection {
   /** Every booking in business-date order (recorded order within a day), with the running balance. */
   bookings(untilPosition: number = Number.MAX_SAFE_INTEGER): LedgerRow[] {
     this.ready();
-    const rows = this.db.db
-      .prepare(
+    const rows = this.db
+      .stmt(
         `SELECT position, type, booked_on, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at
          FROM ledger WHERE position <= ? ORDER BY booked_on, position`,
       )
@@ -240,7 +239,7 @@ export class FundProjection extends PersistentProjection {
   /** The global position at which `year` was closed, or null while it is open. */
   yearClosedAt(year: number, untilPosition: number = Number.MAX_SAFE_INTEGER): number | null {
     this.ready();
-    const row = this.db.db.prepare('SELECT MAX(position) AS p FROM year_closed WHERE year = ? AND position <= ?').get(year, untilPosition) as { p: number | null };
+    const row = this.db.stmt('SELECT MAX(position) AS p FROM year_closed WHERE year = ? AND position <= ?').get(year, untilPosition) as { p: number | null };
     return row.p;
   }
 
@@ -248,11 +247,11 @@ export class FundProjection extends PersistentProjection {
     this.ready();
     const row =
       untilPosition === undefined
-        ? (this.db.db.prepare('SELECT deposits_ore AS d, withdrawals_ore AS w, returns_ore AS r FROM year_movements WHERE year = ?').get(year) as
+        ? (this.db.stmt('SELECT deposits_ore AS d, withdrawals_ore AS w, returns_ore AS r FROM year_movements WHERE year = ?').get(year) as
             | { d: number; w: number; r: number }
             | undefined)
-        : (this.db.db
-            .prepare(
+        : (this.db
+            .stmt(
               `SELECT COALESCE(SUM(CASE WHEN type = 'FundDeposited' THEN amount_ore END), 0) AS d,
                       COALESCE(SUM(CASE WHEN type = 'FundWithdrawn' THEN amount_ore END), 0) AS w,
                       COALESCE(SUM(CASE WHEN type = 'FundReturned' THEN amount_ore END), 0) AS r

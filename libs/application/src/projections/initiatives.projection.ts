@@ -39,8 +39,8 @@ export class InitiativesProjection extends PersistentProjection {
       id TEXT PRIMARY KEY, proposed_pos INTEGER NOT NULL, proposed_on TEXT NOT NULL, year INTEGER NOT NULL,
       state_json TEXT NOT NULL, last_pos INTEGER NOT NULL, status TEXT, status_as_of TEXT, status_pos INTEGER);
     CREATE INDEX IF NOT EXISTS initiatives_by_proposed_pos ON initiatives (proposed_pos);
-    CREATE INDEX IF NOT EXISTS initiatives_by_proposed_on ON initiatives (proposed_on);
-    CREATE INDEX IF NOT EXISTS initiatives_by_year ON initiatives (year, proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_by_day ON initiatives (proposed_on, proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_by_year_day ON initiatives (year, proposed_on, proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_by_status ON initiatives (status_as_of, status, proposed_pos);
     CREATE TABLE IF NOT EXISTS initiative_events (
       initiative_id TEXT NOT NULL, position INTEGER NOT NULL, event_json TEXT NOT NULL,
@@ -74,22 +74,22 @@ export class InitiativesProjection extends PersistentProjection {
     const state = evolve(before?.state ?? null, domain as InitiativeEvent);
     this.pending.set(id, { state, proposedPos: before?.proposedPos ?? event.position, lastPos: event.position });
     this.insertTime(event.position, recorded);
-    this.db.db.prepare('INSERT OR REPLACE INTO initiative_events (initiative_id, position, event_json) VALUES (?, ?, ?)').run(id, event.position, JSON.stringify(domain));
+    this.db.stmt('INSERT OR REPLACE INTO initiative_events (initiative_id, position, event_json) VALUES (?, ?, ?)').run(id, event.position, JSON.stringify(domain));
   }
 
   private insertTime(position: number, recordedMs: number): void {
-    this.db.db.prepare('INSERT OR REPLACE INTO event_times (position, recorded_ms) VALUES (?, ?)').run(position, Number.isFinite(recordedMs) ? recordedMs : 0);
+    this.db.stmt('INSERT OR REPLACE INTO event_times (position, recorded_ms) VALUES (?, ?)').run(position, Number.isFinite(recordedMs) ? recordedMs : 0);
   }
 
   private stored(id: string): { state: Initiative; proposedPos: number; lastPos: number } | null {
-    const row = this.db.db.prepare('SELECT state_json, proposed_pos, last_pos FROM initiatives WHERE id = ?').get(id) as
+    const row = this.db.stmt('SELECT state_json, proposed_pos, last_pos FROM initiatives WHERE id = ?').get(id) as
       | { state_json: string; proposed_pos: number; last_pos: number }
       | undefined;
     return row ? { state: stateFromJson<Initiative>(row.state_json), proposedPos: row.proposed_pos, lastPos: row.last_pos } : null;
   }
 
   protected override flush(): void {
-    const upsert = this.db.db.prepare(
+    const upsert = this.db.stmt(
       `INSERT INTO initiatives (id, proposed_pos, proposed_on, year, state_json, last_pos) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos`,
     );
@@ -106,8 +106,8 @@ export class InitiativesProjection extends PersistentProjection {
   get(id: string, untilPosition?: number): Initiative | null {
     this.ready();
     if (untilPosition === undefined) return this.stored(id)?.state ?? null;
-    const rows = this.db.db
-      .prepare('SELECT event_json FROM initiative_events WHERE initiative_id = ? AND position <= ? ORDER BY position')
+    const rows = this.db
+      .stmt('SELECT event_json FROM initiative_events WHERE initiative_id = ? AND position <= ? ORDER BY position')
       .all(id, untilPosition) as { event_json: string }[];
     let state: Initiative | null = null;
     for (const r of rows) state = evolve(state, JSON.parse(r.event_json) as InitiativeEvent);
@@ -117,7 +117,7 @@ export class InitiativesProjection extends PersistentProjection {
   /** Every initiative, in the order proposed (reads them all: for a replay's snapshot, not for a request). */
   all(): Initiative[] {
     this.ready();
-    return (this.db.db.prepare('SELECT state_json FROM initiatives ORDER BY proposed_pos').all() as { state_json: string }[]).map((r) =>
+    return (this.db.stmt('SELECT state_json FROM initiatives ORDER BY proposed_pos').all() as { state_json: string }[]).map((r) =>
       stateFromJson<Initiative>(r.state_json),
     );
   }
@@ -125,8 +125,8 @@ export class InitiativesProjection extends PersistentProjection {
   /** The last log position recorded at or before an instant (0: none): the known-at axis. */
   positionKnownAt(instantMs: number): number {
     this.ready();
-    const row = this.db.db
-      .prepare('SELECT position FROM event_times WHERE recorded_ms <= ? ORDER BY recorded_ms DESC, position DESC LIMIT 1')
+    const row = this.db
+      .stmt('SELECT position FROM event_times WHERE recorded_ms <= ? ORDER BY recorded_ms DESC, position DESC LIMIT 1')
       .get(instantMs) as { position: number } | undefined;
     return row?.position ?? 0;
   }
@@ -148,14 +148,14 @@ export class InitiativesProjection extends PersistentProjection {
   count(f: InitiativeFilter): number {
     this.ready();
     const w = this.where(f);
-    return (this.db.db.prepare(`SELECT COUNT(*) AS n FROM initiatives WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+    return (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
   }
 
   /** The years in which initiatives were proposed, newest first. */
   years(f: InitiativeFilter): number[] {
     this.ready();
     const w = this.where({ ...f, year: undefined });
-    return (this.db.db.prepare(`SELECT DISTINCT year FROM initiatives WHERE ${w.sql} ORDER BY year DESC`).all(...w.params) as { year: number }[]).map(
+    return (this.db.stmt(`SELECT DISTINCT year FROM initiatives WHERE ${w.sql} ORDER BY year DESC`).all(...w.params) as { year: number }[]).map(
       (r) => r.year,
     );
   }
@@ -165,8 +165,8 @@ export class InitiativesProjection extends PersistentProjection {
     this.ready();
     const w = this.where(f);
     return (
-      this.db.db
-        .prepare(`SELECT id FROM initiatives WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+      this.db
+        .stmt(`SELECT id FROM initiatives WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
         .all(...w.params, limit ?? -1, offset) as { id: string }[]
     ).map((r) => r.id);
   }
@@ -179,10 +179,10 @@ export class InitiativesProjection extends PersistentProjection {
   statusPage(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
     this.ready();
     const asOf = f.proposedBy;
-    const stale = this.db.db.prepare(
+    const stale = this.db.stmt(
       'SELECT id, state_json FROM initiatives WHERE (status_as_of IS NOT ? OR status_pos IS NOT last_pos) AND id > ? ORDER BY id LIMIT ?',
     );
-    const update = this.db.db.prepare('UPDATE initiatives SET status = ?, status_as_of = ?, status_pos = last_pos WHERE id = ?');
+    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ?, status_pos = last_pos WHERE id = ?');
     let after = '';
     for (;;) {
       const rows = stale.all(asOf, after, CHUNK) as { id: string; state_json: string }[];
@@ -193,10 +193,10 @@ export class InitiativesProjection extends PersistentProjection {
       after = rows[rows.length - 1]!.id;
     }
     const w = this.where(f);
-    const total = (this.db.db.prepare(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
+    const total = (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
     const ids = (
-      this.db.db
-        .prepare(`SELECT id FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+      this.db
+        .stmt(`SELECT id FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
         .all(asOf, status, ...w.params, limit ?? -1, offset) as { id: string }[]
     ).map((r) => r.id);
     return { total, ids };
@@ -206,7 +206,7 @@ export class InitiativesProjection extends PersistentProjection {
   *idChunks(f: InitiativeFilter): Generator<string[]> {
     this.ready();
     const w = this.where(f);
-    const stmt = this.db.db.prepare(`SELECT id, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
+    const stmt = this.db.stmt(`SELECT id, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
     let after = 0;
     for (;;) {
       const rows = stmt.all(...w.params, after, CHUNK) as { id: string; proposed_pos: number }[];

@@ -58,10 +58,12 @@ export class ProjectionRunner implements OnModuleDestroy {
     await this.business.checkAgainst(this.store);
     const head = await this.store.headPosition();
     // The audit read model (in memory until it is kept on disk) needs every event it does not hold yet.
-    this.position = Math.min(this.business.position, this.audit.size, head);
+    const business = Math.min(this.business.position, head);
+    this.position = Math.min(business, this.audit.size);
     this.catchUp = { from: this.position, head, logged: this.position };
-    if (this.position < head)
-      this.logger.log(this.position === 0 ? `Read models are built from the log's ${head} events` : `Read models resume at position ${this.position}; the log's head is ${head}`);
+    if (business < head)
+      this.logger.log(business === 0 ? `Read models are built from the log's ${head} events` : `Read models resume at position ${business}; the log's head is ${head}`);
+    if (this.position < business) this.logger.log(`The audit read model reads the log from position ${this.position}`);
     this.subscription = this.store.subscribeToAll(this.position, (events) => this.apply(events));
     try {
       await this.until(head, null);

@@ -52,16 +52,28 @@ export class ReadModelDb {
     }
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per connection (SQLite prepares it again itself after a schema change). */
+  stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   checkpoint(name: string): Checkpoint | null {
-    const row = this.db.prepare('SELECT version, position, last_hash AS lastHash FROM projection_checkpoints WHERE name = ?').get(name) as
+    const row = this.stmt('SELECT version, position, last_hash AS lastHash FROM projection_checkpoints WHERE name = ?').get(name) as
       | Checkpoint
       | undefined;
     return row ?? null;
   }
 
   setCheckpoint(name: string, version: number, position: number, lastHash: string | null): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `INSERT INTO projection_checkpoints (name, version, position, last_hash) VALUES (?, ?, ?, ?)
          ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, last_hash = excluded.last_hash`,
       )
@@ -69,11 +81,11 @@ export class ReadModelDb {
   }
 
   deleteCheckpoint(name: string): void {
-    this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(name);
+    this.stmt('DELETE FROM projection_checkpoints WHERE name = ?').run(name);
   }
 
   hasTable(name: string): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    return this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
   }
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE): its rows and its checkpoint commit together. */

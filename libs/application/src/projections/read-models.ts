@@ -65,15 +65,21 @@ export class ReadModels {
       }
     }
     let cut = items.length;
-    try {
-      this.initiatives.applyBatch(items);
-    } catch (e) {
-      if (!(e instanceof BatchStopped)) throw e;
-      cut = e.index;
-      failure = e.error;
-    }
-    this.fund.applyBatch(items.slice(0, cut));
-    this.rules.applyBatch(items.slice(0, cut));
+    const applyAll = (): void => {
+      try {
+        this.initiatives.applyBatch(items);
+      } catch (e) {
+        if (!(e instanceof BatchStopped)) throw e;
+        cut = e.index;
+        failure = e.error;
+      }
+      this.fund.applyBatch(items.slice(0, cut));
+      this.rules.applyBatch(items.slice(0, cut));
+    };
+    // Sharing one file (as in the service), the three commit together: one commit per batch.
+    const db = this.initiatives.db;
+    if (db === this.fund.db && db === this.rules.db) db.transaction(applyAll);
+    else applyAll();
     return { applied: cut, error: failure };
   }
 

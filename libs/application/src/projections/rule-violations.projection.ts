@@ -24,7 +24,7 @@ class SqlRuleCheckState implements RuleCheckState {
 
   initiative(id: string): InitiativeState {
     if (!this.initiatives.has(id)) {
-      const row = this.db.db.prepare('SELECT state_json FROM rule_initiatives WHERE id = ?').get(id) as { state_json: string } | undefined;
+      const row = this.db.stmt('SELECT state_json FROM rule_initiatives WHERE id = ?').get(id) as { state_json: string } | undefined;
       this.initiatives.set(id, row ? stateFromJson<InitiativeState>(row.state_json) : null);
     }
     return this.initiatives.get(id)!;
@@ -36,17 +36,17 @@ class SqlRuleCheckState implements RuleCheckState {
   }
 
   reservation(id: string): InitiativeState | undefined {
-    const row = this.db.db.prepare('SELECT state_json FROM rule_reservations WHERE id = ?').get(id) as { state_json: string } | undefined;
+    const row = this.db.stmt('SELECT state_json FROM rule_reservations WHERE id = ?').get(id) as { state_json: string } | undefined;
     return row ? stateFromJson<InitiativeState>(row.state_json) : undefined;
   }
 
   setReservation(id: string, state: InitiativeState): void {
-    this.db.db.prepare('INSERT OR REPLACE INTO rule_reservations (id, state_json) VALUES (?, ?)').run(id, stateToJson(state));
+    this.db.stmt('INSERT OR REPLACE INTO rule_reservations (id, state_json) VALUES (?, ?)').run(id, stateToJson(state));
   }
 
   private moneyOf(id: string): InitiativeMoney | null {
     if (!this.money.has(id)) {
-      const row = this.db.db.prepare('SELECT json FROM rule_money WHERE initiative_id = ?').get(id) as { json: string } | undefined;
+      const row = this.db.stmt('SELECT json FROM rule_money WHERE initiative_id = ?').get(id) as { json: string } | undefined;
       this.money.set(id, row ? (JSON.parse(row.json) as InitiativeMoney) : null);
     }
     return this.money.get(id)!;
@@ -54,7 +54,7 @@ class SqlRuleCheckState implements RuleCheckState {
 
   fund(initiativeId: string | null): Fund {
     if (!this.scalars) {
-      const row = this.db.db.prepare('SELECT json FROM rule_fund WHERE k = 1').get() as { json: string } | undefined;
+      const row = this.db.stmt('SELECT json FROM rule_fund WHERE k = 1').get() as { json: string } | undefined;
       this.scalars = row ? (JSON.parse(row.json) as FundScalars) : { ...emptyFund };
     }
     const money = initiativeId === null ? null : this.moneyOf(initiativeId);
@@ -71,43 +71,43 @@ class SqlRuleCheckState implements RuleCheckState {
   }
 
   addBooking(b: BookingSeen): void {
-    this.db.db
-      .prepare('INSERT OR REPLACE INTO rule_bookings (position, stream, revision, type, booked_on, delta_ore) VALUES (?, ?, ?, ?, ?, ?)')
+    this.db
+      .stmt('INSERT OR REPLACE INTO rule_bookings (position, stream, revision, type, booked_on, delta_ore) VALUES (?, ?, ?, ?, ?, ?)')
       .run(b.position, b.stream, b.revision, b.type, b.bookedOn, b.deltaOre);
   }
 
   bookingsByDate(untilPosition: number = Number.MAX_SAFE_INTEGER): Iterable<BookingSeen> {
     return (
-      this.db.db
-        .prepare('SELECT position, stream, revision, type, booked_on AS bookedOn, delta_ore AS deltaOre FROM rule_bookings WHERE position <= ? ORDER BY booked_on, position')
+      this.db
+        .stmt('SELECT position, stream, revision, type, booked_on AS bookedOn, delta_ore AS deltaOre FROM rule_bookings WHERE position <= ? ORDER BY booked_on, position')
         .iterate(untilPosition) as Iterable<BookingSeen>
     );
   }
 
   addViolation(v: RuleViolation): void {
-    this.db.db.prepare('INSERT INTO rule_violations (position, initiative_id, json) VALUES (?, ?, ?)').run(v.position, v.initiativeId, JSON.stringify(v));
+    this.db.stmt('INSERT INTO rule_violations (position, initiative_id, json) VALUES (?, ?, ?)').run(v.position, v.initiativeId, JSON.stringify(v));
   }
 
   violations(untilPosition: number = Number.MAX_SAFE_INTEGER): RuleViolation[] {
-    return (this.db.db.prepare('SELECT json FROM rule_violations WHERE position <= ? ORDER BY seq').all(untilPosition) as { json: string }[]).map(
+    return (this.db.stmt('SELECT json FROM rule_violations WHERE position <= ? ORDER BY seq').all(untilPosition) as { json: string }[]).map(
       (r) => JSON.parse(r.json) as RuleViolation,
     );
   }
 
   violationsOf(initiativeId: string, untilPosition: number = Number.MAX_SAFE_INTEGER): RuleViolation[] {
     return (
-      this.db.db.prepare('SELECT json FROM rule_violations WHERE initiative_id = ? AND position <= ? ORDER BY seq').all(initiativeId, untilPosition) as {
+      this.db.stmt('SELECT json FROM rule_violations WHERE initiative_id = ? AND position <= ? ORDER BY seq').all(initiativeId, untilPosition) as {
         json: string;
       }[]
     ).map((r) => JSON.parse(r.json) as RuleViolation);
   }
 
   flush(): void {
-    const putInitiative = this.db.db.prepare('INSERT OR REPLACE INTO rule_initiatives (id, state_json) VALUES (?, ?)');
+    const putInitiative = this.db.stmt('INSERT OR REPLACE INTO rule_initiatives (id, state_json) VALUES (?, ?)');
     for (const id of this.dirtyInitiatives) putInitiative.run(id, stateToJson(this.initiatives.get(id)));
-    const putMoney = this.db.db.prepare('INSERT OR REPLACE INTO rule_money (initiative_id, json) VALUES (?, ?)');
+    const putMoney = this.db.stmt('INSERT OR REPLACE INTO rule_money (initiative_id, json) VALUES (?, ?)');
     for (const id of this.dirtyMoney) putMoney.run(id, JSON.stringify(this.money.get(id)));
-    if (this.dirtyFund) this.db.db.prepare('INSERT OR REPLACE INTO rule_fund (k, json) VALUES (1, ?)').run(JSON.stringify(this.scalars));
+    if (this.dirtyFund) this.db.stmt('INSERT OR REPLACE INTO rule_fund (k, json) VALUES (1, ?)').run(JSON.stringify(this.scalars));
     this.discard();
   }
 
