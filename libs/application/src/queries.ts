@@ -90,6 +90,34 @@ export class ReadView {
     return this.initiativePage({ asOf }).items;
   }
 
+  /**
+   * Every initiative proposed by `asOf`, summarised, a page at a time in the order proposed; between pages the
+   * event loop serves other requests (ADR 0013). For the reports that must look at every initiative.
+   */
+  async *summaryPages(asOf: CalendarDate, size = 200): AsyncGenerator<InitiativeSummary[]> {
+    const filter = { proposedBy: asOf, untilPosition: this.untilPosition };
+    if (this.untilPosition === undefined)
+      for (const page of this.initiatives.statePages(filter, size)) {
+        yield page.map((i) => this.summaryOf(i, asOf));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    else
+      for (const ids of this.initiatives.idChunks(filter, size)) {
+        yield ids.map((id) => this.initiativeAt(id)).filter((i): i is Initiative => i !== null).map((i) => this.summaryOf(i, asOf));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+  }
+
+  /** What was granted, paid out and returned for one initiative up to and including `asOf`. */
+  initiativeMoney(id: string, asOf: CalendarDate) {
+    return this.fund.moneyOf(id, asOf, this.untilPosition);
+  }
+
+  /** The years in which initiatives were proposed by `asOf`, newest first (an index scan). */
+  proposedYears(asOf: CalendarDate = this.today()): number[] {
+    return this.initiatives.years({ proposedBy: asOf, untilPosition: this.untilPosition });
+  }
+
   private initiativeAt(id: string): Initiative | null {
     return this.initiatives.get(id, this.untilPosition);
   }

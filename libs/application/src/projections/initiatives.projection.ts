@@ -202,14 +202,31 @@ export class InitiativesProjection extends PersistentProjection {
     return { total, ids };
   }
 
+  /**
+   * The current states matching the filter, in the order proposed, a page at a time (keyset on the position
+   * proposed, so that the caller may yield between pages while the read model moves on).
+   */
+  *statePages(f: InitiativeFilter, size: number = CHUNK): Generator<Initiative[]> {
+    this.ready();
+    const w = this.where(f);
+    const stmt = this.db.stmt(`SELECT state_json, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(...w.params, after, size) as { state_json: string; proposed_pos: number }[];
+      if (rows.length === 0) return;
+      yield rows.map((r) => stateFromJson<Initiative>(r.state_json));
+      after = rows[rows.length - 1]!.proposed_pos;
+    }
+  }
+
   /** Ids matching the filter, in the order proposed, a chunk at a time (for a scan that must fold each: known-at with a status). */
-  *idChunks(f: InitiativeFilter): Generator<string[]> {
+  *idChunks(f: InitiativeFilter, size: number = CHUNK): Generator<string[]> {
     this.ready();
     const w = this.where(f);
     const stmt = this.db.stmt(`SELECT id, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
     let after = 0;
     for (;;) {
-      const rows = stmt.all(...w.params, after, CHUNK) as { id: string; proposed_pos: number }[];
+      const rows = stmt.all(...w.params, after, size) as { id: string; proposed_pos: number }[];
       if (rows.length === 0) return;
       yield rows.map((r) => r.id);
       after = rows[rows.length - 1]!.proposed_pos;
