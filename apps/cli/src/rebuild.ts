@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { catchUp, FundProjection, InitiativesProjection, readModelsHash, ReadModelDb, ReadModels, rebuild, RuleViolationsProjection } from '@dgr/application';
+import { catchUp, FundProjection, InitiativesProjection, readModelsHash, ReadModels, rebuild, RuleViolationsProjection } from '@dgr/application';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { SqliteEventStore } from '@dgr/event-store';
 import { progressBar } from './progress';
 

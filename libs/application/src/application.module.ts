@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@dgr/event-store';
 import type { CheckpointSigner } from '@dgr/audit';
@@ -10,7 +10,7 @@ import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
-import { ReadModelDb } from './projections/read-model-db';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
@@ -43,6 +43,14 @@ class StoreCloser implements OnApplicationShutdown {
   }
 }
 
+/** The read-model file (ADR 0013), or an in-memory one; a file that cannot be used is started anew (and said so). */
+const openReadModels = (file: string | undefined): ReadModelDb => {
+  const db = new ReadModelDb(file ?? ':memory:');
+  if (db.recreated)
+    new Logger('ReadModels').warn(`The read-model file ${file} could not be used (${db.recreated}): it was started anew and is rebuilt from the log.`);
+  return db;
+};
+
 /** The command handlers, read models and queries, over whichever event store is given. */
 @Module({})
 export class DgrApplicationModule {
@@ -54,7 +62,7 @@ export class DgrApplicationModule {
         { provide: EVENT_STORE, useFactory: options.store },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: GRANT_POLICY, useValue: { requireFinalConsensus: options.requireFinalConsensus === true } },
-        { provide: ReadModelDb, useFactory: () => new ReadModelDb(options.readModelFile ?? ':memory:') },
+        { provide: ReadModelDb, useFactory: () => openReadModels(options.readModelFile) },
         InitiativesProjection,
         FundProjection,
         AuditLogProjection,

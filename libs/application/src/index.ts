@@ -24,5 +24,5 @@ export * from './domain-events';
 export * from './service-unavailable';
 export * from './audit/rule-check';
 export * from './projections/rule-violations.projection';
-export * from './projections/read-model-db';
+export * from './projections/state-json';
 export * from './projections/persistent-projection';

@@ -14,7 +14,7 @@ import {
 import { UnreadableEvent, type RecordedEvent } from '@dgr/event-store';
 import { toDomainEvent } from '../domain-events';
 import { PersistentProjection, type ParsedEvent } from './persistent-projection';
-import { ReadModelDb } from './read-model-db';
+import { ReadModelDb } from '@dgr/read-model-store';
 
 export const isFundEvent = (e: { type: string }): e is FundEvent => (FUND_EVENT_TYPES as readonly string[]).includes(e.type);
 

@@ -3,7 +3,8 @@ import { consensusAsOf, evolve, INITIATIVE_EVENT_TYPES, yearOf, type CalendarDat
 import { UnreadableEvent, type RecordedEvent } from '@dgr/event-store';
 import { toDomainEvent } from '../domain-events';
 import { PersistentProjection, type ParsedEvent } from './persistent-projection';
-import { ReadModelDb, stateFromJson, stateToJson } from './read-model-db';
+import { ReadModelDb } from '@dgr/read-model-store';
+import { stateFromJson, stateToJson } from './state-json';
 
 export const isInitiativeStream = (stream: string): boolean => stream.startsWith('initiative-');
 

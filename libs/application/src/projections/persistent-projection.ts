@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '@dgr/event-store';
 import type { DomainEvent } from '../domain-events';
-import type { ReadModelDb } from './read-model-db';
+import type { ReadModelDb } from '@dgr/read-model-store';
 
 /** An event of the log with what it says today (upcast): read once per batch, shared by the read models. */
 export interface ParsedEvent {
@@ -56,7 +56,7 @@ export abstract class PersistentProjection {
       this.reset(`its code version changed from ${checkpoint.version} to ${this.version}`);
     else if (checkpoint && missing.length > 0) this.reset(`its table${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`);
     else if (!checkpoint && missing.length < this.tables.length) this.reset(null);
-    else this.db.db.exec(this.schema);
+    else this.db.exec(this.schema);
   }
 
   /** Drops the rows and the checkpoint: the next batches rebuild it from the start of the log. */
@@ -64,9 +64,9 @@ export abstract class PersistentProjection {
     this.opened = true;
     if (reason) this.logger.warn(`The read model ${this.name} is rebuilt from the log: ${reason}.`);
     this.db.transaction(() => {
-      for (const t of this.tables) this.db.db.exec(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of this.tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
       this.db.deleteCheckpoint(this.name);
-      this.db.db.exec(this.schema);
+      this.db.exec(this.schema);
     });
     this.discard();
   }

@@ -5,7 +5,7 @@ import { readStoredEvent, toDomainEvent } from '../domain-events';
 import { FundProjection, isFundEvent, notFundEvent } from './fund.projection';
 import { InitiativesProjection, isInitiativeEvent, isInitiativeStream, notInStream } from './initiatives.projection';
 import { BatchStopped, type ParsedEvent } from './persistent-projection';
-import { ReadModelDb } from './read-model-db';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { RuleViolationsProjection } from './rule-violations.projection';
 
 /** Reads a stored event as the read models need it; throws UnreadableEvent for one this version cannot read. */

@@ -3,7 +3,8 @@ import { emptyFund, type Fund, type InitiativeMoney, type InitiativeState } from
 import type { RecordedEvent } from '@dgr/event-store';
 import { balanceByDate, RuleChecker, type BookingSeen, type RuleCheckState, type RuleViolation } from '../audit/rule-check';
 import { PersistentProjection, type ParsedEvent } from './persistent-projection';
-import { ReadModelDb, stateFromJson, stateToJson } from './read-model-db';
+import { ReadModelDb } from '@dgr/read-model-store';
+import { stateFromJson, stateToJson } from './state-json';
 
 type FundScalars = Omit<Fund, 'byInitiative' | 'lastBooking'>;
 

@@ -1,6 +1,13 @@
 import { existsSync, unlinkSync } from 'node:fs';
-import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
+
+/** A prepared statement, as the read models use it. */
+export interface Statement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
 
 /**
  * The file that holds the persistent business read models (ADR 0013): `DGR_READ_MODEL_FILE`, by default
@@ -12,9 +19,8 @@ import Database from 'better-sqlite3';
  * the same transaction as its rows.
  */
 export class ReadModelDb {
-  private static readonly logger = new Logger('ReadModels');
-  readonly db: Database.Database;
-  /** Why the file was found unusable and started anew on open, or null. */
+  private readonly db: Database.Database;
+  /** Why the file was found unusable (not SQLite, damaged) and was deleted and started anew on open, or null. */
   readonly recreated: string | null;
 
   constructor(readonly file: string = ':memory:') {
@@ -29,7 +35,6 @@ export class ReadModelDb {
     } catch (e) {
       if (file === ':memory:') throw e;
       const reason = (e as Error).message;
-      ReadModelDb.logger.warn(`The read-model file ${file} cannot be used (${reason}): it is started anew and rebuilt from the log.`);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) unlinkSync(f);
       return { db: ReadModelDb.openOrThrow(file), recreated: reason };
     }
@@ -54,8 +59,13 @@ export class ReadModelDb {
 
   private readonly statements = new Map<string, Database.Statement>();
 
+  /** Runs SQL without results (a schema). */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
   /** A prepared statement, compiled once per connection (SQLite prepares it again itself after a schema change). */
-  stmt(sql: string): Database.Statement {
+  stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -104,13 +114,3 @@ export interface Checkpoint {
   readonly lastHash: string | null;
 }
 
-/** JSON that keeps a Map (an initiative's decisions): any Map, so a field added to the domain's state survives. */
-export const stateToJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...(v as Map<unknown, unknown>).entries()] } : v));
-
-export const stateFromJson = <T>(json: string): T =>
-  JSON.parse(json, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && Array.isArray((v as { $map?: unknown }).$map)
-      ? new Map((v as { $map: [unknown, unknown][] }).$map)
-      : v,
-  ) as T;
