@@ -38,7 +38,7 @@ export class InitiativesProjection extends PersistentProjection {
   protected readonly schema = `
     CREATE TABLE IF NOT EXISTS initiatives (
       id TEXT PRIMARY KEY, proposed_pos INTEGER NOT NULL, proposed_on TEXT NOT NULL, year INTEGER NOT NULL,
-      state_json TEXT NOT NULL, last_pos INTEGER NOT NULL, status TEXT, status_as_of TEXT, status_pos INTEGER);
+      state_json TEXT NOT NULL, last_pos INTEGER NOT NULL, status TEXT, status_as_of TEXT);
     CREATE INDEX IF NOT EXISTS initiatives_by_proposed_pos ON initiatives (proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_by_day ON initiatives (proposed_on, proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_by_year_day ON initiatives (year, proposed_on, proposed_pos);
@@ -92,7 +92,8 @@ export class InitiativesProjection extends PersistentProjection {
   protected override flush(): void {
     const upsert = this.db.stmt(
       `INSERT INTO initiatives (id, proposed_pos, proposed_on, year, state_json, last_pos) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos`,
+       ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos,
+         status = NULL, status_as_of = NULL`,
     );
     for (const [id, { state, proposedPos, lastPos }] of this.pending)
       upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos);
@@ -173,25 +174,23 @@ export class InitiativesProjection extends PersistentProjection {
   }
 
   /**
-   * The status filter on the current states (ADR 0013): each row's consensus status as of a day is kept in the
-   * row with the position it was computed at, and recomputed (in chunks) only for rows changed since or computed
-   * for another day. Then it is a COUNT and a LIMIT/OFFSET on an index.
+   * The status filter on the current states (ADR 0013): each row keeps its consensus status as of a day; a
+   * change to the row clears it. Rows without one for the day asked are recomputed (in chunks, found on the
+   * index), then it is a COUNT and a LIMIT/OFFSET on the index.
    */
   statusPage(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
     this.ready();
     const asOf = f.proposedBy;
     const stale = this.db.stmt(
-      'SELECT id, state_json FROM initiatives WHERE (status_as_of IS NOT ? OR status_pos IS NOT last_pos) AND id > ? ORDER BY id LIMIT ?',
+      'SELECT id, state_json FROM initiatives WHERE status_as_of IS NULL OR status_as_of < ? OR status_as_of > ? LIMIT ?',
     );
-    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ?, status_pos = last_pos WHERE id = ?');
-    let after = '';
+    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ? WHERE id = ?');
     for (;;) {
-      const rows = stale.all(asOf, after, CHUNK) as { id: string; state_json: string }[];
+      const rows = stale.all(asOf, asOf, CHUNK) as { id: string; state_json: string }[];
       if (rows.length === 0) break;
       this.db.transaction(() => {
         for (const r of rows) update.run(consensusAsOf(stateFromJson<Initiative>(r.state_json), asOf).status, asOf, r.id);
       });
-      after = rows[rows.length - 1]!.id;
     }
     const w = this.where(f);
     const total = (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
