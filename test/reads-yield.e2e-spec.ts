@@ -10,7 +10,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { annualReport, DgrApplicationModule, ProjectionRunner, ProposeInitiativeCommand, Queries, Reminders, remindersAsOf, InitiativesProjection } from '@dgr/application';
 import { InMemoryEventStore } from '@dgr/event-store';
 
-const INITIATIVES = 450;
+const INITIATIVES = 250;
 
 /** Turns of the event loop that pass before `work` settles (0: it settled without letting anything else run). */
 const turnsDuring = async (work: Promise<unknown>): Promise<number> => {

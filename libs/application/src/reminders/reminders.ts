@@ -144,7 +144,7 @@ export const pageReminders = (reminders: readonly PartyReminder[], options: { pa
     }));
 
 /** Initiatives read (and parsed) between two turns of the event loop. */
-const PAGE = 200;
+const PAGE = 50;
 
 /** The reminders over the live read models (GET /api/reminders and `dgr remind`). */
 @Injectable()
