@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   consensusAsOf,
   daysBetween,
@@ -296,7 +296,7 @@ export class ReadView {
 
 /** The queries of the API and the CLI: the live read models, or those known at an instant (`knownAt`). */
 @Injectable()
-export class Queries extends ReadView {
+export class Queries extends ReadView implements OnApplicationBootstrap {
   constructor(
     initiatives: InitiativesProjection,
     fund: FundProjection,
@@ -310,6 +310,11 @@ export class Queries extends ReadView {
   }
 
   private readonly models: ReadModels;
+
+  /** Prepares today's statuses for the status filter in the background (ADR 0013), so that no list waits for them. */
+  onApplicationBootstrap(): void {
+    void this.models.initiatives.prepareStatuses(this.today());
+  }
 
   /**
    * The view for `knownAt`: without it, the live read models; with it, the same read models read as known at

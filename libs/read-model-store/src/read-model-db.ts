@@ -103,6 +103,10 @@ export class ReadModelDb {
     return this.db.transaction(fn).immediate();
   }
 
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

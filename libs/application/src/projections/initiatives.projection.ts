@@ -90,14 +90,46 @@ export class InitiativesProjection extends PersistentProjection {
   }
 
   protected override flush(): void {
+    // A changed row gets its status for the day last asked at once (or none: computed when a list asks).
+    const day = this.statusDay;
     const upsert = this.db.stmt(
-      `INSERT INTO initiatives (id, proposed_pos, proposed_on, year, state_json, last_pos) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO initiatives (id, proposed_pos, proposed_on, year, state_json, last_pos, status, status_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos,
-         status = NULL, status_as_of = NULL`,
+         status = excluded.status, status_as_of = excluded.status_as_of`,
     );
     for (const [id, { state, proposedPos, lastPos }] of this.pending)
-      upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos);
+      upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos, day === null ? null : consensusAsOf(state, day).status, day);
     this.pending.clear();
+  }
+
+  /** The day the status filter was last asked for: rows written since get their status for it at once. */
+  private statusDay: CalendarDate | null = null;
+
+  private readonly staleSql = 'SELECT id, state_json FROM initiatives WHERE status_as_of IS NULL OR status_as_of < ? OR status_as_of > ? LIMIT ?';
+
+  /** Computes up to `limit` rows' status as of `asOf` where they have none for it; answers how many it did. */
+  private refreshStatuses(asOf: CalendarDate, limit: number): number {
+    const rows = this.db.stmt(this.staleSql).all(asOf, asOf, limit) as { id: string; state_json: string }[];
+    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const r of rows) update.run(consensusAsOf(stateFromJson<Initiative>(r.state_json), asOf).status, asOf, r.id);
+    });
+    return rows.length;
+  }
+
+  /**
+   * Computes every row's status as of `asOf` ahead of the first list that filters on it (at start, and when the
+   * day changes), a chunk at a time with a turn of the event loop between chunks. Stops quietly when the file
+   * is closed meanwhile.
+   */
+  async prepareStatuses(asOf: CalendarDate): Promise<void> {
+    try {
+      this.ready();
+      this.statusDay = asOf;
+      while (this.db.isOpen && this.statusDay === asOf && this.refreshStatuses(asOf, 100) > 0) await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+      if (this.db.isOpen) this.logger.warn(`The statuses as of ${asOf} could not be prepared: ${String(e)}`);
+    }
   }
 
   protected override discard(): void {
@@ -174,24 +206,15 @@ export class InitiativesProjection extends PersistentProjection {
   }
 
   /**
-   * The status filter on the current states (ADR 0013): each row keeps its consensus status as of a day; a
-   * change to the row clears it. Rows without one for the day asked are recomputed (in chunks, found on the
-   * index), then it is a COUNT and a LIMIT/OFFSET on the index.
+   * The status filter on the current states (ADR 0013): each row keeps its consensus status as of a day (the
+   * day last asked; a row written since gets it at once). Rows without one for the day asked are computed
+   * first (in chunks, found on the index), then it is a COUNT and a LIMIT/OFFSET on the index.
    */
   statusPage(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
     this.ready();
     const asOf = f.proposedBy;
-    const stale = this.db.stmt(
-      'SELECT id, state_json FROM initiatives WHERE status_as_of IS NULL OR status_as_of < ? OR status_as_of > ? LIMIT ?',
-    );
-    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ? WHERE id = ?');
-    for (;;) {
-      const rows = stale.all(asOf, asOf, CHUNK) as { id: string; state_json: string }[];
-      if (rows.length === 0) break;
-      this.db.transaction(() => {
-        for (const r of rows) update.run(consensusAsOf(stateFromJson<Initiative>(r.state_json), asOf).status, asOf, r.id);
-      });
-    }
+    this.statusDay = asOf;
+    while (this.refreshStatuses(asOf, CHUNK) > 0);
     const w = this.where(f);
     const total = (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
     const ids = (
