@@ -43,7 +43,8 @@ export class ReadModelDb {
   private static openOrThrow(file: string): Database.Database {
     const db = new Database(file);
     try {
-      db.pragma('busy_timeout = 5000');
+      // Several processes may share the file (one folder, one log): a writer waits for the others' batches.
+      db.pragma('busy_timeout = 30000');
       if (file !== ':memory:') db.pragma('journal_mode = WAL');
       // The log is the truth: a read model that loses its last transactions in a power cut catches up from it.
       db.pragma('synchronous = NORMAL');
