@@ -109,6 +109,20 @@ export default tseslint.config(
     },
   },
   {
+    // The read-model file (ADR 0013): SQLite and its checkpoints only; what the rows mean is libs/application's.
+    files: ['libs/read-model-store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', '@dgr/*', '@eventstore/*', '@kurrent/*', 'express'], message: 'libs/read-model-store keeps the read-model file; it knows no framework, domain or log.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The audit library is pure: hashes, the Merkle tree, checkpoints; no framework, no store, no domain.
     files: ['libs/audit/**/*.ts'],
     rules: {

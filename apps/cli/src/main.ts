@@ -15,6 +15,7 @@ import { runImport } from './import';
 import { CopyError, runCopy } from './copy';
 import { progressBar } from './progress';
 import { replayCommand } from './replay';
+import { rebuildCommand } from './rebuild';
 import { reportCommand } from './report';
 import { remind, RemindError } from './remind';
 import { playDemo } from './seed-demo';
@@ -82,6 +83,11 @@ Usage:
                                            decision and its decisions lacking minutes/notice dates (as GET
                                            /api/reminders); records a ReminderSent event per mail. --dry-run: print
                                            the mails, send and record nothing. --asOf is the same as --as-of.
+  dgr rebuild [--check] [--file PATH]      Rebuild the persistent read models (DGR_READ_MODEL_FILE, default
+                                           read-models.sqlite beside the store) from the log; run it with the
+                                           service stopped. --check: bring them up to the log's head, rebuild a
+                                           copy in a temporary file, print both canonical hashes; exit 1 when
+                                           they differ.
   dgr help                                 This text.
 
 The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
@@ -98,7 +104,7 @@ class UsageError extends Error {}
  */
 const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean; blobs?: BlobStore } = {}) => {
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs }),
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs, readModelFile: loadConfig(undefined, { DGR_SQLITE_FILE: file }).readModelFile }),
     { logger: false },
   );
   app.enableShutdownHooks();
@@ -176,6 +182,7 @@ const main = async (argv: string[]): Promise<number> => {
       'public-key': { type: 'string' },
       'fail-on-rules': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      check: { type: 'boolean' },
       asOf: { type: 'string' },
       state: { type: 'string' },
       previous: { type: 'string' },
@@ -205,6 +212,17 @@ const main = async (argv: string[]): Promise<number> => {
       if (knownAt !== undefined && Number.isNaN(Date.parse(knownAt))) throw new UsageError(`--known-at must be an instant like 2024-02-01T12:00:00+01:00, got "${knownAt}"`);
       process.stdout.write(await replayCommand(file, { untilPosition: until === undefined ? undefined : Number(until), knownAt }));
       return 0;
+    }
+    case 'rebuild': {
+      const result = await rebuildCommand(file, config.readModelFile, { check: values.check === true });
+      if (result.kept === undefined) {
+        process.stdout.write(`Rebuilt the read models in ${config.readModelFile} from the log: ${result.position} events.\n`);
+        return 0;
+      }
+      process.stdout.write(`position ${result.position}\nkept     ${result.kept}\nrebuilt  ${result.rebuilt}\n`);
+      if (result.kept === result.rebuilt) return 0;
+      process.stderr.write('dgr: the read models differ from a rebuild from the log; run `npx dgr rebuild` with the service stopped.\n');
+      return 1;
     }
     case 'seed-demo':
       await seedDemo(file, config.blobDir);

@@ -88,7 +88,7 @@ export const remind = async (
     throw new RemindError(`--as-of must be a date YYYY-MM-DD, got "${options.asOf}"`);
   const reminders = app.get(Reminders);
   const asOf = options.asOf ?? reminders.today();
-  const all = reminders.asOf(asOf, mail.contacts);
+  const all = await reminders.asOf(asOf, mail.contacts);
   const skipped: PartyId[] = [];
   const toSend: Array<{ reminder: PartyReminder; to: string }> = [];
   for (const r of all) {

@@ -10,7 +10,7 @@ import type { ReadView } from './queries';
  */
 export const annualReportFor = async (view: ReadView, audit: AuditService, year: number): Promise<AnnualReport> => {
   const thisYear = yearOf(view.today());
-  const firstYears = [...view.fundYears().map((y) => y.year), ...view.listInitiatives().map((i) => yearOf(i.proposedOn))];
+  const firstYears = [...view.fundYears().map((y) => y.year), ...view.proposedYears()];
   const first = firstYears.length > 0 ? Math.min(...firstYears) : thisYear;
   if (year < first || year > thisYear)
     throw new InvalidInput('year', `Det finns ingen årsredovisning för ${year}: historiken omfattar åren ${first}–${thisYear}.`);

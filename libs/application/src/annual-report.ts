@@ -64,19 +64,21 @@ export interface AnnualReport {
  * returned that year and in total, and VRAG's outcome reports for the year; the initiatives decided that
  * year (deadline or consensus in the year) with their consensus dates; and the log's checkpoint.
  */
-export const annualReport = (view: ReadView, year: number, checkpoint: ReportCheckpoint | null): AnnualReport => {
+export const annualReport = async (view: ReadView, year: number, checkpoint: ReportCheckpoint | null): Promise<AnnualReport> => {
   const asOf = lastDayOfYear(year);
   const row = view.fundYears().find((y) => y.year === year);
   const fund = row
     ? { openingOre: row.openingOre, depositsOre: row.depositsOre, withdrawalsOre: row.withdrawalsOre, returnsOre: row.returnsOre, closingOre: row.closingOre, changeOre: row.changeOre, closed: row.closed }
     : { openingOre: 0, depositsOre: 0, withdrawalsOre: 0, returnsOre: 0, closingOre: 0, changeOre: 0, closed: false };
-  const before = new Map(view.listInitiatives(lastDayOfYear(year - 1)).map((i) => [i.id, i]));
-  const atEnd = view.listInitiatives(asOf);
-  const initiatives = atEnd
-    .filter((i) => i.grantedOre > 0 || i.withdrawnOre > 0)
-    .map((i) => {
-      const b = before.get(i.id);
-      return {
+  // The initiatives are read a page at a time, and the event loop serves other requests between pages (ADR 0013).
+  const endOfLastYear = lastDayOfYear(year - 1);
+  const initiatives: AnnualReport['initiatives'][number][] = [];
+  for await (const page of view.summaryPages(asOf))
+    for (const i of page) {
+      if (i.grantedOre <= 0 && i.withdrawnOre <= 0) continue;
+      // What was paid and returned by the end of the year before (nothing for one proposed after it).
+      const b = i.proposedOn <= endOfLastYear ? view.initiativeMoney(i.id, endOfLastYear) : null;
+      initiatives.push({
         id: i.id,
         title: i.title,
         grantedOre: i.grantedOre,
@@ -88,22 +90,23 @@ export const annualReport = (view: ReadView, year: number, checkpoint: ReportChe
           .getInitiative(i.id, asOf)
           .outcomeReports.filter((r) => r.year === year)
           .map(({ summary, reportedAt }) => ({ summary, reportedAt })),
-      };
-    });
+      });
+    }
   // Judged the day after the year ends: an initiative whose deadline was 31 December has lapsed by then.
-  const decided = view
-    .listInitiatives(`${year + 1}-01-01`)
-    .filter((i) => i.decisionDeadline.startsWith(`${year}-`) || (i.consensus.reachedOn ?? '').startsWith(`${year}-`))
-    .map((i) => ({
-      id: i.id,
-      title: i.title,
-      proposedBy: i.proposedBy,
-      decisionDeadline: i.decisionDeadline,
-      status: i.status,
-      reachedOn: i.consensus.reachedOn,
-      rejectedBy: i.consensus.rejected,
-      missing: i.consensus.missing,
-    }));
+  const decided: AnnualReport['decided'][number][] = [];
+  for await (const page of view.summaryPages(`${year + 1}-01-01`))
+    for (const i of page)
+      if (i.decisionDeadline.startsWith(`${year}-`) || (i.consensus.reachedOn ?? '').startsWith(`${year}-`))
+        decided.push({
+          id: i.id,
+          title: i.title,
+          proposedBy: i.proposedBy,
+          decisionDeadline: i.decisionDeadline,
+          status: i.status,
+          reachedOn: i.consensus.reachedOn,
+          rejectedBy: i.consensus.rejected,
+          missing: i.consensus.missing,
+        });
   const ruleViolations = view
     .ruleViolations()
     .filter((v) => v.year === year || v.year === null)

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@dgr/event-store';
 import type { CheckpointSigner } from '@dgr/audit';
@@ -14,6 +14,7 @@ import { AUDIT_READ_MODEL_FILE, AuditLogProjection } from './projections/audit-l
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
@@ -40,11 +41,23 @@ export interface ApplicationOptions {
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
 @Injectable()
 class StoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModelDb,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    this.readModels.close();
     await this.store.close();
   }
 }
+
+/** The read-model file (ADR 0013), or an in-memory one; a file that cannot be used is started anew (and said so). */
+const openReadModels = (file: string | undefined): ReadModelDb => {
+  const db = new ReadModelDb(file ?? ':memory:');
+  if (db.recreated)
+    new Logger('ReadModels').warn(`The read-model file ${file} could not be used (${db.recreated}): it was started anew and is rebuilt from the log.`);
+  return db;
+};
 
 /** The command handlers, read models and queries, over whichever event store is given. */
 @Module({})
@@ -60,6 +73,7 @@ export class DgrApplicationModule {
         { provide: BLOB_STORE, useValue: options.blobs ?? new InMemoryBlobStore() },
         EvidenceFiles,
         ...EVIDENCE_HANDLERS,
+        { provide: ReadModelDb, useFactory: () => openReadModels(options.readModelFile) },
         InitiativesProjection,
         FundProjection,
         { provide: AUDIT_READ_MODEL_FILE, useValue: options.readModelFile ?? null },

@@ -29,3 +29,5 @@ export * from './initiatives/proposal-text';
 export * from './evidence/evidence.handlers';
 export * from './evidence/evidence-file';
 export * from './audit/evidence-check';
+export * from './projections/state-json';
+export * from './projections/persistent-projection';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   consensusAsOf,
   daysBetween,
@@ -12,7 +12,6 @@ import {
   partyName,
   stockholmDateOf,
   yearOf,
-  availableOre,
   type CalendarDate,
   type Initiative,
   type InitiativeStatus,
@@ -21,13 +20,13 @@ import {
 import type { EventStore } from '@dgr/event-store';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
-import { ReadModels, replay } from './projections/read-models';
+import { ReadModels } from './projections/read-models';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { RuleViolation } from './audit/rule-check';
 import { decisionVersionOf, ProposalVersionNotFound, versionsView, versionTextOf } from './initiatives/proposal-text';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
 
-export type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+export type InitiativeSummary = ReturnType<ReadView['summaryOf']>;
 
 export interface InitiativePageQuery {
   readonly asOf?: CalendarDate;
@@ -60,8 +59,9 @@ const ruleViolationView = (v: RuleViolation) => ({
 });
 
 /**
- * Answers from one set of read models (the live ones, or ones rebuilt with only what was known at an
- * instant); `asOf` is a calendar day in Sweden, by default today.
+ * Answers from the persistent read models (ADR 0013): now, or as known at a log position (`untilPosition`,
+ * the last event recorded by a `knownAt` instant) by indexed queries. `asOf` is a calendar day in Sweden,
+ * by default today.
  */
 export class ReadView {
   private readonly initiatives: InitiativesProjection;
@@ -72,6 +72,8 @@ export class ReadView {
     models: ReadModels,
     private readonly store: EventStore,
     private readonly clock: Clock,
+    /** Only what the log held up to this position (known-at); undefined: everything the read models hold. */
+    readonly untilPosition?: number,
   ) {
     this.initiatives = models.initiatives;
     this.fund = models.fund;
@@ -80,38 +82,86 @@ export class ReadView {
 
   /** Every business rule the log breaks, by position (ADR 0010; the scan of `dgr verify`). */
   ruleViolations() {
-    return this.rules.all().map(ruleViolationView);
+    return this.rules.all(this.untilPosition).map(ruleViolationView);
   }
 
   today(): CalendarDate {
     return stockholmDateOf(this.clock.now());
   }
 
-  listInitiatives(asOf: CalendarDate = this.today()) {
-    return this.initiatives
-      .all()
-      .filter((i) => i.proposedOn <= asOf)
-      .map((i) => this.summaryOf(i, asOf));
+  /** Every initiative proposed by `asOf`, summarised, in the order proposed (all of them: prefer initiativePage). */
+  listInitiatives(asOf: CalendarDate = this.today()): InitiativeSummary[] {
+    return this.initiativePage({ asOf }).items;
   }
 
   /**
-   * One page of initiatives, paged before it is summarised: what is cheap is filtered first (proposed by
-   * `asOf`, the year proposed), a status filter computes each candidate's consensus status only, and only the
-   * page's own rows get the full summary (consensus, finality, money). `total` counts every match.
+   * Every initiative proposed by `asOf`, summarised, a page at a time in the order proposed; between pages the
+   * event loop serves other requests (ADR 0013). For the reports that must look at every initiative.
+   */
+  async *summaryPages(asOf: CalendarDate, size = 100): AsyncGenerator<InitiativeSummary[]> {
+    const filter = { proposedBy: asOf, untilPosition: this.untilPosition };
+    if (this.untilPosition === undefined)
+      for (const page of this.initiatives.statePages(filter, size)) {
+        yield page.map((i) => this.summaryOf(i, asOf));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    else
+      for (const ids of this.initiatives.idChunks(filter, size)) {
+        yield ids.map((id) => this.initiativeAt(id)).filter((i): i is Initiative => i !== null).map((i) => this.summaryOf(i, asOf));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+  }
+
+  /** What was granted, paid out and returned for one initiative up to and including `asOf`. */
+  initiativeMoney(id: string, asOf: CalendarDate) {
+    return this.fund.moneyOf(id, asOf, this.untilPosition);
+  }
+
+  /** The years in which initiatives were proposed by `asOf`, newest first (an index scan). */
+  proposedYears(asOf: CalendarDate = this.today()): number[] {
+    return this.initiatives.years({ proposedBy: asOf, untilPosition: this.untilPosition });
+  }
+
+  private initiativeAt(id: string): Initiative | null {
+    return this.initiatives.get(id, this.untilPosition);
+  }
+
+  /**
+   * One page of initiatives, paged in SQL before it is summarised: COUNT and LIMIT/OFFSET on indexes (proposed
+   * by `asOf`, the year proposed, the status kept per row as of a day), then only the page's own rows are read
+   * and summarised (consensus, finality, money). `total` counts every match. Known at a position with a status
+   * filter, the candidates are folded in chunks (ADR 0013).
    */
   initiativePage(options: InitiativePageQuery = {}): InitiativePage<InitiativeSummary> {
     const asOf = options.asOf ?? this.today();
-    const proposed = this.initiatives.all().filter((i) => i.proposedOn <= asOf);
-    const years = [...new Set(proposed.map((i) => yearOf(i.proposedOn)))].sort((a, b) => b - a);
-    let matching = options.year === undefined ? proposed : proposed.filter((i) => yearOf(i.proposedOn) === options.year);
-    if (options.status !== undefined) matching = matching.filter((i) => consensusAsOf(i, asOf).status === options.status);
     const offset = options.offset ?? 0;
-    const rows = options.limit === undefined ? matching.slice(offset) : matching.slice(offset, offset + options.limit);
-    return { total: matching.length, all: proposed.length, years, items: rows.map((i) => this.summaryOf(i, asOf)) };
+    const proposed = { proposedBy: asOf, untilPosition: this.untilPosition };
+    const filter = { ...proposed, year: options.year };
+    const all = this.initiatives.count(proposed);
+    const years = this.initiatives.years(proposed);
+    let total: number;
+    let ids: string[];
+    if (options.status === undefined) {
+      total = options.year === undefined ? all : this.initiatives.count(filter);
+      ids = this.initiatives.pageIds(filter, offset, options.limit);
+    } else if (this.untilPosition === undefined) {
+      ({ total, ids } = this.initiatives.statusPage(filter, options.status, offset, options.limit));
+    } else {
+      const matching: string[] = [];
+      for (const chunk of this.initiatives.idChunks(filter))
+        for (const id of chunk) {
+          const i = this.initiativeAt(id);
+          if (i && consensusAsOf(i, asOf).status === options.status) matching.push(id);
+        }
+      total = matching.length;
+      ids = options.limit === undefined ? matching.slice(offset) : matching.slice(offset, offset + options.limit);
+    }
+    const items = ids.map((id) => this.initiativeAt(id)).filter((i): i is Initiative => i !== null).map((i) => this.summaryOf(i, asOf));
+    return { total, all, years, items };
   }
 
   getInitiative(id: string, asOf: CalendarDate = this.today()) {
-    const i = this.initiatives.get(id);
+    const i = this.initiativeAt(id);
     if (!i || i.proposedOn > asOf) throw new InitiativeNotFound(id);
     const inForce = versionAsOf(i, asOf);
     const decisions = [...i.decisions.values()]
@@ -170,7 +220,7 @@ export class ReadView {
       outcomeReports: i.outcomeReports.filter((r) => r.year <= yearOf(asOf)),
       cancellation: i.cancellation && i.cancellation.cancelledOn <= asOf ? i.cancellation : null,
       /** Rules the log breaks about this initiative (a grant recorded after its cancellation…), by position. */
-      ruleViolations: this.rules.forInitiative(i.id).map(ruleViolationView),
+      ruleViolations: this.rules.forInitiative(i.id, this.untilPosition).map(ruleViolationView),
       // Versions of the proposal (issue 15): version, textHash, versions, mustDecideAgain.
       ...versionsView(i, asOf),
     };
@@ -215,20 +265,20 @@ export class ReadView {
   }
 
   fundStatus() {
-    const f = this.fund.state();
-    return { balanceOre: f.balanceOre, committedOre: f.committedOre, availableOre: availableOre(f) };
+    const f = this.fund.scalars(this.untilPosition);
+    return { balanceOre: f.balanceOre, committedOre: f.committedOre, availableOre: f.balanceOre - f.committedOre };
   }
 
   /** One row per year from the first booking's year to this year, without gaps. */
   fundYears() {
-    const f = this.fund.state();
+    const f = this.fund.scalars(this.untilPosition);
     if (f.firstBookingYear === null) return [];
     const thisYear = yearOf(this.today());
     const lastYear = thisYear;
     const rows = [];
     let opening = 0;
     for (let year = f.firstBookingYear; year <= lastYear; year++) {
-      const m = this.fund.movementsOf(year);
+      const m = this.fund.movementsOf(year, this.untilPosition);
       const closing = opening + m.depositsOre - m.withdrawalsOre + m.returnsOre;
       rows.push({
         year,
@@ -245,16 +295,17 @@ export class ReadView {
 
   /** The global position of the event that closed `year` (its figures are final from there on), or null. */
   yearClosedAt(year: number): number | null {
-    return this.fund.yearClosedAt(year);
+    return this.fund.yearClosedAt(year, this.untilPosition);
   }
 
   ledger() {
-    return this.fund.bookings();
+    return this.fund.bookings(this.untilPosition);
   }
 
-  private summaryOf(i: Initiative, asOf: CalendarDate) {
+  /** One initiative's summary as of a day: consensus, finality, money. */
+  summaryOf(i: Initiative, asOf: CalendarDate) {
     const c = consensusAsOf(i, asOf);
-    const money = this.fund.moneyOf(i.id, asOf);
+    const money = this.fund.moneyOf(i.id, asOf, this.untilPosition);
     return {
       id: i.id,
       title: i.title,
@@ -279,7 +330,7 @@ export class ReadView {
 
 /** The queries of the API and the CLI: the live read models, or those known at an instant (`knownAt`). */
 @Injectable()
-export class Queries extends ReadView {
+export class Queries extends ReadView implements OnApplicationBootstrap {
   constructor(
     initiatives: InitiativesProjection,
     fund: FundProjection,
@@ -287,37 +338,26 @@ export class Queries extends ReadView {
     @Inject(CLOCK) private readonly time: Clock,
     rules: RuleViolationsProjection,
   ) {
-    super(new ReadModels(initiatives, fund, rules), eventStore, time);
+    const models = new ReadModels(initiatives, fund, rules);
+    super(models, eventStore, time);
+    this.models = models;
+  }
+
+  private readonly models: ReadModels;
+
+  /** Prepares today's statuses for the status filter in the background (ADR 0013), so that no list waits for them. */
+  onApplicationBootstrap(): void {
+    void this.models.initiatives.prepareStatuses(this.today());
   }
 
   /**
-   * The view for `knownAt`: without it, the live read models; with it, read models rebuilt from only
-   * the events the service had recorded by then ("what did we know on 2024-02-01?").
+   * The view for `knownAt`: without it, the live read models; with it, the same read models read as known at
+   * the last position the service had recorded by then ("what did we know on 2024-02-01?"): an indexed lookup
+   * of that position, then indexed reads at it (ADR 0013) — no replay.
    */
   async view(knownAt?: string): Promise<ReadView> {
     if (knownAt === undefined) return this;
-    const head = await this.eventStore.headPosition();
-    const key = `${knownAt}@${head}`;
-    const running = this.replays.get(key);
-    if (running) return running;
-    // One replay at a time (each holds a whole set of read models in memory); the same question asked
-    // again while it runs shares its answer.
-    const view = this.replayQueue.then(async () => {
-      const { models } = await replay(this.eventStore, { knownAt, untilPosition: head });
-      return new ReadView(models, this.eventStore, this.time);
-    });
-    this.replayQueue = view.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.replays.set(key, view);
-    try {
-      return await view;
-    } finally {
-      this.replays.delete(key);
-    }
+    const position = this.models.initiatives.positionKnownAt(Date.parse(knownAt));
+    return new ReadView(this.models, this.eventStore, this.time, position);
   }
-
-  private replayQueue: Promise<void> = Promise.resolve();
-  private readonly replays = new Map<string, Promise<ReadView>>();
 }

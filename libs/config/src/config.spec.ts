@@ -25,6 +25,15 @@ describe('configuration', () => {
     });
   });
 
+  it('DGR_READ_MODEL_FILE: the persistent read models, beside the log by default (with either store), never the log itself', () => {
+    expect(loadConfig({ DGR_READ_MODEL_FILE: '/fast/dgr-read-models.sqlite' }).readModelFile).toBe('/fast/dgr-read-models.sqlite');
+    expect(loadConfig({ DGR_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', DGR_SQLITE_FILE: '/srv/a/dgr.sqlite' }).readModelFile).toBe(
+      '/srv/a/read-models.sqlite',
+    );
+    expect(() => loadConfig({ DGR_READ_MODEL_FILE: ' ' })).toThrow(/DGR_READ_MODEL_FILE/);
+    expect(() => loadConfig({ DGR_SQLITE_FILE: '/srv/dgr.sqlite', DGR_READ_MODEL_FILE: '/srv/dgr.sqlite' })).toThrow(/DGR_READ_MODEL_FILE/);
+  });
+
   it('takes PORT, DGR_SQLITE_FILE, the JWT settings (with DGR_TOKEN_MAX_DAYS), the rate limit and CORS origins', () => {
     const secret = 'x'.repeat(32);
     expect(

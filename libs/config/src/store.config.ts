@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './config-error';
 import { dataFolderOf, type Env } from './parse';
 
@@ -31,7 +32,7 @@ const readModelFileOf = (env: Env, sqliteFile: string): string => {
   if (env.DGR_READ_MODEL_FILE === undefined) return sqliteFile === ':memory:' ? ':memory:' : `${dataFolderOf(sqliteFile)}/read-models.sqlite`;
   const file = env.DGR_READ_MODEL_FILE.trim();
   if (file === '') throw new ConfigError('DGR_READ_MODEL_FILE', 'must be a file path, got an empty value');
-  if (file === sqliteFile) throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
+  if (path.resolve(file) === path.resolve(sqliteFile)) throw new ConfigError('DGR_READ_MODEL_FILE', 'must be another file than DGR_SQLITE_FILE (the read models are rebuilt from the log, never kept in it)');
   return file;
 };
 

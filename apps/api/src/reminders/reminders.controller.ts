@@ -49,11 +49,11 @@ export class RemindersController {
       '`party` keeps one party; each list holds at most `limit` items (default 100), and `waitingForDecisionTotal` and ' +
       '`missingMinutesOrNoticeTotal` say how many there are in all.',
   })
-  list(@Query() query: RemindersQueryDto): { asOf: string; parties: PartyReminderPage[] } {
+  async list(@Query() query: RemindersQueryDto): Promise<{ asOf: string; parties: PartyReminderPage[] }> {
     const asOf = query.asOf ?? this.reminders.today();
     return {
       asOf,
-      parties: pageReminders(this.reminders.asOf(asOf, this.contacts), {
+      parties: pageReminders(await this.reminders.asOf(asOf, this.contacts), {
         party: query.party as PartyId | undefined,
         limit: query.limit ?? REMINDERS_DEFAULT_LIMIT,
       }),

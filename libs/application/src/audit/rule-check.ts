@@ -78,7 +78,7 @@ export interface ScannedEvent {
 
 const INITIATIVE_PREFIX = 'initiative-';
 
-interface BookingSeen {
+export interface BookingSeen {
   readonly position: number;
   readonly stream: string;
   readonly revision: number;
@@ -88,20 +88,82 @@ interface BookingSeen {
 }
 
 /**
- * Scans a log, one event at a time in global order (`add`), and collects every rule violation; `finish` adds
+ * What the scan keeps between events: each initiative's state, the state each reservation relied on, the
+ * fund, the bookings and the violations found. In memory by default (`dgr verify`); the rule-violations read
+ * model keeps it in the read-model file so that a restart continues where it stopped (ADR 0013).
+ */
+export interface RuleCheckState {
+  initiative(id: string): InitiativeState;
+  setInitiative(id: string, state: InitiativeState): void;
+  /** The initiative as the reservation found it; undefined when there is no such reservation. */
+  reservation(id: string): InitiativeState | undefined;
+  setReservation(id: string, state: InitiativeState): void;
+  /** The fund; its `byInitiative` needs to hold only `initiativeId`'s money (when one is named). */
+  fund(initiativeId: string | null): Fund;
+  setFund(fund: Fund, initiativeId: string | null): void;
+  addBooking(booking: BookingSeen): void;
+  /** Every booking by business date (recorded order within a day). */
+  bookingsByDate(): Iterable<BookingSeen>;
+  addViolation(violation: RuleViolation): void;
+  /** Every violation found event by event, in log order. */
+  violations(): RuleViolation[];
+  violationsOf(initiativeId: string): RuleViolation[];
+}
+
+export class InMemoryRuleCheckState implements RuleCheckState {
+  private readonly initiatives = new Map<string, InitiativeState>();
+  private readonly reservations = new Map<string, InitiativeState>();
+  private current: Fund = emptyFund;
+  private readonly bookings: BookingSeen[] = [];
+  private readonly found: RuleViolation[] = [];
+
+  initiative(id: string): InitiativeState {
+    return this.initiatives.get(id) ?? null;
+  }
+  setInitiative(id: string, state: InitiativeState): void {
+    this.initiatives.set(id, state);
+  }
+  reservation(id: string): InitiativeState | undefined {
+    return this.reservations.has(id) ? this.reservations.get(id)! : undefined;
+  }
+  setReservation(id: string, state: InitiativeState): void {
+    this.reservations.set(id, state);
+  }
+  fund(): Fund {
+    return this.current;
+  }
+  setFund(fund: Fund): void {
+    this.current = fund;
+  }
+  addBooking(booking: BookingSeen): void {
+    this.bookings.push(booking);
+  }
+  bookingsByDate(): BookingSeen[] {
+    return [...this.bookings].sort((a, b) => (a.bookedOn < b.bookedOn ? -1 : a.bookedOn > b.bookedOn ? 1 : a.position - b.position));
+  }
+  addViolation(violation: RuleViolation): void {
+    this.found.push(violation);
+  }
+  violations(): RuleViolation[] {
+    return [...this.found];
+  }
+  violationsOf(initiativeId: string): RuleViolation[] {
+    return this.found.filter((v) => v.initiativeId === initiativeId);
+  }
+}
+
+/**
+ * Scans a log, one event at a time in global order (`add`), and collects every rule violation; `all` adds
  * the checks that need the whole log (the balance by business date). Folds with the domain's own `evolve`
  * and `evolveFund`; linear in the log, apart from sorting the bookings once at the end.
  */
 export class RuleChecker {
-  private readonly initiatives = new Map<string, InitiativeState>();
-  /** The initiative as it stood when each reservation was recorded: what its grant relied on. */
-  private readonly reservations = new Map<string, InitiativeState>();
-  private fund: Fund = emptyFund;
-  private readonly bookings: BookingSeen[] = [];
-  private readonly found: RuleViolation[] = [];
+  private added: RuleViolation[] = [];
+
+  constructor(private readonly state: RuleCheckState = new InMemoryRuleCheckState()) {}
 
   add(e: ScannedEvent): readonly RuleViolation[] {
-    const before = this.found.length;
+    this.added = [];
     try {
       if (e.stream.startsWith(INITIATIVE_PREFIX)) this.addInitiativeEvent(e, e.stream.slice(INITIATIVE_PREFIX.length));
       else if (e.stream === FUND_STREAM) this.addFundEvent(e);
@@ -109,7 +171,7 @@ export class RuleChecker {
       const message = error instanceof Error ? error.message : String(error);
       this.violation(e, 'event-not-applicable', null, null, `händelsen kan inte tillämpas på tillståndet före den: ${message}`, `the event cannot be applied to the state before it: ${message}`);
     }
-    return this.found.slice(before);
+    return this.added;
   }
 
   /**
@@ -117,17 +179,18 @@ export class RuleChecker {
    * whole log shows (the balance by business date, computed now; the log may still grow after).
    */
   all(): RuleViolation[] {
-    const negative = this.balanceByDate();
-    return negative ? [...this.found, negative].sort((a, b) => a.position - b.position) : [...this.found];
+    const negative = balanceByDate(this.state.bookingsByDate());
+    const found = this.state.violations();
+    return negative ? [...found, negative].sort((a, b) => a.position - b.position) : found;
   }
 
   /** Every violation concerning one initiative. */
   forInitiative(initiativeId: string): RuleViolation[] {
-    return this.found.filter((v) => v.initiativeId === initiativeId);
+    return this.state.violationsOf(initiativeId);
   }
 
   private addInitiativeEvent(e: ScannedEvent, id: string): void {
-    const before = this.initiatives.get(id) ?? null;
+    const before = this.state.initiative(id);
     // Applied first: an event that cannot be applied is reported as such, and nothing else is recorded of it.
     const after = evolve(before, e as unknown as InitiativeEvent);
     const data = (e.data ?? {}) as Record<string, unknown>;
@@ -139,7 +202,7 @@ export class RuleChecker {
             `a second registration of party ${String(data.party)}'s decision; a change must be a correction`);
         break;
       case 'InitiativeCancelled': {
-        const granted = moneyOf(this.fund, id).grantedOre;
+        const granted = moneyOf(this.state.fund(id), id).grantedOre;
         const reserved = before ? reservedOreOf(before) : 0;
         if (granted > 0 || reserved > 0)
           this.violation(e, 'cancelled-after-grant', id, yearOfDate(data.cancelledOn),
@@ -148,21 +211,23 @@ export class RuleChecker {
         break;
       }
       case 'GrantReserved':
-        this.reservations.set(String(data.reservationId), before);
+        this.state.setReservation(String(data.reservationId), before);
         break;
     }
-    this.initiatives.set(id, after);
+    this.state.setInitiative(id, after);
   }
 
   private addFundEvent(e: ScannedEvent): void {
     const event = e as unknown as FundEvent;
-    const fund = this.fund;
+    const named = (e.data as { initiativeId?: unknown } | null)?.initiativeId;
+    const initiativeId = typeof named === 'string' ? named : null;
+    const fund = this.state.fund(initiativeId);
     // Applied first: an event that cannot be applied is reported as such, and nothing else is recorded of it.
     const next = evolveFund(fund, event);
     if (isBooking(event) && !isCalendarDate(event.data.bookedOn)) throw new Error(`bookedOn ${String(event.data.bookedOn)} is not a date`);
     switch (event.type) {
       case 'GrantAwarded':
-        this.checkGrant(e, event.data);
+        this.checkGrant(e, event.data, fund);
         break;
       case 'FundWithdrawn': {
         const { initiativeId, amountOre } = event.data;
@@ -172,7 +237,7 @@ export class RuleChecker {
           this.violation(e, 'withdrawal-exceeds-grant', initiativeId, yearOf(event.data.bookedOn),
             `utbetalningen ${kr(amountOre)} överstiger det återstående beviljade beloppet ${kr(remaining)} (beviljat ${kr(m.grantedOre)}, utbetalt ${kr(m.withdrawnOre)})`,
             `the payout of ${amountOre} öre exceeds the ${remaining} öre granted and not yet paid out`);
-        if (this.initiatives.get(initiativeId)?.cancellation)
+        if (this.state.initiative(initiativeId)?.cancellation)
           this.violation(e, 'payout-on-cancelled-initiative', initiativeId, yearOf(event.data.bookedOn),
             'utbetalning till ett återkallat initiativ', 'a payout to a cancelled initiative');
         break;
@@ -196,12 +261,12 @@ export class RuleChecker {
     }
     if (isBooking(event)) {
       const { bookedOn } = event.data;
-      const initiativeId = event.type === 'FundDeposited' ? null : event.data.initiativeId;
+      const bookingFor = event.type === 'FundDeposited' ? null : event.data.initiativeId;
       if (fund.lastClosedYear !== null && yearOf(bookedOn) <= fund.lastClosedYear)
-        this.violation(e, 'booking-in-closed-year', initiativeId, yearOf(bookedOn),
+        this.violation(e, 'booking-in-closed-year', bookingFor, yearOf(bookedOn),
           `bokningen daterad ${bookedOn} registrerades efter att år ${fund.lastClosedYear} och tidigare hade stängts`,
           `the booking dated ${bookedOn} was recorded after year ${fund.lastClosedYear} and earlier had been closed`);
-      this.bookings.push({
+      this.state.addBooking({
         position: e.position,
         stream: e.stream,
         revision: e.revision,
@@ -210,19 +275,20 @@ export class RuleChecker {
         deltaOre: event.type === 'FundWithdrawn' ? -event.data.amountOre : event.data.amountOre,
       });
     }
-    this.fund = next;
+    this.state.setFund(next, initiativeId);
   }
 
   private checkGrant(
     e: ScannedEvent,
     data: { initiativeId: string; amountOre: number; decidedOn: CalendarDate; reservationId?: string },
+    fund: Fund,
   ): void {
     const { initiativeId, amountOre, decidedOn } = data;
     const year = yearOf(decidedOn);
     // What the grant relied on: the initiative as its reservation found it, or (a grant recorded before
     // reservations existed) as it stood when the grant was recorded.
-    const reserved = data.reservationId !== undefined && this.reservations.has(data.reservationId);
-    const initiative = reserved ? this.reservations.get(data.reservationId!)! : (this.initiatives.get(initiativeId) ?? null);
+    const relied = data.reservationId === undefined ? undefined : this.state.reservation(data.reservationId);
+    const initiative = relied !== undefined ? relied : this.state.initiative(initiativeId);
     if (!initiative) {
       this.violation(e, 'grant-on-unknown-initiative', initiativeId, year, 'beviljande till ett initiativ som inte finns', 'a grant to an initiative that does not exist');
       return;
@@ -236,35 +302,16 @@ export class RuleChecker {
       this.violation(e, 'grant-without-consensus', initiativeId, year,
         `beviljande utan konsensus per ${decidedOn} (${consensus.rejected.length} avslag, ${consensus.missing.length} beslut saknas)`,
         `a grant without consensus as of ${decidedOn} (${consensus.rejected.length} rejected, ${consensus.missing.length} missing)`);
-    const already = moneyOf(this.fund, initiativeId).grantedOre;
+    const already = moneyOf(fund, initiativeId).grantedOre;
     if (already + amountOre > initiative.requestedAmountOre)
       this.violation(e, 'grant-exceeds-request', initiativeId, year,
         `beviljat totalt ${kr(already + amountOre)} överstiger det sökta ${kr(initiative.requestedAmountOre)}`,
         `granted in all ${already + amountOre} öre, more than the ${initiative.requestedAmountOre} öre requested`);
-    const available = availableOre(this.fund);
+    const available = availableOre(fund);
     if (amountOre > available)
       this.violation(e, 'grant-exceeds-available', initiativeId, year,
         `beviljande av ${kr(amountOre)} när fonden hade ${kr(available)} disponibelt`,
         `a grant of ${amountOre} öre when ${available} öre was available`);
-  }
-
-  /** The balance at the end of every business day, over every booking: never below zero. */
-  private balanceByDate(): RuleViolation | null {
-    const sorted = [...this.bookings].sort((a, b) => (a.bookedOn < b.bookedOn ? -1 : a.bookedOn > b.bookedOn ? 1 : a.position - b.position));
-    let running = 0;
-    for (let i = 0; i < sorted.length; i++) {
-      running += sorted[i]!.deltaOre;
-      const endOfDay = i + 1 === sorted.length || sorted[i + 1]!.bookedOn !== sorted[i]!.bookedOn;
-      if (!endOfDay || running >= 0) continue;
-      // The booking that made it negative: the last recorded among those dated up to that day.
-      const culprit = sorted.slice(0, i + 1).reduce((a, b) => (b.position > a.position ? b : a));
-      const day = sorted[i]!.bookedOn;
-      // The first day below zero; every later one follows from it.
-      return violationOf(culprit, 'negative-balance', null, yearOf(day),
-        `fondens saldo per ${day} är ${kr(running)}, under noll`,
-        `the fund's balance on ${day} is ${running} öre, below zero`);
-    }
-    return null;
   }
 
   private violation(
@@ -275,7 +322,9 @@ export class RuleChecker {
     description: string,
     english: string,
   ): void {
-    this.found.push(violationOf(e, rule, initiativeId, year, description, english));
+    const v = violationOf(e, rule, initiativeId, year, description, english);
+    this.state.addViolation(v);
+    this.added.push(v);
   }
 }
 
@@ -287,6 +336,28 @@ const violationOf = (
   description: string,
   english: string,
 ): RuleViolation => ({ position: e.position, stream: e.stream, revision: e.revision, type: e.type, rule, initiativeId, year, description, english });
+
+/**
+ * The balance at the end of every business day, over every booking (given by business date): never below
+ * zero. The first day below zero is reported, at the booking that made it negative (the last recorded among
+ * those dated up to that day); every later one follows from it.
+ */
+export const balanceByDate = (byDate: Iterable<BookingSeen>): RuleViolation | null => {
+  let running = 0;
+  let culprit: BookingSeen | null = null;
+  let day: BookingSeen | null = null;
+  const negative = (): RuleViolation =>
+    violationOf(culprit!, 'negative-balance', null, yearOf(day!.bookedOn),
+      `fondens saldo per ${day!.bookedOn} är ${kr(running)}, under noll`,
+      `the fund's balance on ${day!.bookedOn} is ${running} öre, below zero`);
+  for (const b of byDate) {
+    if (day !== null && b.bookedOn !== day.bookedOn && running < 0) return negative();
+    running += b.deltaOre;
+    if (culprit === null || b.position > culprit.position) culprit = b;
+    day = b;
+  }
+  return day !== null && running < 0 ? negative() : null;
+};
 
 const yearOfDate = (value: unknown): number | null =>
   typeof value === 'string' && /^\d{4}-/.test(value) ? yearOf(value as CalendarDate) : null;

@@ -1,35 +1,258 @@
-import { Injectable } from '@nestjs/common';
-import { evolve, INITIATIVE_EVENT_TYPES, type Initiative, type InitiativeEvent } from '@dgr/domain';
-import { toDomainEvent } from '../domain-events';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { consensusAsOf, evolve, INITIATIVE_EVENT_TYPES, yearOf, type CalendarDate, type Initiative, type InitiativeEvent, type InitiativeStatus } from '@dgr/domain';
 import { UnreadableEvent, type RecordedEvent } from '@dgr/event-store';
+import { toDomainEvent } from '../domain-events';
+import { PersistentProjection, type ParsedEvent } from './persistent-projection';
+import { ReadModelDb } from '@dgr/read-model-store';
+import { stateFromJson, stateToJson } from './state-json';
 
 export const isInitiativeStream = (stream: string): boolean => stream.startsWith('initiative-');
 
-const isInitiativeEvent = (e: { type: string }): e is InitiativeEvent => (INITIATIVE_EVENT_TYPES as readonly string[]).includes(e.type);
+export const isInitiativeEvent = (e: { type: string }): e is InitiativeEvent => (INITIATIVE_EVENT_TYPES as readonly string[]).includes(e.type);
 
-const notInStream = (event: RecordedEvent): UnreadableEvent =>
+export const notInStream = (event: RecordedEvent): UnreadableEvent =>
   new UnreadableEvent(event.position, event.stream, event.type, event.metadata.schemaVersion, 'malformed', `${event.type} does not belong in the stream ${event.stream}`);
 
-/** Every initiative's current state, folded with the domain's own evolve. */
+/** Initiative rows parsed per chunk when a whole set must be looked at (a status filter). */
+const CHUNK = 500;
+
+export interface InitiativeFilter {
+  /** Only initiatives proposed on or before this day. */
+  readonly proposedBy: CalendarDate;
+  readonly year?: number;
+  /** Only initiatives whose first event is at or before this position (known-at). */
+  readonly untilPosition?: number;
+}
+
+/**
+ * Every initiative's current state, folded with the domain's own evolve, in the read-model file (ADR 0013):
+ * one row per initiative (its `Initiative` as JSON, Maps kept), the initiative's own events (for its state as
+ * known at a position: an indexed read of ~20 events folded again), and each event's recording time (the
+ * known-at axis). Nothing per initiative stays in memory between batches.
+ */
 @Injectable()
-export class InitiativesProjection {
-  private readonly byId = new Map<string, Initiative>();
+export class InitiativesProjection extends PersistentProjection {
+  protected readonly name = 'initiatives';
+  protected readonly version = 1;
+  protected readonly tables = ['initiatives', 'initiative_events', 'event_times'] as const;
+  protected readonly schema = `
+    CREATE TABLE IF NOT EXISTS initiatives (
+      id TEXT PRIMARY KEY, proposed_pos INTEGER NOT NULL, proposed_on TEXT NOT NULL, year INTEGER NOT NULL,
+      state_json TEXT NOT NULL, last_pos INTEGER NOT NULL, status TEXT, status_as_of TEXT);
+    CREATE INDEX IF NOT EXISTS initiatives_by_proposed_pos ON initiatives (proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_by_day ON initiatives (proposed_on, proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_by_year_day ON initiatives (year, proposed_on, proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_by_status ON initiatives (status_as_of, status, proposed_pos);
+    CREATE TABLE IF NOT EXISTS initiative_events (
+      initiative_id TEXT NOT NULL, position INTEGER NOT NULL, event_json TEXT NOT NULL,
+      PRIMARY KEY (initiative_id, position)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS event_times (position INTEGER PRIMARY KEY, recorded_ms INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS event_times_by_recorded ON event_times (recorded_ms, position);`;
+
+  /** The batch's initiatives, written once at its end. */
+  private readonly pending = new Map<string, { state: Initiative; proposedPos: number; lastPos: number }>();
+
+  constructor(@Optional() @Inject(ReadModelDb) db?: ReadModelDb) {
+    super(db ?? new ReadModelDb());
+  }
 
   /** Folds the event when it is one of an initiative's stream; throws UnreadableEvent for one this version cannot read. */
   apply(event: RecordedEvent): void {
-    if (!isInitiativeStream(event.stream)) return;
-    const e = toDomainEvent(event);
-    if (!isInitiativeEvent(e)) throw notInStream(event);
+    if (!isInitiativeStream(event.stream)) return this.applyBatch([{ event, domain: null }]);
+    const domain = toDomainEvent(event);
+    if (!isInitiativeEvent(domain)) throw notInStream(event);
+    this.applyBatch([{ event, domain }]);
+  }
+
+  protected applyEvent({ event, domain }: ParsedEvent): void {
+    const recorded = Date.parse(event.metadata.recordedAt);
+    if (!isInitiativeStream(event.stream) || domain === null) {
+      this.insertTime(event.position, recorded);
+      return;
+    }
     const id = event.stream.slice('initiative-'.length);
-    this.byId.set(id, evolve(this.byId.get(id) ?? null, e));
+    const before = this.pending.get(id) ?? this.stored(id);
+    const state = evolve(before?.state ?? null, domain as InitiativeEvent);
+    this.pending.set(id, { state, proposedPos: before?.proposedPos ?? event.position, lastPos: event.position });
+    this.insertTime(event.position, recorded);
+    this.db.stmt('INSERT OR REPLACE INTO initiative_events (initiative_id, position, event_json) VALUES (?, ?, ?)').run(id, event.position, JSON.stringify(domain));
   }
 
-  get(id: string): Initiative | null {
-    return this.byId.get(id) ?? null;
+  private insertTime(position: number, recordedMs: number): void {
+    this.db.stmt('INSERT OR REPLACE INTO event_times (position, recorded_ms) VALUES (?, ?)').run(position, Number.isFinite(recordedMs) ? recordedMs : 0);
   }
 
-  /** In the order proposed. */
+  private stored(id: string): { state: Initiative; proposedPos: number; lastPos: number } | null {
+    const row = this.db.stmt('SELECT state_json, proposed_pos, last_pos FROM initiatives WHERE id = ?').get(id) as
+      | { state_json: string; proposed_pos: number; last_pos: number }
+      | undefined;
+    return row ? { state: stateFromJson<Initiative>(row.state_json), proposedPos: row.proposed_pos, lastPos: row.last_pos } : null;
+  }
+
+  protected override flush(): void {
+    // A changed row gets its status for the day last asked at once (or none: computed when a list asks).
+    const day = this.statusDay;
+    const upsert = this.db.stmt(
+      `INSERT INTO initiatives (id, proposed_pos, proposed_on, year, state_json, last_pos, status, status_as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos,
+         status = excluded.status, status_as_of = excluded.status_as_of`,
+    );
+    for (const [id, { state, proposedPos, lastPos }] of this.pending)
+      upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos, day === null ? null : consensusAsOf(state, day).status, day);
+    this.pending.clear();
+  }
+
+  /** The day the status filter was last asked for: rows written since get their status for it at once. */
+  private statusDay: CalendarDate | null = null;
+
+  private readonly staleSql = 'SELECT id, state_json FROM initiatives WHERE status_as_of IS NULL OR status_as_of < ? OR status_as_of > ? LIMIT ?';
+
+  /** Computes up to `limit` rows' status as of `asOf` where they have none for it; answers how many it did. */
+  private refreshStatuses(asOf: CalendarDate, limit: number): number {
+    const rows = this.db.stmt(this.staleSql).all(asOf, asOf, limit) as { id: string; state_json: string }[];
+    const update = this.db.stmt('UPDATE initiatives SET status = ?, status_as_of = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const r of rows) update.run(consensusAsOf(stateFromJson<Initiative>(r.state_json), asOf).status, asOf, r.id);
+    });
+    return rows.length;
+  }
+
+  /**
+   * Computes every row's status as of `asOf` ahead of the first list that filters on it (at start, and when the
+   * day changes), a chunk at a time with a turn of the event loop between chunks. Stops quietly when the file
+   * is closed meanwhile.
+   */
+  async prepareStatuses(asOf: CalendarDate): Promise<void> {
+    try {
+      this.ready();
+      this.statusDay = asOf;
+      while (this.db.isOpen && this.statusDay === asOf && this.refreshStatuses(asOf, 100) > 0) await new Promise((resolve) => setImmediate(resolve));
+    } catch (e) {
+      if (this.db.isOpen) this.logger.warn(`The statuses as of ${asOf} could not be prepared: ${String(e)}`);
+    }
+  }
+
+  protected override discard(): void {
+    this.pending.clear();
+  }
+
+  /** The initiative as it stands now, or as known at a position (its own events up to it, folded again). */
+  get(id: string, untilPosition?: number): Initiative | null {
+    this.ready();
+    if (untilPosition === undefined) return this.stored(id)?.state ?? null;
+    const rows = this.db
+      .stmt('SELECT event_json FROM initiative_events WHERE initiative_id = ? AND position <= ? ORDER BY position')
+      .all(id, untilPosition) as { event_json: string }[];
+    let state: Initiative | null = null;
+    for (const r of rows) state = evolve(state, JSON.parse(r.event_json) as InitiativeEvent);
+    return state;
+  }
+
+  /** Every initiative, in the order proposed (reads them all: for a replay's snapshot, not for a request). */
   all(): Initiative[] {
-    return [...this.byId.values()];
+    this.ready();
+    return (this.db.stmt('SELECT state_json FROM initiatives ORDER BY proposed_pos').all() as { state_json: string }[]).map((r) =>
+      stateFromJson<Initiative>(r.state_json),
+    );
+  }
+
+  /** The last log position recorded at or before an instant (0: none): the known-at axis. */
+  positionKnownAt(instantMs: number): number {
+    this.ready();
+    const row = this.db
+      .stmt('SELECT position FROM event_times WHERE recorded_ms <= ? ORDER BY recorded_ms DESC, position DESC LIMIT 1')
+      .get(instantMs) as { position: number } | undefined;
+    return row?.position ?? 0;
+  }
+
+  private where(f: InitiativeFilter): { sql: string; params: (string | number)[] } {
+    const parts = ['proposed_on <= ?'];
+    const params: (string | number)[] = [f.proposedBy];
+    if (f.year !== undefined) {
+      parts.push('year = ?');
+      params.push(f.year);
+    }
+    if (f.untilPosition !== undefined) {
+      parts.push('proposed_pos <= ?');
+      params.push(f.untilPosition);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
+  count(f: InitiativeFilter): number {
+    this.ready();
+    const w = this.where(f);
+    return (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+  }
+
+  /** The years in which initiatives were proposed, newest first. */
+  years(f: InitiativeFilter): number[] {
+    this.ready();
+    const w = this.where({ ...f, year: undefined });
+    return (this.db.stmt(`SELECT DISTINCT year FROM initiatives WHERE ${w.sql} ORDER BY year DESC`).all(...w.params) as { year: number }[]).map(
+      (r) => r.year,
+    );
+  }
+
+  /** The ids of one page, in the order proposed. */
+  pageIds(f: InitiativeFilter, offset: number, limit: number | undefined): string[] {
+    this.ready();
+    const w = this.where(f);
+    return (
+      this.db
+        .stmt(`SELECT id FROM initiatives WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+        .all(...w.params, limit ?? -1, offset) as { id: string }[]
+    ).map((r) => r.id);
+  }
+
+  /**
+   * The status filter on the current states (ADR 0013): each row keeps its consensus status as of a day (the
+   * day last asked; a row written since gets it at once). Rows without one for the day asked are computed
+   * first (in chunks, found on the index), then it is a COUNT and a LIMIT/OFFSET on the index.
+   */
+  statusPage(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
+    this.ready();
+    const asOf = f.proposedBy;
+    this.statusDay = asOf;
+    while (this.refreshStatuses(asOf, CHUNK) > 0);
+    const w = this.where(f);
+    const total = (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
+    const ids = (
+      this.db
+        .stmt(`SELECT id FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+        .all(asOf, status, ...w.params, limit ?? -1, offset) as { id: string }[]
+    ).map((r) => r.id);
+    return { total, ids };
+  }
+
+  /**
+   * The current states matching the filter, in the order proposed, a page at a time (keyset on the position
+   * proposed, so that the caller may yield between pages while the read model moves on).
+   */
+  *statePages(f: InitiativeFilter, size: number = CHUNK): Generator<Initiative[]> {
+    this.ready();
+    const w = this.where(f);
+    const stmt = this.db.stmt(`SELECT state_json, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(...w.params, after, size) as { state_json: string; proposed_pos: number }[];
+      if (rows.length === 0) return;
+      yield rows.map((r) => stateFromJson<Initiative>(r.state_json));
+      after = rows[rows.length - 1]!.proposed_pos;
+    }
+  }
+
+  /** Ids matching the filter, in the order proposed, a chunk at a time (for a scan that must fold each: known-at with a status). */
+  *idChunks(f: InitiativeFilter, size: number = CHUNK): Generator<string[]> {
+    this.ready();
+    const w = this.where(f);
+    const stmt = this.db.stmt(`SELECT id, proposed_pos FROM initiatives WHERE ${w.sql} AND proposed_pos > ? ORDER BY proposed_pos LIMIT ?`);
+    let after = 0;
+    for (;;) {
+      const rows = stmt.all(...w.params, after, size) as { id: string; proposed_pos: number }[];
+      if (rows.length === 0) return;
+      yield rows.map((r) => r.id);
+      after = rows[rows.length - 1]!.proposed_pos;
+    }
   }
 }

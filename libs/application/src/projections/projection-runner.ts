@@ -11,6 +11,8 @@ import { RuleViolationsProjection } from './rule-violations.projection';
 /** A command's answer waits at most this long for the read models (then 503), so a write never hangs. */
 export const WAIT_FOR_DEADLINE_MS = 4000;
 const RETRY_AFTER_SECONDS = 5;
+/** While catching up, the log says how far it got every this many events. */
+const PROGRESS_EVERY = 50_000;
 
 interface Waiter {
   readonly position: number;
@@ -32,6 +34,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   private subscription: Subscription | null = null;
   private waiters: Waiter[] = [];
   private stoppedAt: UnreadableEvent | null = null;
+  private catchUp: { from: number; head: number; logged: number } | null = null;
   /** The same business read models a replay builds, here the live (injected) ones. */
   private readonly business: ReadModels;
 
@@ -45,15 +48,28 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.business = new ReadModels(initiatives, fund, rules);
   }
 
-  /** Catches up with the whole log, then keeps following it. Stops early (and starts) at an unreadable event. */
+  /**
+   * Catches up with the log from the read models' checkpoints (ADR 0013: only the events after them are read
+   * and applied; a read model started anew is rebuilt from the start, with progress in the log), then keeps
+   * following it. Stops early (and starts) at an unreadable event.
+   */
   async start(): Promise<void> {
     if (this.subscription) return;
     // The audit read model resumes from its own checkpoint (or rebuilds, when its file is not this log's).
     await this.audit.resume(this.store);
+    await this.business.checkAgainst(this.store);
     const head = await this.store.headPosition();
+    // Each read model resumes from its own checkpoint: the log is read from the lowest of them.
+    const business = Math.min(this.business.position, head);
+    this.position = Math.min(business, this.audit.size);
+    this.catchUp = { from: this.position, head, logged: this.position };
+    if (business < head)
+      this.logger.log(business === 0 ? `Read models are built from the log's ${head} events` : `Read models resume at position ${business}; the log's head is ${head}`);
+    if (this.position < business) this.logger.log(`The audit read model reads the log from position ${this.position}`);
     this.subscription = this.store.subscribeToAll(this.position, (events) => this.apply(events));
     try {
       await this.until(head, null);
+      this.catchUp = null;
       this.logger.log(`Read models caught up with ${head} events`);
     } catch (e) {
       if (!(e instanceof ServiceUnavailable && this.stoppedAt)) throw e;
@@ -110,25 +126,54 @@ export class ProjectionRunner implements OnModuleDestroy {
     return new ServiceUnavailable(describeUnreadable(e), RETRY_AFTER_SECONDS, e);
   }
 
+  /** The business read models this runner feeds (persistent: ADR 0013). */
+  get readModels(): ReadModels {
+    return this.business;
+  }
+
   private apply(events: readonly RecordedEvent[]): void {
     if (this.stoppedAt) return;
-    for (const event of events) {
-      if (event.position <= this.position) continue;
+    const fresh = events.filter((e) => e.position > this.position);
+    if (fresh.length === 0) return this.settle();
+    // The business read models apply the whole batch in one transaction each (with their checkpoints).
+    let applied: number;
+    let error: unknown;
+    try {
+      ({ applied, error } = this.business.applyBatch(fresh));
+    } catch (e) {
+      applied = 0;
+      error = e;
+    }
+    const reached = error === null ? fresh.length : Math.min(applied + 1, fresh.length);
+    for (let i = 0; i < reached; i++) {
+      const event = fresh[i]!;
       try {
-        // The stored bytes are checked first (hash and chain), then the event is read and upcast.
-        this.audit.apply(event);
-        this.business.apply(event);
+        // The stored bytes are checked (hash and chain) for every event read, the refused one too.
+        if (event.position > this.audit.size) this.audit.apply(event);
       } catch (e) {
-        const unreadable =
-          e instanceof UnreadableEvent
-            ? e
-            : new UnreadableEvent(event.position, event.stream, event.type, event.metadata?.schemaVersion, 'malformed', `the read models refuse it: ${String(e)}`);
-        this.stop(unreadable);
-        return;
+        if (error === null || i < applied) [applied, error] = [i, e];
+        break;
       }
-      this.position = event.position;
+    }
+    if (applied > 0) this.position = fresh[applied - 1]!.position;
+    this.logProgress();
+    if (error !== null) {
+      const event = fresh[applied]!;
+      const unreadable =
+        error instanceof UnreadableEvent
+          ? error
+          : new UnreadableEvent(event.position, event.stream, event.type, event.metadata?.schemaVersion, 'malformed', `the read models refuse it: ${String(error)}`);
+      this.stop(unreadable);
+      return;
     }
     this.settle();
+  }
+
+  private logProgress(): void {
+    const c = this.catchUp;
+    if (!c || this.position - c.logged < PROGRESS_EVERY) return;
+    c.logged = this.position;
+    this.logger.log(`Read models: ${this.position - c.from} of ${c.head - c.from} events applied (position ${this.position} of ${c.head})`);
   }
 
   /** Stops before an event this version cannot read: later events are not applied until an upgrade. */

@@ -103,25 +103,36 @@ export const remindersAsOf = (
   asOf: CalendarDate,
   contacts: ReminderContacts = {},
 ): PartyReminder[] => {
-  const waiting = new Map<PartyId, WaitingForDecision[]>();
-  const missing = new Map<PartyId, MissingMinutesOrNotice[]>();
-  const push = <T>(map: Map<PartyId, T[]>, party: PartyId, item: T): void => {
+  const collector = new ReminderCollector(asOf);
+  for (const i of initiatives) collector.add(i);
+  return collector.result(contacts);
+};
+
+/** `remindersAsOf` one initiative at a time, so that the initiatives can be read a page at a time. */
+export class ReminderCollector {
+  private readonly waiting = new Map<PartyId, WaitingForDecision[]>();
+  private readonly missing = new Map<PartyId, MissingMinutesOrNotice[]>();
+
+  constructor(private readonly asOf: CalendarDate) {}
+
+  private push<T>(map: Map<PartyId, T[]>, party: PartyId, item: T): void {
     const list = map.get(party);
     if (list) list.push(item);
     else map.set(party, [item]);
-  };
+  }
 
-  for (const i of initiatives) {
-    if (i.proposedOn > asOf) continue;
+  add(i: Initiative): void {
+    const asOf = this.asOf;
+    if (i.proposedOn > asOf) return;
     const c = consensusAsOf(i, asOf);
-    if (c.status === 'cancelled') continue;
+    if (c.status === 'cancelled') return;
     if (c.status === 'open') {
       const daysLeft = Math.max(0, daysBetween(asOf, i.decisionDeadline));
       // A party that decided an earlier version is among the missing: its reminder says what changed (issue 15).
       const again = new Map(mustDecideAgainAsOf(i, asOf).map((m) => [m.party, m]));
       for (const party of c.missing) {
         const m = again.get(party);
-        push(waiting, party, {
+        this.push(this.waiting, party, {
           initiativeId: i.id,
           title: i.title,
           decisionDeadline: i.decisionDeadline,
@@ -134,25 +145,27 @@ export const remindersAsOf = (
       if (d.decidedOn > asOf) continue;
       const dates = datesOf(d);
       const lacking = (['minutesApprovedOn', 'noticePostedOn'] as const).filter((k) => dates[k] === null || dates[k] > asOf);
-      if (lacking.length > 0) push(missing, party, { initiativeId: i.id, title: i.title, decidedOn: d.decidedOn, missing: lacking });
+      if (lacking.length > 0) this.push(this.missing, party, { initiativeId: i.id, title: i.title, decidedOn: d.decidedOn, missing: lacking });
     }
   }
 
-  const reminders: PartyReminder[] = [];
-  for (const party of PARTY_IDS) {
-    const w = waiting.get(party) ?? [];
-    const m = missing.get(party) ?? [];
-    if (w.length === 0 && m.length === 0) continue;
-    reminders.push({
-      party,
-      partyName: partyName(party),
-      contact: contacts[party] ?? null,
-      waitingForDecision: w.sort(byDeadlineThenTitle),
-      missingMinutesOrNotice: m.sort(byDecidedOnThenTitle),
-    });
+  result(contacts: ReminderContacts = {}): PartyReminder[] {
+    const reminders: PartyReminder[] = [];
+    for (const party of PARTY_IDS) {
+      const w = this.waiting.get(party) ?? [];
+      const m = this.missing.get(party) ?? [];
+      if (w.length === 0 && m.length === 0) continue;
+      reminders.push({
+        party,
+        partyName: partyName(party),
+        contact: contacts[party] ?? null,
+        waitingForDecision: w.sort(byDeadlineThenTitle),
+        missingMinutesOrNotice: m.sort(byDecidedOnThenTitle),
+      });
+    }
+    return reminders;
   }
-  return reminders;
-};
+}
 
 /** One party's reminder with each list cut to its first `limit` items, and how many each list holds in all. */
 export interface PartyReminderPage extends PartyReminder {
@@ -172,6 +185,9 @@ export const pageReminders = (reminders: readonly PartyReminder[], options: { pa
       missingMinutesOrNoticeTotal: r.missingMinutesOrNotice.length,
     }));
 
+/** Initiatives read (and parsed) between two turns of the event loop. */
+const PAGE = 50;
+
 /** The reminders over the live read models (GET /api/reminders and `dgr remind`). */
 @Injectable()
 export class Reminders {
@@ -184,7 +200,16 @@ export class Reminders {
     return stockholmDateOf(this.clock.now());
   }
 
-  asOf(asOf: CalendarDate = this.today(), contacts: ReminderContacts = {}): PartyReminder[] {
-    return remindersAsOf(this.initiatives.all(), asOf, contacts);
+  /**
+   * Reads the initiatives proposed by `asOf` from the read model a page at a time and lets the event loop
+   * serve other requests between pages (ADR 0013): a reminder over thousands of initiatives never holds it.
+   */
+  async asOf(asOf: CalendarDate = this.today(), contacts: ReminderContacts = {}): Promise<PartyReminder[]> {
+    const collector = new ReminderCollector(asOf);
+    for (const page of this.initiatives.statePages({ proposedBy: asOf }, PAGE)) {
+      for (const i of page) collector.add(i);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return collector.result(contacts);
   }
 }
