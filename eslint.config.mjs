@@ -109,7 +109,7 @@ export default tseslint.config(
     },
   },
   {
-    // The read-model file (ADR 0013): SQLite and its checkpoints only; what the rows mean is libs/application's.
+    // The read-model file (ADR 0018): SQLite and its checkpoints only; what the rows mean is libs/application's.
     files: ['libs/read-model-store/**/*.ts'],
     rules: {
       'no-restricted-imports': [

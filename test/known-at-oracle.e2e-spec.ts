@@ -1,5 +1,5 @@
 /**
- * Known-at as an indexed query (ADR 0013) against the ORACLE: a replay of only the events recorded by the
+ * Known-at as an indexed query (ADR 0018) against the ORACLE: a replay of only the events recorded by the
  * instant, from an empty state (`replay`). Over generated logs (written through the real handlers, with a
  * clock that moves on) and generated instants, both answer the same: the list (with its filters and pages),
  * each initiative, the fund, the years, the ledger and the rule violations. The live read models (the status

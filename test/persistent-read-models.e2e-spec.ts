@@ -1,5 +1,5 @@
 /**
- * The persistent business read models (ADR 0013) on real SQLite files through the real handlers:
+ * The persistent business read models (ADR 0018) on real SQLite files through the real handlers:
  * - a start resumes from the checkpoints and applies only the events recorded since (counted);
  * - a projection whose code version changed, a damaged or deleted file, a missing table: rebuilt from the log;
  * - `dgr rebuild` and `dgr rebuild --check` (the canonical hash of the kept read models against a rebuild);

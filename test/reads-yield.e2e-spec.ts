@@ -1,6 +1,6 @@
 /**
  * The reads that must look at every initiative (the reminders, the annual report) read them a page at a time
- * from the read model and let the event loop serve others between pages (ADR 0013): counted in turns of the
+ * from the read model and let the event loop serve others between pages (ADR 0018): counted in turns of the
  * event loop, no clock. And they answer as the whole-set computation does.
  */
 import 'reflect-metadata';

@@ -19,7 +19,7 @@ export interface RebuildResult {
  * `dgr rebuild`: starts the persistent read models (DGR_READ_MODEL_FILE) anew and rebuilds them from the log.
  * Run it with the service stopped. `--check` rebuilds nothing in place: it brings the kept read models up to
  * the log's head (as a start would), rebuilds a copy into a temporary file up to the same position, and
- * compares the canonical hashes of both (ADR 0013): the crash harness's test that the read side is exact.
+ * compares the canonical hashes of both (ADR 0018): the crash harness's test that the read side is exact.
  */
 export const rebuildCommand = async (storeFile: string, readModelFile: string, options: { check?: boolean } = {}): Promise<RebuildResult> => {
   const store = new SqliteEventStore(storeFile);

@@ -70,7 +70,7 @@ export const annualReport = async (view: ReadView, year: number, checkpoint: Rep
   const fund = row
     ? { openingOre: row.openingOre, depositsOre: row.depositsOre, withdrawalsOre: row.withdrawalsOre, returnsOre: row.returnsOre, closingOre: row.closingOre, changeOre: row.changeOre, closed: row.closed }
     : { openingOre: 0, depositsOre: 0, withdrawalsOre: 0, returnsOre: 0, closingOre: 0, changeOre: 0, closed: false };
-  // The initiatives are read a page at a time, and the event loop serves other requests between pages (ADR 0013).
+  // The initiatives are read a page at a time, and the event loop serves other requests between pages (ADR 0018).
   const endOfLastYear = lastDayOfYear(year - 1);
   const initiatives: AnnualReport['initiatives'][number][] = [];
   for await (const page of view.summaryPages(asOf))

@@ -51,7 +51,7 @@ class StoreCloser implements OnApplicationShutdown {
   }
 }
 
-/** The read-model file (ADR 0013), or an in-memory one; a file that cannot be used is started anew (and said so). */
+/** The read-model file (ADR 0018), or an in-memory one; a file that cannot be used is started anew (and said so). */
 const openReadModels = (file: string | undefined): ReadModelDb => {
   const db = new ReadModelDb(file ?? ':memory:');
   if (db.recreated)

@@ -59,7 +59,7 @@ const ruleViolationView = (v: RuleViolation) => ({
 });
 
 /**
- * Answers from the persistent read models (ADR 0013): now, or as known at a log position (`untilPosition`,
+ * Answers from the persistent read models (ADR 0018): now, or as known at a log position (`untilPosition`,
  * the last event recorded by a `knownAt` instant) by indexed queries. `asOf` is a calendar day in Sweden,
  * by default today.
  */
@@ -96,7 +96,7 @@ export class ReadView {
 
   /**
    * Every initiative proposed by `asOf`, summarised, a page at a time in the order proposed; between pages the
-   * event loop serves other requests (ADR 0013). For the reports that must look at every initiative.
+   * event loop serves other requests (ADR 0018). For the reports that must look at every initiative.
    */
   async *summaryPages(asOf: CalendarDate, size = 100): AsyncGenerator<InitiativeSummary[]> {
     const filter = { proposedBy: asOf, untilPosition: this.untilPosition };
@@ -130,7 +130,7 @@ export class ReadView {
    * One page of initiatives, paged in SQL before it is summarised: COUNT and LIMIT/OFFSET on indexes (proposed
    * by `asOf`, the year proposed, the status kept per row as of a day), then only the page's own rows are read
    * and summarised (consensus, finality, money). `total` counts every match. Known at a position with a status
-   * filter, the candidates are folded in chunks (ADR 0013).
+   * filter, the candidates are folded in chunks (ADR 0018).
    */
   initiativePage(options: InitiativePageQuery = {}): InitiativePage<InitiativeSummary> {
     const asOf = options.asOf ?? this.today();
@@ -345,7 +345,7 @@ export class Queries extends ReadView implements OnApplicationBootstrap {
 
   private readonly models: ReadModels;
 
-  /** Prepares today's statuses for the status filter in the background (ADR 0013), so that no list waits for them. */
+  /** Prepares today's statuses for the status filter in the background (ADR 0018), so that no list waits for them. */
   onApplicationBootstrap(): void {
     void this.models.initiatives.prepareStatuses(this.today());
   }
@@ -353,7 +353,7 @@ export class Queries extends ReadView implements OnApplicationBootstrap {
   /**
    * The view for `knownAt`: without it, the live read models; with it, the same read models read as known at
    * the last position the service had recorded by then ("what did we know on 2024-02-01?"): an indexed lookup
-   * of that position, then indexed reads at it (ADR 0013) — no replay.
+   * of that position, then indexed reads at it (ADR 0018) — no replay.
    */
   async view(knownAt?: string): Promise<ReadView> {
     if (knownAt === undefined) return this;

@@ -10,7 +10,7 @@ export interface Statement {
 }
 
 /**
- * The file that holds the persistent business read models (ADR 0013): `DGR_READ_MODEL_FILE`, by default
+ * The file that holds the persistent business read models (ADR 0018): `DGR_READ_MODEL_FILE`, by default
  * `read-models.sqlite` beside the log. It holds nothing the log does not: deleting it loses nothing, the next
  * start rebuilds it. `:memory:` (the default when none is given: tests, a replay) keeps it in memory.
  *

@@ -90,7 +90,7 @@ export interface BookingSeen {
 /**
  * What the scan keeps between events: each initiative's state, the state each reservation relied on, the
  * fund, the bookings and the violations found. In memory by default (`dgr verify`); the rule-violations read
- * model keeps it in the read-model file so that a restart continues where it stopped (ADR 0013).
+ * model keeps it in the read-model file so that a restart continues where it stopped (ADR 0018).
  */
 export interface RuleCheckState {
   initiative(id: string): InitiativeState;

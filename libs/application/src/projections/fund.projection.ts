@@ -62,7 +62,7 @@ const scalarsOf = (r: ScalarRow | undefined): FundScalars =>
     : { balanceOre: 0, committedOre: 0, firstBookingYear: null, lastClosedYear: null };
 
 /**
- * The DGR ledger in the read-model file (ADR 0013): the fund's scalar state per position (`fund_versions`, a
+ * The DGR ledger in the read-model file (ADR 0018): the fund's scalar state per position (`fund_versions`, a
  * temporal table: the state known at a position is one indexed lookup), every booking (`ledger`), the money
  * moved for each initiative with the day that decides when it counts (`initiative_money`), each year's
  * movements and the positions of the YearClosed events. Reads at a position filter `position <= P`.

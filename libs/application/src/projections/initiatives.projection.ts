@@ -25,7 +25,7 @@ export interface InitiativeFilter {
 }
 
 /**
- * Every initiative's current state, folded with the domain's own evolve, in the read-model file (ADR 0013):
+ * Every initiative's current state, folded with the domain's own evolve, in the read-model file (ADR 0018):
  * one row per initiative (its `Initiative` as JSON, Maps kept), the initiative's own events (for its state as
  * known at a position: an indexed read of ~20 events folded again), and each event's recording time (the
  * known-at axis). Nothing per initiative stays in memory between batches.
@@ -206,7 +206,7 @@ export class InitiativesProjection extends PersistentProjection {
   }
 
   /**
-   * The status filter on the current states (ADR 0013): each row keeps its consensus status as of a day (the
+   * The status filter on the current states (ADR 0018): each row keeps its consensus status as of a day (the
    * day last asked; a row written since gets it at once). Rows without one for the day asked are computed
    * first (in chunks, found on the index), then it is a COUNT and a LIMIT/OFFSET on the index.
    */

@@ -21,7 +21,7 @@ export class BatchStopped extends Error {
 }
 
 /**
- * A read model kept in the read-model file (ADR 0013). Each delivered batch is applied in ONE transaction
+ * A read model kept in the read-model file (ADR 0018). Each delivered batch is applied in ONE transaction
  * with the projection's checkpoint; events at or before the checkpoint are skipped, so a resume, a second
  * delivery or a second process on the same file applies each event once. On open, a checkpoint written by
  * another code version, or tables missing, start the projection anew (it is then rebuilt from the log).

@@ -49,7 +49,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   /**
-   * Catches up with the log from the read models' checkpoints (ADR 0013: only the events after them are read
+   * Catches up with the log from the read models' checkpoints (ADR 0018: only the events after them are read
    * and applied; a read model started anew is rebuilt from the start, with progress in the log), then keeps
    * following it. Stops early (and starts) at an unreadable event.
    */
@@ -126,7 +126,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     return new ServiceUnavailable(describeUnreadable(e), RETRY_AFTER_SECONDS, e);
   }
 
-  /** The business read models this runner feeds (persistent: ADR 0013). */
+  /** The business read models this runner feeds (persistent: ADR 0018). */
   get readModels(): ReadModels {
     return this.business;
   }

@@ -126,7 +126,7 @@ class SqlRuleCheckState implements RuleCheckState {
  * The business rules the log breaks, if any (ADR 0010): the same scan as `dgr verify`, fed in log order with
  * the other read models, so that the initiative's API and page and the annual report show a violation that
  * an older log holds (a grant on a cancelled initiative…) without scanning the log per request. The scan's
- * state and its findings are rows of the read-model file (ADR 0013); a violation at position p depends only
+ * state and its findings are rows of the read-model file (ADR 0018); a violation at position p depends only
  * on the events up to p, so "as known at P" is `position <= P`.
  */
 @Injectable()

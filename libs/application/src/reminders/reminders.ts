@@ -202,7 +202,7 @@ export class Reminders {
 
   /**
    * Reads the initiatives proposed by `asOf` from the read model a page at a time and lets the event loop
-   * serve other requests between pages (ADR 0013): a reminder over thousands of initiatives never holds it.
+   * serve other requests between pages (ADR 0018): a reminder over thousands of initiatives never holds it.
    */
   async asOf(asOf: CalendarDate = this.today(), contacts: ReminderContacts = {}): Promise<PartyReminder[]> {
     const collector = new ReminderCollector(asOf);
