@@ -83,6 +83,10 @@ describe('the demo history', () => {
     expect(cirkular.consensus.missing).toEqual(['1737', '1762', '1763']);
   });
 
+  it('breaks no business rule (the scan of dgr verify): deciding again on version 2 is no second decision', () => {
+    expect(queries.ruleViolations()).toEqual([]);
+  });
+
   it('has one initiative revised after four approvals that reached consensus on version 2 (issue 15)', () => {
     const id = ids.get('bredband')!;
     const bredband = queries.getInitiative(id);

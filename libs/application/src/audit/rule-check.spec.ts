@@ -12,6 +12,7 @@ import {
   proposed,
   rejectedBy,
   returned,
+  revisedTo,
   withdrawn,
   yearClosed,
 } from '@dgr/domain/testing';
@@ -79,6 +80,15 @@ describe('the rule scan over a log', () => {
     expect(rules(deposited(10, '2025-01-10'), yearClosed(2025), deposited(5, '2025-12-31'))).toEqual([[3, 'booking-in-closed-year']]);
     expect(rules(deposited(10, '2024-01-10'), yearClosed(2024), yearClosed(2026))).toEqual([[3, 'year-closed-out-of-order']]);
     expect(rules(proposed(), approvedBy(KARLSTAD, '2026-03-01'), approvedBy(KARLSTAD, '2026-03-02'))).toEqual([[3, 'second-decision']]);
+  });
+
+  it('a party deciding again on a newer version after a revision breaks no rule; again on the same version does (issue 15)', () => {
+    const v1 = approvedBy(KARLSTAD, '2026-03-01', { proposalVersion: 1 });
+    const revision = revisedTo(2, { requestedAmountOre: 1 }, '2026-03-05');
+    const onV2 = approvedBy(KARLSTAD, '2026-03-10', { proposalVersion: 2 });
+    expect(rules(proposed(), v1, revision, onV2)).toEqual([]);
+    expect(rules(proposed(), v1, revision, onV2, approvedBy(KARLSTAD, '2026-03-11', { proposalVersion: 2 }))).toEqual([[5, 'second-decision']]);
+    expect(rules(proposed(), v1, revision, approvedBy(KARLSTAD, '2026-03-10', { proposalVersion: 1 }))).toEqual([[4, 'second-decision']]);
   });
 
   it('an event that cannot be applied at all is a violation, and the scan goes on', () => {

@@ -7,6 +7,7 @@ import {
   formatOre as kr,
   FUND_STREAM,
   isBooking,
+  proposalVersionOfDecision,
   isCalendarDate,
   moneyOf,
   PARTY_IDS,
@@ -46,10 +47,22 @@ export type RuleCode =
   /** A booking recorded after its year (or a later one) was closed. */
   | 'booking-in-closed-year'
   | 'year-closed-out-of-order'
-  /** A second registration of a party's decision (a change is a correction, never a second registration). */
+  /**
+   * A second registration of a party's decision on a version it had already decided (a change is a correction,
+   * never a second registration; deciding again on a newer version after a revision is allowed, issue 15).
+   */
   | 'second-decision'
   /** The event cannot be applied to the state before it at all (an event of a stream that was never begun…). */
   | 'event-not-applicable';
+
+/**
+ * Whether the party had already decided this version (or a later one) before this registration — the domain's
+ * own rule (registerPartyDecision): a party decides once per version, again only on a newer one.
+ */
+const decidedThisVersionBefore = (before: InitiativeState, data: Record<string, unknown>): boolean => {
+  const earlier = before?.decisions.get(data.party as PartyId);
+  return earlier !== undefined && proposalVersionOfDecision(earlier) >= proposalVersionOfDecision(data as { proposalVersion?: number });
+};
 
 export interface RuleViolation {
   readonly position: number;
@@ -196,7 +209,7 @@ export class RuleChecker {
     const data = (e.data ?? {}) as Record<string, unknown>;
     switch (e.type) {
       case 'PartyDecisionRegistered':
-        if (before?.decisions.has(data.party as PartyId))
+        if (decidedThisVersionBefore(before, data))
           this.violation(e, 'second-decision', id, null,
             `${partyName(data.party as PartyId)}s beslut registrerades en andra gång; en ändring ska vara en rättelse`,
             `a second registration of party ${String(data.party)}'s decision; a change must be a correction`);

@@ -132,7 +132,8 @@ class SqlRuleCheckState implements RuleCheckState {
 @Injectable()
 export class RuleViolationsProjection extends PersistentProjection {
   protected readonly name = 'rule-violations';
-  protected readonly version = 1;
+  /** 2: a decision again on a newer version after a revision is no second-decision (issue 15). */
+  protected readonly version = 2;
   protected readonly tables = ['rule_initiatives', 'rule_reservations', 'rule_fund', 'rule_money', 'rule_bookings', 'rule_violations'] as const;
   protected readonly schema = `
     CREATE TABLE IF NOT EXISTS rule_initiatives (id TEXT PRIMARY KEY, state_json TEXT NOT NULL) WITHOUT ROWID;
