@@ -216,4 +216,14 @@ describe('the ledger after all of this', () => {
     expect(positions[1]).toBeGreaterThan(positions[3]);
     expect((await app.get('/api/fund')).body).toEqual({ balanceOre: 500_025_000, committedOre: 200_000_000, availableOre: 300_025_000 });
   });
+
+  it('pages in the query: every page, with X-Total-Count, equals that slice of the whole ledger, balances included', async () => {
+    const whole = (await app.get('/api/fund/ledger')).body;
+    expect(whole).toHaveLength(4);
+    for (const [offset, limit] of [[0, 1], [1, 1], [1, 2], [2, 2], [3, 5], [4, 1]]) {
+      const res = await app.get(`/api/fund/ledger?offset=${offset}&limit=${limit}`);
+      expect(res.headers['x-total-count']).toBe(String(whole.length));
+      expect(res.body).toEqual(whole.slice(offset, offset + limit));
+    }
+  });
 });

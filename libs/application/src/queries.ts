@@ -302,6 +302,11 @@ export class ReadView {
     return this.fund.bookings(this.untilPosition);
   }
 
+  /** One page of the ledger, paged in the query; `total` counts every booking. */
+  ledgerPage(offset: number, limit: number) {
+    return this.fund.bookingsPage(this.untilPosition ?? Number.MAX_SAFE_INTEGER, offset, limit);
+  }
+
   /** One initiative's summary as of a day: consensus, finality, money. */
   summaryOf(i: Initiative, asOf: CalendarDate) {
     const c = consensusAsOf(i, asOf);

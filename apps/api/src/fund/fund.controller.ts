@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Writes } from '../auth/access.decorators';
-import { page } from '../http/page';
+import { MAX_PAGE } from '../http/page';
 import { KnownAtQueryDto, PagedKnownAtQueryDto } from '../initiatives/initiatives.dto';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -46,7 +46,10 @@ export class FundController {
   @Get('ledger')
   @ApiOkResponse({ description: 'Every booking in the order recorded, with the balance after it.' })
   async ledger(@Query() query: PagedKnownAtQueryDto, @Res({ passthrough: true }) res: Response) {
-    return page((await this.queries.view(query.knownAt)).ledger(), query, res);
+    // Paged in the query: a page costs its own rows, not the whole ledger's (issue 13).
+    const { total, rows } = (await this.queries.view(query.knownAt)).ledgerPage(query.offset ?? 0, query.limit ?? MAX_PAGE);
+    res.setHeader('X-Total-Count', String(total));
+    return rows;
   }
 
   @Post('deposits')

@@ -211,29 +211,49 @@ export class FundProjection extends PersistentProjection {
 
   /** Every booking in business-date order (recorded order within a day), with the running balance. */
   bookings(untilPosition: number = Number.MAX_SAFE_INTEGER): LedgerRow[] {
+    return this.bookingsPage(untilPosition, 0, Number.MAX_SAFE_INTEGER).rows;
+  }
+
+  /**
+   * One page of the bookings in business-date order, paged in the query (`LIMIT/OFFSET` on `ledger_by_date`):
+   * the balance before the page is one `SUM` over the rows before it, so a page costs its own rows, never the
+   * whole ledger's. `total` counts every booking up to `untilPosition`.
+   */
+  bookingsPage(untilPosition: number, offset: number, limit: number): { total: number; rows: LedgerRow[] } {
     this.ready();
+    const { total } = this.db.stmt('SELECT COUNT(*) AS total FROM ledger WHERE position <= ?').get(untilPosition) as { total: number };
     const rows = this.db
       .stmt(
         `SELECT position, type, booked_on, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at
-         FROM ledger WHERE position <= ? ORDER BY booked_on, position`,
+         FROM ledger WHERE position <= ? ORDER BY booked_on, position LIMIT ? OFFSET ?`,
       )
-      .all(untilPosition) as LedgerSqlRow[];
+      .all(untilPosition, limit, offset) as LedgerSqlRow[];
     let balance = 0;
-    return rows.map((r) => {
-      balance += r.delta_ore;
-      return {
-        position: r.position,
-        type: r.type,
-        bookedOn: r.booked_on,
-        amountOre: r.amount_ore,
-        initiativeId: r.initiative_id,
-        source: r.source,
-        reference: r.reference,
-        reason: r.reason,
-        recordedAt: r.recorded_at,
-        balanceAfterOre: balance,
-      };
-    });
+    if (offset > 0 && rows.length > 0) {
+      const first = rows[0]!;
+      const before = this.db
+        .stmt('SELECT COALESCE(SUM(delta_ore), 0) AS sum FROM ledger WHERE position <= ? AND (booked_on < ? OR (booked_on = ? AND position < ?))')
+        .get(untilPosition, first.booked_on, first.booked_on, first.position) as { sum: number };
+      balance = before.sum;
+    }
+    return {
+      total,
+      rows: rows.map((r) => {
+        balance += r.delta_ore;
+        return {
+          position: r.position,
+          type: r.type,
+          bookedOn: r.booked_on,
+          amountOre: r.amount_ore,
+          initiativeId: r.initiative_id,
+          source: r.source,
+          reference: r.reference,
+          reason: r.reason,
+          recordedAt: r.recorded_at,
+          balanceAfterOre: balance,
+        };
+      }),
+    };
   }
 
   /** The global position at which `year` was closed, or null while it is open. */
