@@ -13,7 +13,9 @@ it('survives kill -9 under concurrent writes: acknowledged writes exactly once, 
   const report = await runCrashHarness({ ...QUICK, seed, compareApi: false, log: (line) => lines.push(line) });
   // The seed in the message, so that a failure can be repeated with npm run test:crash -- --quick --seed N.
   expect({ seed, problems: report.problems }).toEqual({ seed, problems: [] });
-  expect(report.kills).toBe(QUICK.kills);
-  expect(report.checks).toBe(QUICK.kills + 1);
+  // The harness stops killing once every write is answered: on a fast run that can be before the last kill.
+  expect(report.kills).toBeGreaterThanOrEqual(1);
+  expect(report.kills).toBeLessThanOrEqual(QUICK.kills);
+  expect(report.checks).toBe(report.kills + 1);
   expect(report.acknowledged).toBe(report.writes);
 });
