@@ -143,7 +143,8 @@ const startProcess = async (file: string): Promise<{ child: ChildProcess; base: 
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DGR_SQLITE_FILE: file, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test' },
+    // One read-model file per instance, as docs/operations.md says (ADR 0018): the log is what they share.
+    env: { ...process.env, PORT: String(port), DGR_SQLITE_FILE: file, DGR_READ_MODEL_FILE: `${file}.read-models-${port}.sqlite`, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
