@@ -21,6 +21,9 @@
  * --warmup N (300 initiatives × 17 = target 1's warm-up requests), --passes N (2 raw passes for target 2),
  * --only NAME[,NAME…] with NAME one of http, rebuild, merkle, start, memory, reads, event-loop,
  * --markdown FILE (write the summary as the markdown table docs/benchmarks.md shows),
+ * --keep DIR (targets 4–7: run the server in DIR and keep it; a second run reuses its built read models and skips
+ * the cold start — for measuring again while working, not for the figures of a run),
+ * --server-node-options 'OPTS' (NODE_OPTIONS for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'),
  * --strict (exit 1 when a target fails or a measurement is invalid).
  *
  * Every measured part runs in a child process of its own; see http-bench.ts, replay.ts and server-bench.ts.
@@ -74,6 +77,8 @@ interface Options {
   markdown: string | null;
   only: Set<Part> | null;
   strict: boolean;
+  keep: string | null;
+  serverNodeOptions: string | null;
 }
 
 const out = (line = ''): void => {
@@ -98,6 +103,8 @@ const parseArgs = (argv: readonly string[]): Options => {
     markdown: null,
     only: null,
     strict: false,
+    keep: null,
+    serverNodeOptions: null,
   };
   const count = (flag: string, value: string | undefined): number => {
     const n = Number(value?.replace(/_/g, ''));
@@ -117,6 +124,10 @@ const parseArgs = (argv: readonly string[]): Options => {
     else if (arg === '--load-seconds') options.loadSeconds = count(arg, argv[++i]);
     else if (arg === '--mixed-reads') options.mixedReads = count(arg, argv[++i]);
     else if (arg === '--seed') options.seed = count(arg, argv[++i]);
+    else if (arg === '--keep') {
+      options.keep = argv[++i] ?? '';
+      if (options.keep === '') throw new Error('--keep needs a folder');
+    } else if (arg === '--server-node-options') options.serverNodeOptions = argv[++i] ?? null;
     else if (arg === '--markdown') {
       options.markdown = argv[++i] ?? '';
       if (options.markdown === '') throw new Error('--markdown needs a file name');
@@ -306,7 +317,8 @@ const serverVerdicts = (options: Options, want: (p: Part) => boolean, r: ServerB
   const verdicts: Verdict[] = [];
   out();
   out(`Targets 4–7 — the built server on a copy of the log of ${fmt(options.events)} events (${mb(r.logBytes)}); seed ${r.seed}`);
-  out(`  cold start (no read models yet) until /api/health/ready: ${fmt(r.coldStartMs / 1000, 2)} s` +
+  if (Number.isNaN(r.coldStartMs)) out(`  no cold start (--keep ${options.keep}: its read models were built already)`);
+  else out(`  cold start (no read models yet) until /api/health/ready: ${fmt(r.coldStartMs / 1000, 2)} s` +
     (r.emptyStartMs === null ? '' : `; on an empty log: ${fmt(r.emptyStartMs / 1000, 2)} s`));
   if (want('start') && r.warmStartMs !== null) {
     const pass = r.warmStartMs <= START_TARGET_MS;
@@ -473,6 +485,7 @@ const main = async (): Promise<void> => {
     });
     verdicts.push(printHttp(http, options, commitRate));
   }
+  if (options.keep !== null && want('rebuild')) throw new Error('--keep reuses built read models, so it cannot measure the cold rebuild: add --only start,memory,reads,event-loop');
   if (['rebuild', 'start', 'memory', 'reads', 'event-loop'].some((p) => want(p as Part))) {
     const file = await eventsFile(options.events, log);
     const server = await runServerBench({
@@ -483,7 +496,9 @@ const main = async (): Promise<void> => {
       loadSeconds: options.loadSeconds,
       mixedReads: options.mixedReads,
       seed: options.seed,
-      emptyBaseline: want('rebuild'),
+      keepDir: options.keep,
+      serverNodeOptions: options.serverNodeOptions,
+      emptyBaseline: want('rebuild') && options.keep === null,
       warm: want('start') || want('memory') || want('reads') || want('event-loop'),
       mixed: want('memory'),
       load: want('reads') || want('event-loop'),

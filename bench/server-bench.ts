@@ -40,6 +40,14 @@ export interface ServerBenchOptions {
   readonly loadSeconds: number;
   readonly mixedReads: number;
   readonly seed: number;
+  /**
+   * A folder to run in and keep (`--keep DIR`): the log is copied there only when absent, and the cold start is
+   * skipped when the read-model file is already there, so that a developer can measure the warm steps again and
+   * again on one built folder. Null: a fresh temporary folder, deleted afterwards (what a bench run reports).
+   */
+  readonly keepDir: string | null;
+  /** NODE_OPTIONS for the server process (`--server-node-options`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+  readonly serverNodeOptions: string | null;
   /** Which steps to run. */
   readonly emptyBaseline: boolean;
   readonly warm: boolean;
@@ -139,8 +147,10 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
   requireBuilt();
   const { log } = options;
   const random = seeded(options.seed);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-bench-server-'));
+  const dir = options.keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-bench-server-'));
+  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'dgr.sqlite');
+  const extraEnv: Record<string, string> = options.serverNodeOptions ? { NODE_OPTIONS: options.serverNodeOptions } : {};
   const auditor = { authorization: auditorAuthorization() };
   let server: RunningServer | null = null;
   let stderr = '';
@@ -158,16 +168,21 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
       log(`empty log: ready after ${(emptyStartMs / 1000).toFixed(2)} s (the process's own boot)`);
     }
 
-    fs.copyFileSync(options.file, file);
+    const kept = options.keepDir !== null && fs.existsSync(file) && fs.existsSync(path.join(dir, 'read-models.sqlite'));
+    if (!kept) fs.copyFileSync(options.file, file);
     const logBytes = fs.statSync(file).size;
-    const env = serverEnv(file, await freePort());
-    log(`cold start on ${options.events} events (${dir}, no read-model file yet)`);
-    server = startServer(env);
-    const coldStartMs = await server.ready(3_600_000);
-    log(`  ready after ${(coldStartMs / 1000).toFixed(1)} s; stopping it (SIGTERM)`);
-    await server.stop();
-    stderr += server.stderr();
-    server = null;
+    const env = serverEnv(file, await freePort(), extraEnv);
+    let coldStartMs = Number.NaN;
+    if (kept) log(`--keep ${dir}: its read models are built already; no cold start`);
+    else {
+      log(`cold start on ${options.events} events (${dir}, no read-model file yet)`);
+      server = startServer(env);
+      coldStartMs = await server.ready(3_600_000);
+      log(`  ready after ${(coldStartMs / 1000).toFixed(1)} s; stopping it (SIGTERM)`);
+      await server.stop();
+      stderr += server.stderr();
+      server = null;
+    }
 
     let warmStartMs: number | null = null;
     let rssAfterStart: number | null = null;
@@ -224,7 +239,7 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
   } finally {
     agent.destroy();
     if (server) await server.kill9();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (options.keepDir === null) fs.rmSync(dir, { recursive: true, force: true });
   }
 };
 
