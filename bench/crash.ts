@@ -82,7 +82,7 @@ interface Write {
 export const QUICK: Pick<CrashOptions, 'kills' | 'clients' | 'initiatives' | 'minRunMs' | 'maxRunMs'> = {
   kills: 3,
   clients: 3,
-  initiatives: 6,
+  initiatives: 12,
   minRunMs: 150,
   maxRunMs: 900,
 };
