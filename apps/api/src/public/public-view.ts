@@ -11,7 +11,7 @@
  * notes, cancellation and return reasons, outcome report texts.
  */
 import { isPartyId, stockholmDateOf, type PartyId } from '@dgr/domain';
-import type { ReadView } from '@dgr/application';
+import { DECISION_COLUMNS, type ReadView } from '@dgr/application';
 import type { EventMetadata } from '@dgr/event-store';
 
 type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
@@ -250,18 +250,13 @@ export type PublicFundYear = FundYear;
 
 export const publicFundYear = (y: FundYear): PublicFundYear => ({ ...y });
 
-/** The columns of /api/public/decisions.csv: one row per decision, for programs (comma, decimal point, no BOM). */
+/**
+ * The columns of /api/public/decisions.csv: one row per decision, for programs (comma, decimal point, no BOM).
+ * The first ten are the decisions export's (DECISION_COLUMNS, docs/api.md) without `registrerad` (when and so by
+ * whom is not shown), then the legal clock's.
+ */
 export const PUBLIC_DECISION_COLUMNS = [
-  'initiativ_id',
-  'initiativ',
-  'part_id',
-  'part',
-  'beslut',
-  'beslutsdatum',
-  'beslutande_organ',
-  'protokollsparagraf',
-  'diarienummer',
-  'räknas_mot_konsensus',
+  ...DECISION_COLUMNS.slice(0, DECISION_COLUMNS.indexOf('räknas_mot_konsensus') + 1).filter((c) => c !== 'registrerad'),
   'justerat',
   'anslaget',
   'laga_kraft',
