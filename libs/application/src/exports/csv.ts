@@ -28,8 +28,8 @@ export type CsvView = Pick<ReadView, 'initiativePage' | 'getInitiative' | 'ledge
 /** Initiatives summarised at a time by the CSV exports (the download yields to other requests between chunks). */
 export const CSV_INITIATIVES_PER_PAGE = 100;
 
-/** Bookings read at a time by the ledger export. */
-const LEDGER_ROWS_PER_PAGE = 500;
+/** Bookings read at a time by the ledger exports (CSV and SIE). */
+export const EXPORT_LEDGER_PAGE = 200;
 
 /**
  * The initiatives proposed by `asOf`, in the order proposed, summarised a page at a time
@@ -208,7 +208,7 @@ function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: num
       }
       return;
     case 'ledger': {
-      for (const page of view.ledgerPages(LEDGER_ROWS_PER_PAGE)) {
+      for (const page of view.ledgerPages(EXPORT_LEDGER_PAGE)) {
         const titles = view.initiativeTitles(page.map((b) => b.initiativeId));
         for (const b of page) {
           if (b.bookedOn > asOf) return; // the ledger is in business-date order: nothing later is dated by asOf

@@ -2,6 +2,7 @@ import { stockholmDateOf, yearOf, type CalendarDate } from '@dgr/domain';
 import type { LedgerRow } from '../projections/fund.projection';
 import type { ReadView } from '../queries';
 import { joinedInChunks } from './chunks';
+import { EXPORT_LEDGER_PAGE } from './csv';
 
 /**
  * The fund's sub-ledger as an SIE type 4E file (`dgr export --format sie --year Y`, GET /api/exports/sie/Y): the year and the
@@ -154,9 +155,6 @@ export const postingsOf = (b: Pick<LedgerRow, 'type' | 'amountOre'>, accounts: S
   }
 };
 
-/** Bookings read at a time for the year's #VER lines. */
-const BOOKINGS_PER_PAGE = 500;
-
 /**
  * The file's lines (before encoding), each made when asked for, from the read models a page at a time (issue 13):
  * the balances from each year's movements (`fundYears`: one indexed row a year), the year's bookings from the
@@ -165,7 +163,7 @@ const BOOKINGS_PER_PAGE = 500;
 export function* sieLines(view: SieView, options: SieOptions): Generator<string> {
   const { year, accounts } = options;
   // Asked for first: the year's bookings as the ledger stands now, like the sums just below.
-  const pages = view.ledgerPages(BOOKINGS_PER_PAGE, `${year}-01-01`);
+  const pages = view.ledgerPages(EXPORT_LEDGER_PAGE, `${year}-01-01`);
 
   const names = new Map<string, string[]>();
   const name = (account: string, text: string): void => {
