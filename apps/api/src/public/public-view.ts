@@ -11,7 +11,7 @@
  * notes, cancellation and return reasons, outcome report texts.
  */
 import { isPartyId, stockholmDateOf, type PartyId } from '@dgr/domain';
-import { DECISION_COLUMNS, type ReadView } from '@dgr/application';
+import { DECISION_COLUMNS, decisionFactCells, yesNo, type ReadView } from '@dgr/application';
 import type { EventMetadata } from '@dgr/event-store';
 
 type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
@@ -269,19 +269,11 @@ export const PUBLIC_DECISION_COLUMNS = [
 export const publicDecisionRows = (initiatives: readonly { id: string; title: string; decisions: readonly PublicDecision[] }[]): (string | number | null)[][] =>
   initiatives.flatMap((i) =>
     i.decisions.map((d) => [
-      i.id,
-      i.title,
-      d.party,
-      d.partyName,
-      d.outcome,
-      d.decidedOn,
-      d.body,
-      d.minuteReference,
-      d.caseNumber,
-      d.countsTowardsConsensus ? 'ja' : 'nej',
+      ...decisionFactCells(i, d),
+      yesNo(d.countsTowardsConsensus),
       d.minutesApprovedOn,
       d.noticePostedOn,
-      d.final ? 'ja' : 'nej',
+      yesNo(d.final),
       d.finalOn,
       d.annulledOn,
       d.earlierVersions.length,

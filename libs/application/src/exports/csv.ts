@@ -166,7 +166,17 @@ export const kronor = (ore: number, decimalMark: string): string => {
   return `${ore < 0 ? '-' : ''}${Math.floor(abs / 100)}${decimalMark}${String(abs % 100).padStart(2, '0')}`;
 };
 
-const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
+/** A yes/no cell, in Swedish. */
+export const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
+
+/**
+ * A decision's first nine cells, the same in both decision files (this export's and /api/public/decisions.csv,
+ * whose party name is the organisation's): the initiative, the party, and the facts of the minutes.
+ */
+export const decisionFactCells = (
+  i: { readonly id: string; readonly title: string },
+  d: { readonly party: string; readonly partyName: string; readonly outcome: string; readonly decidedOn: string; readonly body: string; readonly minuteReference: string; readonly caseNumber: string | null },
+): (string | null)[] => [i.id, i.title, d.party, d.partyName, d.outcome, d.decidedOn, d.body, d.minuteReference, d.caseNumber];
 
 /** A cell: text, a number (or a number written as text), or nothing. */
 type Field = string | number | NumberText | null;
@@ -190,15 +200,7 @@ function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: num
         const i = view.getInitiative(summary.id, asOf);
         for (const d of i.decisions)
           yield [
-            i.id,
-            i.title,
-            d.party,
-            d.partyName,
-            d.outcome,
-            d.decidedOn,
-            d.body,
-            d.minuteReference,
-            d.caseNumber,
+            ...decisionFactCells(i, d),
             d.registeredAt,
             yesNo(d.countsTowardsConsensus),
             yesNo(d.corrections.length > 0),
