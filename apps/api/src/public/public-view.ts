@@ -14,7 +14,7 @@ import { isPartyId, stockholmDateOf, type PartyId } from '@dgr/domain';
 import { DECISION_COLUMNS, decisionFactCells, yesNo, type ReadView } from '@dgr/application';
 import type { EventMetadata } from '@dgr/event-store';
 
-type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+type InitiativeSummary = ReturnType<ReadView['summaryOf']>;
 type InitiativeDetail = ReturnType<ReadView['getInitiative']>;
 type LedgerRow = ReturnType<ReadView['ledger']>[number];
 type FundYear = ReturnType<ReadView['fundYears']>[number];
