@@ -236,24 +236,7 @@ export class FundProjection extends PersistentProjection {
         .get(untilPosition, first.booked_on, first.booked_on, first.position) as { sum: number };
       balance = before.sum;
     }
-    return {
-      total,
-      rows: rows.map((r) => {
-        balance += r.delta_ore;
-        return {
-          position: r.position,
-          type: r.type,
-          bookedOn: r.booked_on,
-          amountOre: r.amount_ore,
-          initiativeId: r.initiative_id,
-          source: r.source,
-          reference: r.reference,
-          reason: r.reason,
-          recordedAt: r.recorded_at,
-          balanceAfterOre: balance,
-        };
-      }),
-    };
+    return { total, rows: rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore))) };
   }
 
   /** The global position at which `year` was closed, or null while it is open. */
