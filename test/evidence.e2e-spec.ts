@@ -79,6 +79,24 @@ describe('evidence: the minutes extract behind a decision', () => {
     expect(detail.body.decisions[0].evidence).toEqual({ sha256: sha256(pdf), bytes: pdf.length, mediaType: 'application/pdf', attachedAt: NOW });
   });
 
+  it('takes an Idempotency-Key like the other writes: the same key and file again answers the first answer, no second event', async () => {
+    const id2 = await propose(app);
+    expect((await app.post(`/api/initiatives/${id2}/decisions`, decision(KARLSTAD))).status).toBe(201);
+    const url2 = `/api/initiatives/${id2}/decisions/${KARLSTAD}/evidence`;
+    const key = { 'idempotency-key': `evidence-${id2}` };
+    const first = await put(app.baseUrl, url2, pdf, key);
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const again = await put(app.baseUrl, url2, pdf, key);
+    expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 201, body: first.body, replayed: 'true' });
+    const attached = async () => ((await app.get(`/api/initiatives/${id2}/events`)).body as Array<{ type: string }>).filter((e) => e.type === 'DecisionEvidenceAttached');
+    expect(await attached()).toHaveLength(1);
+    // Another file under the same key is another request: refused, nothing written.
+    const other = await put(app.baseUrl, url2, tinyPdf(['Ett annat protokoll']), key);
+    expect(expectProblem(other, 422)).toMatchObject({ code: 'idempotency-key-reused' });
+    expect(await attached()).toHaveLength(1);
+  });
+
   it('gives the file back to every reader, with its hash in Repr-Digest (RFC 9530) and X-Content-SHA256', async () => {
     for (const role of ['auditor', 'finance', 'secretariat'] as const) {
       const res = await download(app.baseUrl, url, role);

@@ -1,10 +1,6 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { csvExport, csvField, DECISION_COLUMNS, excelText, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions, type Queries } from '@dgr/application';
+import { csvExport, csvField, DECISION_COLUMNS, excelText, INITIATIVE_COLUMNS, kronor, LEDGER_COLUMNS, type CsvOptions } from '@dgr/application';
 import { hasInvisibleControl, visibleText } from '@dgr/domain';
-import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
+import { AWKWARD_SOURCE, AWKWARD_TITLE, useSeededStore } from './testing/demo-store';
 import { BIDI_TITLE, FORMULA_SOURCE, FORMULA_TITLES, hostileHistory, MARKDOWN_TITLE } from './testing/hostile-store';
 
 /** An RFC 4180 reader, written for the test: quoted fields, doubled quotes, separators and line breaks inside quotes. */
@@ -65,20 +61,9 @@ const rowsOf = (text: string, separator: string): { header: string[]; rows: Arra
 };
 
 describe('dgr export --format csv', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dgr-csv-'));
-  let app: INestApplicationContext;
-  let queries: Queries;
+  const demo = useSeededStore('dgr-csv-');
 
-  beforeAll(async () => {
-    ({ app, queries } = await seedDemoStore(join(dir, 'dgr.sqlite')));
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const exportOf = (options: CsvOptions) => csvExport(queries, options);
+  const exportOf = (options: CsvOptions) => csvExport(demo.queries, options);
 
   describe.each([',', ';', '\t'])('with the separator %j', (separator) => {
     const mark = separator === ';' ? ',' : '.';
@@ -86,7 +71,7 @@ describe('dgr export --format csv', () => {
     it('decisions: one row per party decision, every field as in the read model', () => {
       const { header, rows } = rowsOf(exportOf({ what: 'decisions', separator }), separator);
       expect(header).toEqual([...DECISION_COLUMNS]);
-      const expected = queries.listInitiatives().flatMap((s) => queries.getInitiative(s.id).decisions.map((d) => ({ i: queries.getInitiative(s.id), d })));
+      const expected = demo.queries.listInitiatives().flatMap((s) => demo.queries.getInitiative(s.id).decisions.map((d) => ({ i: demo.queries.getInitiative(s.id), d })));
       expect(rows).toHaveLength(expected.length);
       expected.forEach(({ i, d }, n) => {
         expect(rows[n]).toEqual({
@@ -115,7 +100,7 @@ describe('dgr export --format csv', () => {
     it('ledger: every booking with its balance after, amounts in öre and in kronor', () => {
       const { header, rows } = rowsOf(exportOf({ what: 'ledger', separator }), separator);
       expect(header).toEqual([...LEDGER_COLUMNS]);
-      const ledger = queries.ledger();
+      const ledger = demo.queries.ledger();
       expect(rows).toHaveLength(ledger.length);
       ledger.forEach((b, n) => {
         const r = rows[n]!;
@@ -134,8 +119,8 @@ describe('dgr export --format csv', () => {
         expect(r.registrerad).toBe(b.recordedAt);
       });
       const sum = rows.reduce((s, r) => s + Number(r.förändring_öre), 0);
-      expect(sum).toBe(queries.fundStatus().balanceOre);
-      expect(Number(rows.at(-1)!.saldo_efter_öre)).toBe(queries.fundStatus().balanceOre);
+      expect(sum).toBe(demo.queries.fundStatus().balanceOre);
+      expect(Number(rows.at(-1)!.saldo_efter_öre)).toBe(demo.queries.fundStatus().balanceOre);
       const awkward = rows.find((r) => r.källa === AWKWARD_SOURCE)!;
       expect(awkward).toMatchObject({ slag: 'insättning', belopp_öre: '12345', belopp_kr: `123${mark}45`, referens: 'Ver 2026-0001 "extra"' });
       expect(rows.filter((r) => r.slag === 'utbetalning').every((r) => r.initiativ !== '' && Number(r.förändring_öre) < 0)).toBe(true);
@@ -144,7 +129,7 @@ describe('dgr export --format csv', () => {
     it('initiatives: the list with status and money', () => {
       const { header, rows } = rowsOf(exportOf({ what: 'initiatives', separator }), separator);
       expect(header).toEqual([...INITIATIVE_COLUMNS]);
-      const list = queries.listInitiatives();
+      const list = demo.queries.listInitiatives();
       expect(rows).toHaveLength(list.length);
       list.forEach((i, n) => {
         expect(rows[n]).toMatchObject({
@@ -202,15 +187,15 @@ describe('dgr export --format csv', () => {
   it('with --as-of, only what was proposed, decided and booked by then', () => {
     const asOf = '2022-12-31';
     const decisions = rowsOf(exportOf({ what: 'decisions', asOf }), ',').rows;
-    const expected = queries.listInitiatives(asOf).flatMap((s) => queries.getInitiative(s.id, asOf).decisions);
+    const expected = demo.queries.listInitiatives(asOf).flatMap((s) => demo.queries.getInitiative(s.id, asOf).decisions);
     expect(decisions).toHaveLength(expected.length);
     expect(decisions.every((r) => r.beslutsdatum! <= asOf)).toBe(true);
     const ledger = rowsOf(exportOf({ what: 'ledger', asOf }), ',').rows;
-    expect(ledger.map((r) => Number(r.belopp_öre))).toEqual(queries.ledger().filter((b) => b.bookedOn <= asOf).map((b) => b.amountOre));
-    expect(Number(ledger.at(-1)!.saldo_efter_öre)).toBe(queries.fundYears().find((y) => y.year === 2022)!.closingOre);
+    expect(ledger.map((r) => Number(r.belopp_öre))).toEqual(demo.queries.ledger().filter((b) => b.bookedOn <= asOf).map((b) => b.amountOre));
+    expect(Number(ledger.at(-1)!.saldo_efter_öre)).toBe(demo.queries.fundYears().find((y) => y.year === 2022)!.closingOre);
     const initiatives = rowsOf(exportOf({ what: 'initiatives', asOf }), ',').rows;
-    expect(initiatives.map((r) => r.initiativ_id)).toEqual(queries.listInitiatives(asOf).map((i) => i.id));
-    expect(initiatives.map((r) => r.status)).toEqual(queries.listInitiatives(asOf).map((i) => i.status));
+    expect(initiatives.map((r) => r.initiativ_id)).toEqual(demo.queries.listInitiatives(asOf).map((i) => i.id));
+    expect(initiatives.map((r) => r.status)).toEqual(demo.queries.listInitiatives(asOf).map((i) => i.status));
   });
 });
 
@@ -225,18 +210,7 @@ const isNumberColumn = (column: string): boolean => /(_öre|_kr)$/.test(column) 
  * programs stays lossless; number cells stay numbers.
  */
 describe('dgr export --format csv: for Excel, no text runs as a formula', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dgr-csv-hostile-'));
-  let app: INestApplicationContext;
-  let queries: Queries;
-
-  beforeAll(async () => {
-    ({ app, queries } = await seedDemoStore(join(dir, 'dgr.sqlite'), hostileHistory()));
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const demo = useSeededStore('dgr-csv-hostile-', hostileHistory);
 
   it.each([
     ['=HYPERLINK("x")', "'=HYPERLINK(\"x\")"],
@@ -289,7 +263,7 @@ describe('dgr export --format csv: for Excel, no text runs as a formula', () => 
     ['";" asked for programs', ';', false],
   ])('for programs, with %s: every text exactly as stored', (_name, separator, excel) => {
     const titles = rowsOf(exportOf({ what: 'initiatives', separator, excel }), separator!).rows.map((r) => r.titel);
-    expect(titles).toEqual(queries.listInitiatives().map((i) => i.title));
+    expect(titles).toEqual(demo.queries.listInitiatives().map((i) => i.title));
     for (const title of [...FORMULA_TITLES, `${MARKDOWN_TITLE} ${BIDI_TITLE}`]) expect(titles).toContain(title);
     const ledger = rowsOf(exportOf({ what: 'ledger', separator, excel }), separator!).rows;
     expect(ledger.map((r) => r.källa)).toContain(FORMULA_SOURCE);
@@ -301,5 +275,5 @@ describe('dgr export --format csv: for Excel, no text runs as a formula', () => 
     expect(exportOf({ what: 'ledger', separator: ';', excel: false, bom: true }).startsWith('\uFEFF')).toBe(true);
   });
 
-  const exportOf = (options: CsvOptions) => csvExport(queries, options);
+  const exportOf = (options: CsvOptions) => csvExport(demo.queries, options);
 });

@@ -1,11 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText, type Queries } from '@dgr/application';
+import { cp437Decode, cp437Encode, sieAmount, sieExport, sieText } from '@dgr/application';
 import { yearOf } from '@dgr/domain';
 import type { SieAccounts } from '@dgr/config';
-import { AWKWARD_SOURCE, AWKWARD_TITLE, seedDemoStore } from './testing/demo-store';
+import { AWKWARD_SOURCE, AWKWARD_TITLE, useSeededStore } from './testing/demo-store';
 import { asSieReadsIt, hostileHistory, HOSTILE_YEAR, SIE_HOSTILE_CHARACTERS, SIE_INJECTION_TITLE, sieBreakout } from './testing/hostile-store';
 import { readSie, sieFields } from './testing/sie-reader';
 
@@ -61,27 +57,16 @@ const parseSie = (bytes: Buffer) => {
 const DEFAULT_ACCOUNTS: SieAccounts = { fund: '1930', deposit: '2071', payout: '2072', return: '2073' };
 
 describe('dgr export --format sie', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dgr-sie-'));
-  let app: INestApplicationContext;
-  let queries: Queries;
+  const demo = useSeededStore('dgr-sie-');
 
-  beforeAll(async () => {
-    ({ app, queries } = await seedDemoStore(join(dir, 'dgr.sqlite')));
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const yearRow = (year: number) => queries.fundYears().find((y) => y.year === year);
+  const yearRow = (year: number) => demo.queries.fundYears().find((y) => y.year === year);
 
   it('has the demo fund in 2022–2026', () => {
-    expect(queries.fundYears().map((y) => y.year)).toEqual([2022, 2023, 2024, 2025, 2026]);
+    expect(demo.queries.fundYears().map((y) => y.year)).toEqual([2022, 2023, 2024, 2025, 2026]);
   });
 
   describe.each([2021, 2022, 2023, 2024, 2025, 2026, 2027])('for %i', (year) => {
-    const fileOf = () => parseSie(sieExport(queries, { year, accounts: DEFAULT_ACCOUNTS }));
+    const fileOf = () => parseSie(sieExport(demo.queries, { year, accounts: DEFAULT_ACCOUNTS }));
 
     it('has the identification lines of a type 4 file in PC8, the year and the one before', () => {
       const sie = fileOf();
@@ -114,7 +99,7 @@ describe('dgr export --format sie', () => {
 
     it('has one #VER per booking dated in the year, numbered A 1, 2, 3… in business-date order, each balancing to zero', () => {
       const sie = fileOf();
-      const bookings = queries.ledger().filter((b) => yearOf(b.bookedOn) === year);
+      const bookings = demo.queries.ledger().filter((b) => yearOf(b.bookedOn) === year);
       expect(sie.vouchers).toHaveLength(bookings.length);
       sie.vouchers.forEach((v, n) => {
         const b = bookings[n]!;
@@ -147,12 +132,12 @@ describe('dgr export --format sie', () => {
   });
 
   it('carries Swedish letters, quotes and backslashes through CP437 and SIE quoting', () => {
-    const bytes = sieExport(queries, { year: 2026, accounts: DEFAULT_ACCOUNTS });
+    const bytes = sieExport(demo.queries, { year: 2026, accounts: DEFAULT_ACCOUNTS });
     expect(bytes.includes(Buffer.from([0x84]))).toBe(true); // ä
     expect(bytes.includes(Buffer.from('ä', 'utf8'))).toBe(false);
     const sie = parseSie(bytes);
     const awkward = sie.vouchers.find((v) => v.text.includes('Säffle'))!;
-    expect(awkward.text).toBe(`Insättning från ${AWKWARD_SOURCE}, Ver 2026-0001 "extra" [händelse ${queries.ledger().find((b) => b.source === AWKWARD_SOURCE)!.position}]`);
+    expect(awkward.text).toBe(`Insättning från ${AWKWARD_SOURCE}, Ver 2026-0001 "extra" [händelse ${demo.queries.ledger().find((b) => b.source === AWKWARD_SOURCE)!.position}]`);
     expect(awkward.trans).toEqual([
       { account: '1930', objects: '{}', ore: 12_345 },
       { account: '2071', objects: '{}', ore: -12_345 },
@@ -163,7 +148,7 @@ describe('dgr export --format sie', () => {
 
   it('takes the accounts from the configuration, with #RES for a result account', () => {
     const accounts: SieAccounts = { fund: '1940', deposit: '2081', payout: '7990', return: '2081' };
-    const sie = parseSie(sieExport(queries, { year: 2025, accounts }));
+    const sie = parseSie(sieExport(demo.queries, { year: 2025, accounts }));
     expect(sie.one('#KONTO').map((k) => k.fields)).toEqual([
       ['1940', 'DGR fondmedel'],
       ['2081', 'DGR insättningar / DGR återföringar'],
@@ -217,18 +202,7 @@ describe('dgr export --format sie', () => {
  * read back field by field by a strict reader.
  */
 describe('dgr export --format sie: no text breaks out of its field', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dgr-sie-hostile-'));
-  let app: INestApplicationContext;
-  let queries: Queries;
-
-  beforeAll(async () => {
-    ({ app, queries } = await seedDemoStore(join(dir, 'dgr.sqlite'), hostileHistory()));
-  }, 120_000);
-
-  afterAll(async () => {
-    await app?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const demo = useSeededStore('dgr-sie-hostile-', hostileHistory);
 
   it('tries every character whose CP437 encoding is a quote, a backslash, a brace or a control byte', () => {
     // Found by encoding all of Unicode (testing/hostile-store.ts); a new fallback onto one of these bytes shows here.
@@ -241,11 +215,11 @@ describe('dgr export --format sie: no text breaks out of its field', () => {
   });
 
   it('writes every #VER with exactly its five fields and every #TRANS with its three, the texts as written', () => {
-    const bytes = sieExport(queries, { year: HOSTILE_YEAR, accounts: DEFAULT_ACCOUNTS });
+    const bytes = sieExport(demo.queries, { year: HOSTILE_YEAR, accounts: DEFAULT_ACCOUNTS });
     expect([...bytes].filter((b) => b < 0x20 && b !== 0x0d && b !== 0x0a && b !== 0x14 && b !== 0x15)).toEqual([]);
     const { lines, vouchers } = readSie(bytes);
-    const titles = new Map(queries.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
-    const bookings = queries.ledger();
+    const titles = new Map(demo.queries.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
+    const bookings = demo.queries.ledger();
     // Two deposits besides one per character, a payout per character, a return, and the other initiative's payout.
     expect(bookings.length).toBe(2 + 2 * SIE_HOSTILE_CHARACTERS.length + 1 + 1);
     expect(vouchers).toHaveLength(bookings.length);

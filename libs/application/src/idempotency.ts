@@ -72,8 +72,12 @@ export class Idempotency {
     return `idempotency-${createHash('sha256').update(`${subject}\n${key}`).digest('hex').slice(0, 40)}`;
   }
 
-  /** The request's fingerprint. An absent body (`undefined`) is an empty one: `{}`. */
+  /**
+   * The request's fingerprint. An absent body (`undefined`) is an empty one: `{}`. A body of raw bytes (the PDF
+   * of a decision's evidence) counts by its bytes, never as JSON.
+   */
   static hashOf(method: string, path: string, body: unknown): string {
+    if (Buffer.isBuffer(body)) return createHash('sha256').update(`${method} ${path}\nbytes\n`).update(body).digest('hex');
     return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body ?? {})}`).digest('hex');
   }
 

@@ -1,20 +1,13 @@
 import { KeyedLock } from './keyed-lock';
+import { gate, turns as turnsOf } from './testing/async-steps';
 
 /*
  * KeyedLock: work under one key takes turns, in the order it asked; work under other keys runs beside it.
  * Each piece of work here waits on a gate the test opens, so "still waiting" is a state, not a timing.
  */
 
-const gate = (): { opened: Promise<void>; open: () => void } => {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-};
-
-/** Lets `n` turns of the event loop pass (no clock involved). */
-const turns = async (n = 5): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-};
+/** Five turns of the event loop: enough for queued work to start if it could. */
+const turns = (n = 5): Promise<void> => turnsOf(n);
 
 describe('KeyedLock', () => {
   it('work under the same key takes turns, in the order it asked', async () => {

@@ -18,7 +18,7 @@ import {
   type PartyId,
 } from '@dgr/domain';
 import type { EventStore } from '@dgr/event-store';
-import { FundProjection } from './projections/fund.projection';
+import { FundProjection, type LedgerRow } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ReadModels } from './projections/read-models';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
@@ -305,6 +305,55 @@ export class ReadView {
   /** One page of the ledger, paged in the query; `total` counts every booking. */
   ledgerPage(offset: number, limit: number) {
     return this.fund.bookingsPage(this.untilPosition ?? Number.MAX_SAFE_INTEGER, offset, limit);
+  }
+
+  /**
+   * The ledger in business-date order, from `fromDay` (default: the first booking), a page of `size` bookings at
+   * a time (keyset on the day and position, the balance carried from page to page): what an export walks, in
+   * constant memory. It reads the ledger as it stood when asked (bookings recorded later are left out),
+   * so pages never overlap or skip a booking however the read model moves on meanwhile.
+   */
+  ledgerPages(size = 500, fromDay?: CalendarDate): Generator<LedgerRow[]> {
+    // Taken now, not at the first page: the ledger as it stands when the export is asked for.
+    const until = this.untilPosition ?? this.fund.position;
+    const fund = this.fund;
+    return (function* () {
+      let after = { bookedOn: fromDay ?? '', position: 0 };
+      let balance: number | undefined = fromDay === undefined ? 0 : undefined;
+      for (;;) {
+        const rows = fund.bookingsAfter(until, after, size, balance);
+        if (rows.length === 0) return;
+        yield rows;
+        const last = rows[rows.length - 1]!;
+        after = { bookedOn: last.bookedOn, position: last.position };
+        balance = last.balanceAfterOre;
+      }
+    })();
+  }
+
+  /** One initiative's payouts and returns in business-date order, each with the fund's balance after it. */
+  initiativeBookings(id: string): LedgerRow[] {
+    return this.fund.bookingsOf(id, this.untilPosition);
+  }
+
+  /** The initiatives granted money by `asOf`, summarised, in the order of their first grant (finance's forms). */
+  grantedInitiatives(asOf: CalendarDate = this.today()): InitiativeSummary[] {
+    return this.fund
+      .grantedIds(asOf, this.untilPosition)
+      .map((id) => this.initiativeAt(id))
+      .filter((i): i is Initiative => i !== null && i.proposedOn <= asOf)
+      .map((i) => this.summaryOf(i, asOf));
+  }
+
+  /** The current titles of the given initiatives (those known to this view): for the ledger's rows of one page. */
+  initiativeTitles(ids: Iterable<string | null>): Map<string, string> {
+    const titles = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      if (id === null) continue;
+      const i = this.initiativeAt(id);
+      if (i) titles.set(id, i.title);
+    }
+    return titles;
   }
 
   /** One initiative's summary as of a day: consensus, finality, money. */

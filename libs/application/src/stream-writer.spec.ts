@@ -9,6 +9,7 @@ import { RuleViolationsProjection } from './projections/rule-violations.projecti
 import type { WriteRequest } from './request-context';
 import { RetryKey } from './retry-key';
 import { ConcurrencyConflict, MAX_ATTEMPTS, StreamWriter, type Fold } from './stream-writer';
+import { HeldBackStore, turns, until } from './testing/async-steps';
 
 /*
  * StreamWriter on the in-memory store, with real read models following it. Two StreamWriters on one store
@@ -60,36 +61,6 @@ afterEach(async () => {
   await runner.onModuleDestroy();
   await store.close();
 });
-
-/** A store whose log reads (what the read models follow) can be held back until released. */
-class HeldBackStore extends InMemoryEventStore {
-  private gate: Promise<void> = Promise.resolve();
-  private open: () => void = () => undefined;
-  holdReads(): void {
-    this.gate = new Promise((resolve) => (this.open = resolve));
-  }
-  releaseReads(): void {
-    this.open();
-  }
-  override async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
-    await this.gate;
-    return super.readAll(afterPosition, maxCount);
-  }
-}
-
-/** Lets `n` turns of the event loop pass (no clock involved). */
-const turns = async (n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
-/** Waits, turn by turn, until `condition` holds (fails after 1000 turns). */
-const until = async (condition: () => Promise<boolean>): Promise<void> => {
-  for (let i = 0; i < 1000; i++) {
-    if (await condition()) return;
-    await turns(1);
-  }
-  throw new Error('the condition never held');
-};
 
 const written = async (): Promise<Array<Counted['data']>> =>
   (await store.readStream(STREAM)).map((e: RecordedEvent) => e.data as Counted['data']);

@@ -18,13 +18,28 @@ export interface Download {
  * anything is sent, so an export that fails at once is still a problem answer; one that fails later is cut
  * off (the chunked answer never ends properly, so no client takes it for a whole file) and logged.
  */
-export const sendDownload = async (res: Response, download: Download, chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<void> => {
+export const sendDownload = async (res: Response, download: Download, chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<void> =>
+  sendStreamed(
+    res,
+    { 'Content-Type': download.contentType, 'Content-Disposition': `attachment; filename="${download.filename}"`, 'Cache-Control': 'no-store' },
+    chunks,
+    download.filename,
+  );
+
+/**
+ * Streams `chunks` as a 200 answer with `headers`, a turn of the event loop between chunks, as the client takes
+ * them; the first chunk is made before anything is sent (see sendDownload). `name` names the answer in the log.
+ */
+export const sendStreamed = async (
+  res: Response,
+  headers: Readonly<Record<string, string>>,
+  chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
+  name: string,
+): Promise<void> => {
   const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
   const first = await iterator.next();
   res.status(200);
-  res.setHeader('Content-Type', download.contentType);
-  res.setHeader('Content-Disposition', `attachment; filename="${download.filename}"`);
-  res.setHeader('Cache-Control', 'no-store');
+  for (const [header, value] of Object.entries(headers)) res.setHeader(header, value);
   async function* all(): AsyncGenerator<string | Buffer> {
     try {
       for (let next = first; !next.done; next = await iterator.next()) {
@@ -43,6 +58,6 @@ export const sendDownload = async (res: Response, download: Download, chunks: It
     await pipeline(Readable.from(all(), { highWaterMark: 1 }), res);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
-    logger.error(`The download ${download.filename} stopped part-way: ${e instanceof Error ? e.stack : String(e)}`);
+    logger.error(`The download ${name} stopped part-way: ${e instanceof Error ? e.stack : String(e)}`);
   }
 };

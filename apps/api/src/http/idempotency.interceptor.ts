@@ -11,13 +11,17 @@ import { contextOf } from './request-context';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** The write commands' methods: POST, and PUT (a decision's evidence file, whose body is the PDF itself). */
+const KEYED_METHODS = new Set(['POST', 'PUT']);
+
 type KeyedRequest = AuthenticatedRequest & { retryKey?: RetryKey };
 
 /**
  * `Idempotency-Key` on the API's own write commands: the routes that declare their action with
  * `@Writes`, which the AccessGuard (it runs before every interceptor) has already authorised for this
- * actor. The same key (per token subject) and body answers as the first time; see Idempotency for the
- * rules. A replayed answer carries `Idempotent-Replayed: true`.
+ * actor: the POSTs, and the PUT of a decision's evidence (the same key and the same file answer as the first
+ * time, with no second event). The same key (per token subject) and body answers as the first time; see
+ * Idempotency for the rules. A replayed answer carries `Idempotent-Replayed: true`.
  *
  * Everywhere else (sign-in and sign-out, reads, the pages) the header is ignored: a route that writes no
  * command has nothing to retry safely, and a role that may not write must not reach the log through it.
@@ -37,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<KeyedRequest>();
     const key = req.header('idempotency-key');
     const action = this.reflector.getAllAndOverride<WriteAction | undefined>(WRITES, [context.getHandler(), context.getClass()]);
-    if (req.method !== 'POST' || key === undefined || action === undefined || !req.actor) return next.handle();
+    if (!KEYED_METHODS.has(req.method) || key === undefined || action === undefined || !req.actor) return next.handle();
     if (!KEY.test(key))
       throw new InvalidRequest([
         { field: 'Idempotency-Key', message: 'Idempotency-Key ska vara 1–255 synliga ASCII-tecken (t.ex. ett UUID)' },

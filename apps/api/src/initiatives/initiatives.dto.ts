@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { STRATEGY_AREAS, STRATEGY_GOALS } from '@dgr/domain';
@@ -195,44 +195,38 @@ export class OutcomeReportDto {
 
 // --- Versions of the proposal (issue 15) -----------------------------------------------------------
 
-/** A revision: the decision basis' changed fields (only those given change) and why. */
-export class ReviseInitiativeDto {
+/** The decision basis: the proposal's fields a revision may change (issue 15). */
+const DECISION_BASIS = ['title', 'summary', 'requestedAmountOre', 'strategyLinks', 'coFinancing', 'decisionDeadline'] as const;
+
+/**
+ * A revision: the decision basis' changed fields (only those given change) and why. The fields are the
+ * proposal's own, with its validators and Swedish messages, each optional (PartialType); only their
+ * descriptions in the OpenAPI document say what they mean in a revision.
+ */
+export class ReviseInitiativeDto extends PartialType(PickType(ProposeInitiativeDto, DECISION_BASIS)) {
   @TextField('Varför förslaget ändras.', 2000, true, 'Beloppet sänks efter VRAU:s beredning.')
   reason: string;
 
   @DateField('Dag för revideringen; utan värde i dag.', false)
   revisedOn?: string;
 
-  @TextField('Ny titel.', 300, false)
-  title?: string;
+  @ApiPropertyOptional({ description: 'Ny titel.' })
+  declare title?: string;
 
-  @TextField('Ny sammanfattning.', 5000, false)
-  summary?: string;
+  @ApiPropertyOptional({ description: 'Ny sammanfattning.' })
+  declare summary?: string;
 
-  @ApiPropertyOptional({ description: 'Nytt sökt belopp ur DGR. I hela öre.', type: 'integer', minimum: 0 })
-  @IsOptional()
-  @IsInt({ message: 'requestedAmountOre måste vara ett heltal öre (1 kr = 100 öre)' })
-  @Min(0, { message: 'requestedAmountOre måste vara minst 0 öre' })
-  requestedAmountOre?: number;
+  @ApiPropertyOptional({ description: 'Nytt sökt belopp ur DGR. I hela öre.', type: 'integer' })
+  declare requestedAmountOre?: number;
 
   @ApiPropertyOptional({ type: [StrategyLinkDto], description: 'Nya kopplingar till Värmlandsstrategin (hela listan).' })
-  @IsOptional()
-  @Type(() => StrategyLinkDto)
-  @ValidateNested({ each: true, message: 'varje strategikoppling måste vara ett objekt med area och goal' })
-  @ArrayMaxSize(20, { message: 'strategyLinks får ha högst 20 kopplingar' })
-  @IsArray({ message: 'strategyLinks måste vara en lista' })
-  strategyLinks?: StrategyLinkDto[];
+  declare strategyLinks?: StrategyLinkDto[];
 
   @ApiPropertyOptional({ type: [CoFinancingLineDto], description: 'Ny medfinansiering (hela listan).' })
-  @IsOptional()
-  @Type(() => CoFinancingLineDto)
-  @ValidateNested({ each: true, message: 'varje medfinansiering måste vara ett objekt med source och amountOre' })
-  @ArrayMaxSize(50, { message: 'coFinancing får ha högst 50 rader' })
-  @IsArray({ message: 'coFinancing måste vara en lista' })
-  coFinancing?: CoFinancingLineDto[];
+  declare coFinancing?: CoFinancingLineDto[];
 
-  @DateField('Ny sista dag för parternas beslut.', false)
-  decisionDeadline?: string;
+  @ApiPropertyOptional({ description: 'Ny sista dag för parternas beslut.', format: 'date' })
+  declare decisionDeadline?: string;
 }
 
 export class KnownAtQueryDto {

@@ -46,6 +46,12 @@ interface Dataset {
   readonly distributions: readonly Distribution[];
 }
 
+/** The media type of each format the catalogue names. */
+const MEDIA_TYPES: Record<Distribution['format'], string> = { JSON: 'application/json', CSV: 'text/csv', HTML: 'text/html', JSON_LD: 'application/ld+json' };
+
+/** A distribution: where it is, what it is called, and its format (its media type follows from the format). */
+const distribution = (path: string, title: string, format: Distribution['format']): Distribution => ({ path, title, format, mediaType: MEDIA_TYPES[format] });
+
 const DATASETS: readonly Dataset[] = [
   {
     key: 'initiativ',
@@ -55,8 +61,8 @@ const DATASETS: readonly Dataset[] = [
     keywords: ['DGR', 'Värmlandsrådet', 'initiativ', 'konsensus'],
     themes: ['GOVE', 'REGI'],
     distributions: [
-      { path: PUBLIC_ROUTES.initiatives, title: 'Initiativen (JSON, sidindelad med limit och offset)', format: 'JSON', mediaType: 'application/json' },
-      { path: PUBLIC_ROUTES.pages, title: 'Initiativen och beslutsmatrisen (webbsida)', format: 'HTML', mediaType: 'text/html' },
+      distribution(PUBLIC_ROUTES.initiatives, 'Initiativen (JSON, sidindelad med limit och offset)', 'JSON'),
+      distribution(PUBLIC_ROUTES.pages, 'Initiativen och beslutsmatrisen (webbsida)', 'HTML'),
     ],
   },
   {
@@ -66,7 +72,7 @@ const DATASETS: readonly Dataset[] = [
       'Ett beslut per rad: part, beslut, beslutsdatum, beslutande organ, protokollsparagraf, diarienummer, justering, anslag och laga kraft.',
     keywords: ['DGR', 'beslut', 'protokoll', 'laga kraft'],
     themes: ['GOVE'],
-    distributions: [{ path: PUBLIC_ROUTES.decisionsCsv, title: 'Parternas beslut (CSV, UTF-8)', format: 'CSV', mediaType: 'text/csv' }],
+    distributions: [distribution(PUBLIC_ROUTES.decisionsCsv, 'Parternas beslut (CSV, UTF-8)', 'CSV')],
   },
   {
     key: 'fonden',
@@ -75,9 +81,9 @@ const DATASETS: readonly Dataset[] = [
     keywords: ['DGR', 'fond', 'utgående balans', 'huvudbok'],
     themes: ['ECON', 'GOVE'],
     distributions: [
-      { path: PUBLIC_ROUTES.fund, title: 'Fonden och huvudboken (JSON)', format: 'JSON', mediaType: 'application/json' },
-      { path: PUBLIC_ROUTES.fundYears, title: 'Fondens år (JSON)', format: 'JSON', mediaType: 'application/json' },
-      { path: PUBLIC_ROUTES.fundPage, title: 'Fonden (webbsida)', format: 'HTML', mediaType: 'text/html' },
+      distribution(PUBLIC_ROUTES.fund, 'Fonden och huvudboken (JSON)', 'JSON'),
+      distribution(PUBLIC_ROUTES.fundYears, 'Fondens år (JSON)', 'JSON'),
+      distribution(PUBLIC_ROUTES.fundPage, 'Fonden (webbsida)', 'HTML'),
     ],
   },
   {
@@ -88,9 +94,9 @@ const DATASETS: readonly Dataset[] = [
     keywords: ['DGR', 'kontrollpunkt', 'Merkle-träd', 'signatur'],
     themes: ['GOVE', 'TECH'],
     distributions: [
-      { path: PUBLIC_ROUTES.checkpoint, title: 'Kontrollpunkten och den publika nyckeln (JSON)', format: 'JSON', mediaType: 'application/json' },
-      { path: `${PUBLIC_ROUTES.consistency}?size1=1`, title: 'Konsistensbevis (JSON; size1 och size2 väljs)', format: 'JSON', mediaType: 'application/json' },
-      { path: PUBLIC_ROUTES.checkpointPage, title: 'Kontrollpunkten och hur den verifieras (webbsida)', format: 'HTML', mediaType: 'text/html' },
+      distribution(PUBLIC_ROUTES.checkpoint, 'Kontrollpunkten och den publika nyckeln (JSON)', 'JSON'),
+      distribution(`${PUBLIC_ROUTES.consistency}?size1=1`, 'Konsistensbevis (JSON; size1 och size2 väljs)', 'JSON'),
+      distribution(PUBLIC_ROUTES.checkpointPage, 'Kontrollpunkten och hur den verifieras (webbsida)', 'HTML'),
     ],
   },
 ];

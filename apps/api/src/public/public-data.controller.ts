@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuditLogBroken, csvField } from '@dgr/application';
+import { AuditLogBroken, csvLine } from '@dgr/application';
 import { stockholmDateOf } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import { ConsistencyQueryDto } from '../audit/audit.controller';
 import { MAX_PAGE, PageQueryDto } from '../http/page';
-import { AnswerCache, sendCached } from './cached';
+import { sendStreamed } from '../exports/download';
+import { AnswerCache, etagOf, matches, PUBLIC_CACHE_CONTROL, sendCached } from './cached';
 import { catalog } from './catalog';
 import { PublicReader } from './public-reader';
 import { PublicSettings } from './public-settings';
@@ -21,11 +22,14 @@ import {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** Initiatives read at a time for /api/public/decisions.csv. */
+const DECISIONS_CSV_PAGE = 100;
+
 /** Open data may be read by a web page of any origin (no credentials are involved): CORS for everyone. */
 const OPEN = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, X-Total-Count' } as const;
 
-/** One page of a list, as the API pages (`limit`, default and at most 1000, from `offset`). */
-const paged = <T>(items: readonly T[], query: PageQueryDto): T[] => items.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? MAX_PAGE));
+/** The page a list query asks for, as the API pages (`limit`, default and at most 1000, from `offset`): read in the query. */
+const pageAsked = (query: PageQueryDto): { offset: number; limit: number } => ({ offset: query.offset ?? 0, limit: query.limit ?? MAX_PAGE });
 
 /** The public base address: DGR_PUBLIC_BASE_URL, or the one the request came to. */
 export const baseUrlOf = (settings: PublicSettings, req: Request): string => settings.config.baseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -67,8 +71,8 @@ export class PublicDataController {
   async list(@Query() query: PageQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const key = `list|${query.limit ?? ''}|${query.offset ?? 0}|${this.state()}`;
     const answer = await this.cache.get(key, JSON_TYPE, () => {
-      const all = this.queries.listInitiatives().map(publicSummary);
-      return { body: JSON.stringify(paged(all, query)), headers: { 'X-Total-Count': String(all.length) } };
+      const page = this.queries.initiativePage(pageAsked(query));
+      return { body: JSON.stringify(page.items.map(publicSummary)), headers: { 'X-Total-Count': String(page.total) } };
     });
     sendCached(req, res, answer, OPEN);
   }
@@ -86,8 +90,9 @@ export class PublicDataController {
   async fund(@Query() query: PageQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const key = `fund|${query.limit ?? ''}|${query.offset ?? 0}|${this.state()}`;
     const answer = await this.cache.get(key, JSON_TYPE, () => {
-      const fund = publicFund(this.queries.fundStatus(), this.queries.ledger());
-      return { body: JSON.stringify({ ...fund, ledger: paged(fund.ledger, query) }), headers: { 'X-Total-Count': String(fund.ledger.length) } };
+      const { offset, limit } = pageAsked(query);
+      const ledger = this.queries.ledgerPage(offset, limit);
+      return { body: JSON.stringify(publicFund(this.queries.fundStatus(), ledger.rows)), headers: { 'X-Total-Count': String(ledger.total) } };
     });
     sendCached(req, res, answer, OPEN);
   }
@@ -102,15 +107,29 @@ export class PublicDataController {
   @Get('decisions.csv')
   @ApiOkResponse({ description: 'One row per decision, UTF-8, comma-separated, a header row, RFC 4180 quoting, no BOM (for programs). No token.' })
   async decisionsCsv(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const answer = await this.cache.get(`decisions.csv|${this.state()}`, 'text/csv; charset=utf-8; header=present', () => {
-      const initiatives = this.queries.listInitiatives().map((s) => {
+    // Streamed a page of initiatives at a time, never held whole (issue 13): the ETag names the state the answer
+    // is made from (the read models' position and the day), which the bytes follow from.
+    const etag = etagOf(`decisions.csv|${this.state()}`);
+    const headers = { ...OPEN, 'Content-Disposition': 'inline; filename="dgr-beslut.csv"', ETag: etag, 'Cache-Control': PUBLIC_CACHE_CONTROL };
+    if (matches(req.header('if-none-match'), etag)) {
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.status(304).end();
+      return;
+    }
+    await sendStreamed(res, { ...headers, 'Content-Type': 'text/csv; charset=utf-8; header=present' }, this.decisionLines(), 'dgr-beslut.csv');
+  }
+
+  /** The public decisions CSV, the header first, then a chunk of lines per page of initiatives (in the order proposed). */
+  private async *decisionLines(): AsyncGenerator<string> {
+    yield csvLine(PUBLIC_DECISION_COLUMNS, ',');
+    for await (const summaries of this.queries.summaryPages(this.queries.today(), DECISIONS_CSV_PAGE)) {
+      const initiatives = summaries.map((s) => {
         const i = this.queries.getInitiative(s.id);
         return { id: i.id, title: i.title, decisions: publicInitiative(i, [], []).decisions };
       });
-      const line = (fields: readonly (string | number | null)[]): string => fields.map((f) => csvField(f, ',')).join(',') + '\r\n';
-      return [line(PUBLIC_DECISION_COLUMNS), ...publicDecisionRows(initiatives).map(line)].join('');
-    });
-    sendCached(req, res, answer, { ...OPEN, 'Content-Disposition': 'inline; filename="dgr-beslut.csv"' });
+      const lines = publicDecisionRows(initiatives).map((row) => csvLine(row, ','));
+      if (lines.length > 0) yield lines.join('');
+    }
   }
 
   @Get('checkpoint')

@@ -20,6 +20,6 @@ export class PublicReader {
   async initiative(id: string): Promise<PublicInitiative> {
     const detail = this.queries.getInitiative(id);
     const history = await this.queries.initiativeHistory(id);
-    return publicInitiative(detail, this.queries.ledger(), history);
+    return publicInitiative(detail, this.queries.initiativeBookings(id), history);
   }
 }

@@ -11,10 +11,10 @@
  * notes, cancellation and return reasons, outcome report texts.
  */
 import { isPartyId, stockholmDateOf, type PartyId } from '@dgr/domain';
-import type { ReadView } from '@dgr/application';
+import { DECISION_COLUMNS, decisionFactCells, yesNo, type ReadView } from '@dgr/application';
 import type { EventMetadata } from '@dgr/event-store';
 
-type InitiativeSummary = ReturnType<ReadView['listInitiatives']>[number];
+type InitiativeSummary = ReturnType<ReadView['summaryOf']>;
 type InitiativeDetail = ReturnType<ReadView['getInitiative']>;
 type LedgerRow = ReturnType<ReadView['ledger']>[number];
 type FundYear = ReturnType<ReadView['fundYears']>[number];
@@ -250,18 +250,13 @@ export type PublicFundYear = FundYear;
 
 export const publicFundYear = (y: FundYear): PublicFundYear => ({ ...y });
 
-/** The columns of /api/public/decisions.csv: one row per decision, for programs (comma, decimal point, no BOM). */
+/**
+ * The columns of /api/public/decisions.csv: one row per decision, for programs (comma, decimal point, no BOM).
+ * The first ten are the decisions export's (DECISION_COLUMNS, docs/api.md) without `registrerad` (when and so by
+ * whom is not shown), then the legal clock's.
+ */
 export const PUBLIC_DECISION_COLUMNS = [
-  'initiativ_id',
-  'initiativ',
-  'part_id',
-  'part',
-  'beslut',
-  'beslutsdatum',
-  'beslutande_organ',
-  'protokollsparagraf',
-  'diarienummer',
-  'räknas_mot_konsensus',
+  ...DECISION_COLUMNS.slice(0, DECISION_COLUMNS.indexOf('räknas_mot_konsensus') + 1).filter((c) => c !== 'registrerad'),
   'justerat',
   'anslaget',
   'laga_kraft',
@@ -274,19 +269,11 @@ export const PUBLIC_DECISION_COLUMNS = [
 export const publicDecisionRows = (initiatives: readonly { id: string; title: string; decisions: readonly PublicDecision[] }[]): (string | number | null)[][] =>
   initiatives.flatMap((i) =>
     i.decisions.map((d) => [
-      i.id,
-      i.title,
-      d.party,
-      d.partyName,
-      d.outcome,
-      d.decidedOn,
-      d.body,
-      d.minuteReference,
-      d.caseNumber,
-      d.countsTowardsConsensus ? 'ja' : 'nej',
+      ...decisionFactCells(i, d),
+      yesNo(d.countsTowardsConsensus),
       d.minutesApprovedOn,
       d.noticePostedOn,
-      d.final ? 'ja' : 'nej',
+      yesNo(d.final),
       d.finalOn,
       d.annulledOn,
       d.earlierVersions.length,

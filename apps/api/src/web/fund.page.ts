@@ -9,6 +9,7 @@ import { apiForm, type Option } from './forms';
 import { html, kronor, wholeKronor, type RawHtml } from './html';
 import type { InitiativeSummary } from './overview.page';
 import { may, type LedgerRowView } from './initiative.page';
+import { pageLink, pager, shownText } from './pager';
 import { BOOKING_TEXT } from './words';
 
 export type FundStatusView = ReturnType<ReadView['fundStatus']>;
@@ -78,10 +79,32 @@ export const yearsTable = (years: readonly FundYearView[]): RawHtml => html`<div
 </table>
 </div>`;
 
-const ledgerTable = (rows: readonly LedgerRowView[], titles: ReadonlyMap<string, string>): RawHtml => html`<h2 id="huvudbok-rubrik">Huvudbok</h2>
+/** Bookings per page of the ledger on /fonden and /publikt/fonden: a page whatever the ledger's size (issue 13). */
+export const LEDGER_PAGE_SIZE = 100;
+
+/** One page of the ledger, as the pages show it: its rows, how many bookings there are in all, and which page. */
+export interface LedgerPageView<Row> {
+  readonly rows: readonly Row[];
+  readonly total: number;
+  /** The page, from 1. */
+  readonly page: number;
+}
+
+/** How many bookings the page shows of all, and the links to the pages before and after (`path?sida=N`). */
+export const ledgerPaging = (ledger: LedgerPageView<unknown>, path: string): { count: RawHtml; pager: RawHtml } => ({
+  count: html`<p id="antal-bokningar">${shownText({ total: ledger.total, size: LEDGER_PAGE_SIZE, page: ledger.page, shown: ledger.rows.length, what: 'bokningar' })}</p>`,
+  pager: pager({ total: ledger.total, size: LEDGER_PAGE_SIZE, page: ledger.page, hrefOf: (page) => pageLink(path, page), label: 'Sidor i huvudboken' }),
+});
+
+const ledgerTable = (ledger: LedgerPageView<LedgerRowView>, titles: ReadonlyMap<string, string>): RawHtml => {
+  const rows = ledger.rows;
+  const paging = ledgerPaging(ledger, '/fonden');
+  return html`<h2 id="huvudbok-rubrik">Huvudbok</h2>
 ${
-  rows.length === 0
+  ledger.total === 0
     ? html`<p>Inga bokningar ännu.</p>`
+    : rows.length === 0
+      ? paging.count
     : html`<div class="tabell-ram" role="region" aria-labelledby="huvudbok-rubrik" tabindex="0">
 <table class="huvudbok" id="huvudbok">
 <thead><tr><th scope="col">Bokföringsdag</th><th scope="col">Slag</th><th scope="col" class="belopp">Belopp</th><th scope="col">Initiativ eller källa</th><th scope="col">Referens eller orsak</th><th scope="col" class="belopp">Saldo efter</th></tr></thead>
@@ -91,11 +114,14 @@ ${
         }</td><td>${b.reference ?? b.reason ?? ''}</td><td class="belopp">${kronor(b.balanceAfterOre)}</td></tr>`,
       )}</tbody>
 </table>
-</div>`
+</div>
+${paging.count}
+${paging.pager}`
 }`;
+};
 
-const financeForms = (initiatives: readonly InitiativeSummary[], years: readonly FundYearView[], thisYear: number): RawHtml => {
-  const granted: Option[] = initiatives
+const financeForms = (grantedInitiatives: readonly InitiativeSummary[], years: readonly FundYearView[], thisYear: number): RawHtml => {
+  const granted: Option[] = grantedInitiatives
     .filter((i) => i.grantedOre > 0)
     .map((i) => ({ value: i.id, label: `${i.title} (beviljat ${wholeKronor(i.grantedOre)}, utbetalt ${wholeKronor(i.withdrawnOre)})` }));
   const choose: Option = { value: '', label: 'Välj initiativ' };
@@ -161,12 +187,15 @@ ${
 export const fundBody = (options: {
   readonly status: FundStatusView;
   readonly years: readonly FundYearView[];
-  readonly ledger: readonly LedgerRowView[];
-  readonly initiatives: readonly InitiativeSummary[];
+  /** One page of the ledger. */
+  readonly ledger: LedgerPageView<LedgerRowView>;
+  /** The titles of the initiatives the ledger's page names. */
+  readonly titles: ReadonlyMap<string, string>;
+  /** The initiatives granted money (the payout and return forms choose among them). */
+  readonly granted: readonly InitiativeSummary[];
   readonly actor: Actor;
   readonly thisYear: number;
 }): RawHtml => {
-  const titles = new Map(options.initiatives.map((i) => [i.id, i.title]));
   const s = options.status;
   return html`<h1>Fonden</h1>
 <dl class="nyckeltal" id="nyckeltal">
@@ -174,8 +203,8 @@ export const fundBody = (options: {
 <div><dt>Beviljat, ej utbetalt</dt><dd id="beviljat">${kronor(s.committedOre)}</dd></div>
 <div><dt>Disponibelt</dt><dd id="disponibelt">${kronor(s.availableOre)}</dd></div>
 </dl>
-${may(options.actor, 'withdraw') ? financeForms(options.initiatives, options.years, options.thisYear) : ''}
+${may(options.actor, 'withdraw') ? financeForms(options.granted, options.years, options.thisYear) : ''}
 <h2>Utgående balans och förändring per år</h2>
 ${options.years.length === 0 ? html`<p>Inga bokningar ännu.</p>` : html`<div class="diagram-och-tabell">${fundChart(options.years)}${yearsTable(options.years)}</div>`}
-${ledgerTable(options.ledger, titles)}`;
+${ledgerTable(options.ledger, options.titles)}`;
 };

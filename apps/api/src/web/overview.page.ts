@@ -6,6 +6,7 @@
 import { AUTHORITY, PARTIES, partyName, type Actor, type InitiativeStatus, type PartyId } from '@dgr/domain';
 import type { InitiativePage, InitiativeSummary as Summary } from '@dgr/application';
 import { days, html, longDate, type RawHtml } from './html';
+import { pageOf, pager } from './pager';
 import { isStatus, NOT_FINAL_TEXT, STATUS_ORDER, STATUS_TEXT } from './words';
 
 export type InitiativeSummary = Summary;
@@ -24,8 +25,7 @@ export interface OverviewFilters {
 export const overviewFiltersOf = (query: Record<string, unknown>): OverviewFilters => {
   const status = isStatus(query.status) ? query.status : undefined;
   const year = typeof query.year === 'string' && /^\d{4}$/.test(query.year) ? Number(query.year) : undefined;
-  const page = typeof query.sida === 'string' && /^[1-9]\d{0,6}$/.test(query.sida) ? Number(query.sida) : 1;
-  return { status, year, page };
+  return { status, year, page: pageOf(query) };
 };
 
 /** What the overview asks of the read side: one page, filtered in the query. */
@@ -143,8 +143,6 @@ const linkTo = (f: OverviewFilters, page: number): string => {
   return text === '' ? '/' : `/?${text}`;
 };
 
-const pageCount = (total: number): number => Math.max(1, Math.ceil(total / OVERVIEW_PAGE_SIZE));
-
 const countText = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters): string => {
   if (found.total <= found.items.length) return `Visar ${String(found.items.length)} av ${String(found.all)} initiativ.`;
   const first = (f.page - 1) * OVERVIEW_PAGE_SIZE + 1;
@@ -154,15 +152,8 @@ const countText = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters)
   return `Visar ${String(first)}–${String(last)} av ${String(found.total)} initiativ${filtered}.`;
 };
 
-const pager = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters): RawHtml => {
-  const pages = pageCount(found.total);
-  if (pages <= 1) return html``;
-  return html`<nav class="sidor" aria-label="Sidor i matrisen">
-${f.page > 1 ? html`<a class="knapp-lank" rel="prev" href="${linkTo(f, Math.min(f.page - 1, pages))}">Föregående sida</a>` : ''}
-<span class="sida-av">Sida ${String(Math.min(f.page, pages))} av ${String(pages)}</span>
-${f.page < pages ? html`<a class="knapp-lank" rel="next" href="${linkTo(f, f.page + 1)}">Nästa sida</a>` : ''}
-</nav>`;
-};
+const pagerOf = (found: InitiativePage<InitiativeSummary>, f: OverviewFilters): RawHtml =>
+  pager({ total: found.total, size: OVERVIEW_PAGE_SIZE, page: f.page, hrefOf: (page) => linkTo(f, page), label: 'Sidor i matrisen' });
 
 export const overviewBody = (options: {
   readonly found: InitiativePage<InitiativeSummary>;
@@ -193,6 +184,6 @@ ${shown.map(row)}
 </tbody>
 </table>
 </div>
-${pager(options.found, options.filters)}`
+${pagerOf(options.found, options.filters)}`
 }`;
 };

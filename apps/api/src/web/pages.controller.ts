@@ -6,12 +6,13 @@ import { InitiativeNotFound, yearOf, type Actor } from '@dgr/domain';
 import { Public } from '../auth/access.decorators';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { auditBody } from './audit.page';
-import { fundBody } from './fund.page';
+import { fundBody, LEDGER_PAGE_SIZE } from './fund.page';
 import { html } from './html';
 import { initiativeBody, proposeBody } from './initiative.page';
 import { comparisonOf } from './versions.section';
 import { renderPage, type PageOptions } from './layout';
 import { mayPropose, overviewBody, overviewFiltersOf, overviewQueryOf } from './overview.page';
+import { pageOf } from './pager';
 
 /** Sends a whole page; pages show what the signed-in actor may see, so no cache keeps them. */
 const send = (res: Response, options: PageOptions): void => {
@@ -93,7 +94,7 @@ export class PagesController {
     try {
       const initiative = this.queries.getInitiative(id);
       const events = await this.queries.initiativeHistory(id);
-      const bookings = this.queries.ledger().filter((b) => b.initiativeId === id);
+      const bookings = this.queries.initiativeBookings(id);
       // Two versions of the proposal side by side (issue 15): ?fran=1&till=2, by default the last two.
       const pair = comparisonOf(query, initiative.version);
       const compared = pair && { from: this.queries.getInitiativeVersion(id, pair.from), to: this.queries.getInitiativeVersion(id, pair.to) };
@@ -105,10 +106,13 @@ export class PagesController {
   }
 
   @Get('fonden')
-  fund(@Req() req: AuthenticatedRequest, @Res() res: Response): void {
+  fund(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): void {
     const actor = actorOr303(req, res);
     if (!actor) return;
     const today = this.queries.today();
+    // One page of the ledger, paged in the query, and the titles of the initiatives it names (issue 13).
+    const page = pageOf(query);
+    const { total, rows } = this.queries.ledgerPage((page - 1) * LEDGER_PAGE_SIZE, LEDGER_PAGE_SIZE);
     send(res, {
       title: 'Fonden',
       actor,
@@ -116,8 +120,9 @@ export class PagesController {
       body: fundBody({
         status: this.queries.fundStatus(),
         years: this.queries.fundYears(),
-        ledger: this.queries.ledger(),
-        initiatives: this.queries.listInitiatives(today),
+        ledger: { rows, total, page },
+        titles: this.queries.initiativeTitles(rows.map((b) => b.initiativeId)),
+        granted: this.queries.grantedInitiatives(today),
         actor,
         thisYear: yearOf(today),
       }),

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditLogBroken } from '@dgr/application';
@@ -7,8 +7,11 @@ import { Public } from '../auth/access.decorators';
 import { AnswerCache, sendCached } from '../public/cached';
 import { PublicReader } from '../public/public-reader';
 import { publicFund, publicFundYear, publicSummary } from '../public/public-view';
+import { LEDGER_PAGE_SIZE } from './fund.page';
 import { html } from './html';
 import { renderPage, type PageOptions } from './layout';
+import { OVERVIEW_PAGE_SIZE } from './overview.page';
+import { pageOf } from './pager';
 import { PUBLIC_NAVIGATION, publicCheckpointBody, publicFundBody, publicInitiativeBody, publicOverviewBody } from './public.page';
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -42,18 +45,21 @@ export class PublicPagesController {
   }
 
   @Get()
-  async overview(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const answer = await this.cache.get(`overview|${this.state()}`, HTML_TYPE, () =>
-      page({
+  async overview(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    const n = pageOf(query);
+    const answer = await this.cache.get(`overview|${n}|${this.state()}`, HTML_TYPE, () => {
+      // One page of the matrix, paged in the query before it is summarised (issue 13).
+      const found = this.queries.initiativePage({ offset: (n - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE });
+      return page({
         title: 'Initiativ och beslut',
         current: 'publikt',
         body: publicOverviewBody({
-          initiatives: this.queries.listInitiatives().map(publicSummary),
+          initiatives: { rows: found.items.map(publicSummary), total: found.total, page: n },
           fund: publicFund(this.queries.fundStatus(), []),
           today: this.queries.today(),
         }),
-      }),
-    );
+      });
+    });
     sendCached(req, res, answer);
   }
 
@@ -73,18 +79,22 @@ export class PublicPagesController {
   }
 
   @Get('fonden')
-  async fund(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const answer = await this.cache.get(`fund|${this.state()}`, HTML_TYPE, () =>
-      page({
+  async fund(@Req() req: Request, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    const n = pageOf(query);
+    const answer = await this.cache.get(`fund|${n}|${this.state()}`, HTML_TYPE, () => {
+      // One page of the ledger, paged in the query, and the titles of the initiatives it names (issue 13).
+      const { total, rows } = this.queries.ledgerPage((n - 1) * LEDGER_PAGE_SIZE, LEDGER_PAGE_SIZE);
+      return page({
         title: 'Fonden',
         current: 'publikt-fonden',
         body: publicFundBody({
-          fund: publicFund(this.queries.fundStatus(), this.queries.ledger()),
+          fund: publicFund(this.queries.fundStatus(), rows),
+          ledger: { total, page: n },
           years: this.queries.fundYears().map(publicFundYear),
-          titles: new Map(this.queries.listInitiatives('9999-12-31').map((i) => [i.id, i.title])),
+          titles: this.queries.initiativeTitles(rows.map((b) => b.initiativeId)),
         }),
-      }),
-    );
+      });
+    });
     sendCached(req, res, answer);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { PublicInitiative } from '../public/public-view';
 import { renderPage } from './layout';
+import { OVERVIEW_PAGE_SIZE } from './overview.page';
 import { PUBLIC_NAVIGATION, publicInitiativeBody, publicOverviewBody } from './public.page';
 
 const initiative = (overrides: Partial<PublicInitiative> = {}): PublicInitiative => ({
@@ -51,10 +52,19 @@ describe('the public pages', () => {
   });
 
   it('say each matrix cell in words', () => {
-    const body = publicOverviewBody({ initiatives: [initiative()], fund: { balanceOre: 0, committedOre: 0, availableOre: 0, ledger: [] }, today: '2025-06-15' }).value;
+    const body = publicOverviewBody({ initiatives: { rows: [initiative()], total: 1, page: 1 }, fund: { balanceOre: 0, committedOre: 0, availableOre: 0, ledger: [] }, today: '2025-06-15' }).value;
     expect(body).toContain('<span class="visually-hidden">Godkänt, inte laga kraft (överklagandetiden löper till 2025-06-20)</span>');
     expect(body).toContain('<td class="cell avslaget" data-party="1784" title="Arvika: Avslaget">');
     expect(body).toContain('href="/publikt/initiativ/i-1"');
+  });
+
+  it('show one page of the matrix, say which, and link to the pages before and after', () => {
+    const fund = { balanceOre: 0, committedOre: 0, availableOre: 0, ledger: [] };
+    const body = publicOverviewBody({ initiatives: { rows: [initiative()], total: 2 * OVERVIEW_PAGE_SIZE + 1, page: 2 }, fund, today: '2025-06-15' }).value;
+    expect(body).toContain(`Visar ${OVERVIEW_PAGE_SIZE + 1}–${OVERVIEW_PAGE_SIZE + 1} av ${2 * OVERVIEW_PAGE_SIZE + 1} initiativ.`);
+    expect(body).toContain('<a class="knapp-lank" rel="prev" href="/publikt">Föregående sida</a>');
+    expect(body).toContain('<span class="sida-av">Sida 2 av 3</span>');
+    expect(body).toContain('<a class="knapp-lank" rel="next" href="/publikt?sida=3">Nästa sida</a>');
   });
 
   it('have their own navigation and show nobody signed in', () => {

@@ -6,10 +6,11 @@
 import { PARTIES, partyName } from '@dgr/domain';
 import type { Checkpoint } from '@dgr/audit';
 import type { PublicBooking, PublicDecision, PublicFund, PublicFundYear, PublicInitiative, PublicInitiativeSummary } from '../public/public-view';
-import { fundChart, yearsTable } from './fund.page';
+import { fundChart, ledgerPaging, yearsTable } from './fund.page';
 import { days, html, kronor, longDate, shortDate, swedishDateTime, type RawHtml } from './html';
 import type { NavEntry } from './layout';
-import { matrixCell } from './overview.page';
+import { matrixCell, OVERVIEW_PAGE_SIZE } from './overview.page';
+import { pageLink, pager, shownText } from './pager';
 import { BOOKING_TEXT, NOT_FINAL_TEXT, OUTCOME_TEXT, RECOMMENDATION_TEXT, STATUS_TEXT } from './words';
 
 export const PUBLIC_NAVIGATION: readonly NavEntry[] = [
@@ -61,8 +62,16 @@ const openData = html`<section aria-labelledby="oppna-data-rubrik">
 
 const minimisationNote = html`<p class="hjalp">Sidorna visar organisationer och roller, aldrig namn på de personer som registrerat uppgifterna. Motiveringar och anteckningar i fritext visas inte; de kan begäras ut som allmänna handlingar hos respektive part.</p>`;
 
-export const publicOverviewBody = (options: { readonly initiatives: readonly PublicInitiativeSummary[]; readonly fund: PublicFund; readonly today: string }): RawHtml => {
+export const publicOverviewBody = (options: {
+  /** One page of the initiatives (OVERVIEW_PAGE_SIZE), how many there are, and which page (from 1). */
+  readonly initiatives: { readonly rows: readonly PublicInitiativeSummary[]; readonly total: number; readonly page: number };
+  readonly fund: PublicFund;
+  readonly today: string;
+}): RawHtml => {
   const f = options.fund;
+  const { rows, total, page } = options.initiatives;
+  const pageText =
+    total <= rows.length ? `${String(total)} initiativ.` : shownText({ total, size: OVERVIEW_PAGE_SIZE, page, shown: rows.length, what: 'initiativ' });
   return html`<h1>De gemensamma resurserna – beslut och pengar</h1>
 <p class="ingress">Region Värmland och Värmlands 16 kommuner beslutar i konsensus om de gemensamma resurserna (DGR). Här syns varje initiativ, varje parts beslut och fondens pengar per ${longDate(options.today)}.</p>
 ${minimisationNote}
@@ -71,10 +80,10 @@ ${minimisationNote}
 <div><dt>Beviljat, ej utbetalt</dt><dd>${kronor(f.committedOre)}</dd></div>
 <div><dt>Disponibelt</dt><dd>${kronor(f.availableOre)}</dd></div>
 </dl>
-<p id="antal-initiativ">${String(options.initiatives.length)} initiativ.</p>
+<p id="antal-initiativ">${pageText}</p>
 ${legend}
 ${
-  options.initiatives.length === 0
+  rows.length === 0
     ? html`<p>Inga initiativ ännu.</p>`
     : html`<h2 id="matris-rubrik" class="matris-rubrik">Beslutsmatris</h2>
 <p class="hjalp matris-tips">Tabellen rullar i sidled: initiativen står kvar till vänster.</p>
@@ -85,10 +94,11 @@ ${
         (p) => html`<th scope="col" class="part">${p.name}</th>`,
       )}</tr></thead>
 <tbody>
-${options.initiatives.map(row)}
+${rows.map(row)}
 </tbody>
 </table>
-</div>`
+</div>
+${pager({ total, size: OVERVIEW_PAGE_SIZE, page, hrefOf: (n) => pageLink('/publikt', n), label: 'Sidor i matrisen' })}`
 }
 ${openData}`;
 };
@@ -206,11 +216,16 @@ ${minimisationNote}
 };
 
 export const publicFundBody = (options: {
+  /** The fund, with one page of its ledger. */
   readonly fund: PublicFund;
+  /** How many bookings there are in all, and the ledger's page (from 1). */
+  readonly ledger: { readonly total: number; readonly page: number };
   readonly years: readonly PublicFundYear[];
+  /** The titles of the initiatives the ledger's page names. */
   readonly titles: ReadonlyMap<string, string>;
 }): RawHtml => {
   const f = options.fund;
+  const paging = ledgerPaging({ rows: f.ledger, ...options.ledger }, '/publikt/fonden');
   return html`<h1>Fonden</h1>
 <p class="ingress">De gemensamma resurserna hålls av Region Värmland som en särskilt redovisad fond. Varje år rapporteras fondens utgående balans och förändringen till Värmlandsrådet.</p>
 <dl class="nyckeltal" id="nyckeltal">
@@ -221,7 +236,8 @@ export const publicFundBody = (options: {
 <h2>Utgående balans och förändring per år</h2>
 ${options.years.length === 0 ? html`<p>Inga bokningar ännu.</p>` : html`<div class="diagram-och-tabell">${fundChart(options.years)}${yearsTable(options.years)}</div>`}
 <h2>Huvudbok</h2>
-${bookingsTable('huvudbok', 'Huvudbok: varje bokning i fonden', f.ledger, options.titles)}
+${options.ledger.total > 0 && f.ledger.length === 0 ? paging.count : bookingsTable('huvudbok', 'Huvudbok: varje bokning i fonden', f.ledger, options.titles)}
+${f.ledger.length > 0 ? html`${paging.count}${paging.pager}` : ''}
 <p class="hjalp">Återföringarnas motiveringar visas inte (fritext som kan innehålla namn).</p>
 <p><a href="/api/public/fund">Fonden som JSON</a> · <a href="/api/public/fund/years">Åren som JSON</a></p>`;
 };

@@ -5,6 +5,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { SqliteEventStore } from '@dgr/event-store';
 import { FileBlobStore } from '@dgr/blob-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { demoHistory, type DemoStep } from '../demo-history';
 import { playDemo } from '../seed-demo';
@@ -54,4 +56,27 @@ export const seedDemoStore = async (file: string, steps: readonly DemoStep[] = d
     await app.close();
     throw e;
   }
+};
+
+/**
+ * A store seeded with `steps` in a folder of its own, for the tests of one describe block: played before them
+ * (the demo with awkward text by default; `hostileHistory()` for the exports' injection tests), closed and
+ * removed after them. Read `queries` inside the tests (it is set once the store is seeded).
+ */
+export const useSeededStore = (prefix: string, steps?: () => readonly DemoStep[]): { readonly queries: Queries } => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const seeded: { app?: INestApplicationContext; queries?: Queries } = {};
+  beforeAll(async () => {
+    Object.assign(seeded, await seedDemoStore(join(dir, 'dgr.sqlite'), steps?.()));
+  }, 120_000);
+  afterAll(async () => {
+    await seeded.app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get queries(): Queries {
+      if (!seeded.queries) throw new Error('the store is seeded in beforeAll: read queries inside a test');
+      return seeded.queries;
+    },
+  };
 };

@@ -15,7 +15,12 @@ const deposit = (n: number): LedgerRow => ({
   balanceAfterOre: 0,
 });
 
-const view: SieView = { ledger: () => [1, 2, 3, 4, 5].map(deposit), listInitiatives: () => [], today: () => '2024-12-01' };
+const view: SieView = {
+  fundYears: () => [{ year: 2024, openingOre: 0, depositsOre: 1500, withdrawalsOre: 0, returnsOre: 0, closingOre: 1500, changeOre: 1500, closed: false }],
+  ledgerPages: () => [[1, 2], [3, 4], [5]].map((page) => page.map(deposit))[Symbol.iterator]() as Generator<LedgerRow[]>,
+  initiativeTitles: () => new Map(),
+  today: () => '2024-12-01',
+};
 
 describe('downloads in chunks', () => {
   it('joins texts a given number at a time, the last chunk holding the rest', () => {

@@ -23,13 +23,16 @@ export type CsvWhat = 'decisions' | 'ledger' | 'initiatives';
 export const CSV_WHATS: readonly CsvWhat[] = ['decisions', 'ledger', 'initiatives'];
 
 /** What the CSV exports read: the live queries, or a view rebuilt with what was known at an instant. */
-export type CsvView = Pick<ReadView, 'listInitiatives' | 'initiativePage' | 'getInitiative' | 'ledger' | 'today'>;
+export type CsvView = Pick<ReadView, 'initiativePage' | 'getInitiative' | 'ledgerPages' | 'initiativeTitles' | 'today'>;
 
 /** Initiatives summarised at a time by the CSV exports (the download yields to other requests between chunks). */
 export const CSV_INITIATIVES_PER_PAGE = 100;
 
+/** Bookings read at a time by the ledger exports (CSV and SIE). */
+export const EXPORT_LEDGER_PAGE = 200;
+
 /**
- * The initiatives proposed by `asOf`, in the order of `listInitiatives`, summarised a page at a time
+ * The initiatives proposed by `asOf`, in the order proposed, summarised a page at a time
  * (`initiativePage` pages before it summarises): never every summary at once.
  */
 function* initiativesOf(view: CsvView, asOf: CalendarDate, perPage: number) {
@@ -153,13 +156,27 @@ export const csvField = (value: string | number | null, separator: string): stri
   return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** One CSV line: the fields quoted as RFC 4180 asks, joined by the separator, ending in CRLF. */
+export const csvLine = (fields: readonly (string | number | null)[], separator: string): string =>
+  fields.map((f) => csvField(f, separator)).join(separator) + '\r\n';
+
 /** Whole öre as kronor with two decimals, no grouping: 20000000050 → "200000000,50" (mark ","). */
 export const kronor = (ore: number, decimalMark: string): string => {
   const abs = Math.abs(ore);
   return `${ore < 0 ? '-' : ''}${Math.floor(abs / 100)}${decimalMark}${String(abs % 100).padStart(2, '0')}`;
 };
 
-const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
+/** A yes/no cell, in Swedish. */
+export const yesNo = (value: boolean): string => (value ? 'ja' : 'nej');
+
+/**
+ * A decision's first nine cells, the same in both decision files (this export's and /api/public/decisions.csv,
+ * whose party name is the organisation's): the initiative, the party, and the facts of the minutes.
+ */
+export const decisionFactCells = (
+  i: { readonly id: string; readonly title: string },
+  d: { readonly party: string; readonly partyName: string; readonly outcome: string; readonly decidedOn: string; readonly body: string; readonly minuteReference: string; readonly caseNumber: string | null },
+): (string | null)[] => [i.id, i.title, d.party, d.partyName, d.outcome, d.decidedOn, d.body, d.minuteReference, d.caseNumber];
 
 /** A cell: text, a number (or a number written as text), or nothing. */
 type Field = string | number | NumberText | null;
@@ -172,9 +189,9 @@ const cellText = (value: Field, excel: boolean): string | null => {
 };
 
 /**
- * The data rows for `what`, each made when it is asked for; initiatives are summarised a page at a time.
- * TODO(issue 13, rm-core): `ledger()` hands over the whole ledger, and the ledger's titles come from every
- * initiative's summary at once (`listInitiatives`); once the read models page in SQL, read those a page at a time too.
+ * The data rows for `what`, each made when it is asked for, from the read models a page at a time (issue 13):
+ * initiatives summarised a page at a time, the ledger read a page at a time with the titles of that page's
+ * initiatives only. Never the whole of a read model at once.
  */
 function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: number) => NumberText, perPage: number): Generator<Field[]> {
   switch (what) {
@@ -183,15 +200,7 @@ function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: num
         const i = view.getInitiative(summary.id, asOf);
         for (const d of i.decisions)
           yield [
-            i.id,
-            i.title,
-            d.party,
-            d.partyName,
-            d.outcome,
-            d.decidedOn,
-            d.body,
-            d.minuteReference,
-            d.caseNumber,
+            ...decisionFactCells(i, d),
             d.registeredAt,
             yesNo(d.countsTowardsConsensus),
             yesNo(d.corrections.length > 0),
@@ -201,28 +210,30 @@ function* rowsOf(view: CsvView, what: CsvWhat, asOf: CalendarDate, kr: (ore: num
       }
       return;
     case 'ledger': {
-      const titles = new Map(view.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
-      for (const b of view.ledger()) {
-        if (b.bookedOn > asOf) continue;
-        const delta = b.type === 'FundWithdrawn' ? -b.amountOre : b.amountOre;
-        yield [
-          b.position,
-          b.type,
-          KIND[b.type] ?? b.type,
-          b.bookedOn,
-          b.amountOre,
-          kr(b.amountOre),
-          delta,
-          kr(delta),
-          b.balanceAfterOre,
-          kr(b.balanceAfterOre),
-          b.initiativeId,
-          b.initiativeId === null ? null : (titles.get(b.initiativeId) ?? null),
-          b.source,
-          b.reference,
-          b.reason,
-          b.recordedAt,
-        ];
+      for (const page of view.ledgerPages(EXPORT_LEDGER_PAGE)) {
+        const titles = view.initiativeTitles(page.map((b) => b.initiativeId));
+        for (const b of page) {
+          if (b.bookedOn > asOf) return; // the ledger is in business-date order: nothing later is dated by asOf
+          const delta = b.type === 'FundWithdrawn' ? -b.amountOre : b.amountOre;
+          yield [
+            b.position,
+            b.type,
+            KIND[b.type] ?? b.type,
+            b.bookedOn,
+            b.amountOre,
+            kr(b.amountOre),
+            delta,
+            kr(delta),
+            b.balanceAfterOre,
+            kr(b.balanceAfterOre),
+            b.initiativeId,
+            b.initiativeId === null ? null : (titles.get(b.initiativeId) ?? null),
+            b.source,
+            b.reference,
+            b.reason,
+            b.recordedAt,
+          ];
+        }
       }
       return;
     }
@@ -270,7 +281,7 @@ export function* csvLines(view: CsvView, options: CsvOptions, initiativesPerPage
   const mark = separator === ';' ? ',' : '.';
   const excel = isForExcel(separator, options.excel);
   const kr = (ore: number): NumberText => new NumberText(kronor(ore, mark));
-  const line = (fields: readonly Field[]): string => fields.map((f) => csvField(cellText(f, excel), separator)).join(separator) + '\r\n';
+  const line = (fields: readonly Field[]): string => csvLine(fields.map((f) => cellText(f, excel)), separator);
   const bom = options.bom ?? excel;
   yield (bom ? '\uFEFF' : '') + line(HEADERS[options.what]);
   for (const row of rowsOf(view, options.what, asOf, kr, initiativesPerPage)) yield line(row);

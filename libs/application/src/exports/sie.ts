@@ -2,6 +2,7 @@ import { stockholmDateOf, yearOf, type CalendarDate } from '@dgr/domain';
 import type { LedgerRow } from '../projections/fund.projection';
 import type { ReadView } from '../queries';
 import { joinedInChunks } from './chunks';
+import { EXPORT_LEDGER_PAGE } from './csv';
 
 /**
  * The fund's sub-ledger as an SIE type 4E file (`dgr export --format sie --year Y`, GET /api/exports/sie/Y): the year and the
@@ -18,7 +19,7 @@ import { joinedInChunks } from './chunks';
 export const SIE_PROGRAM = { name: 'DGR-tjänsten (dgr export)', version: '0.1.0' } as const;
 export const SIE_COMPANY = 'Region Värmland - DGR, de gemensamma resurserna';
 
-export type SieView = Pick<ReadView, 'ledger' | 'listInitiatives' | 'today'>;
+export type SieView = Pick<ReadView, 'fundYears' | 'ledgerPages' | 'initiativeTitles' | 'today'>;
 
 /**
  * Four-digit BAS accounts of the export (the configuration's DGR_SIE_FUND_ACCOUNT, _DEPOSIT_, _PAYOUT_ and
@@ -155,14 +156,14 @@ export const postingsOf = (b: Pick<LedgerRow, 'type' | 'amountOre'>, accounts: S
 };
 
 /**
- * The file's lines (before encoding), each made when asked for; the balances are summed over the ledger first.
- * TODO(issue 13, rm-core): `ledger()` and `listInitiatives` hand over whole arrays of the read models; once they
- * page in SQL, sum and write the year's bookings a page at a time (and look up only the titles a page needs).
+ * The file's lines (before encoding), each made when asked for, from the read models a page at a time (issue 13):
+ * the balances from each year's movements (`fundYears`: one indexed row a year), the year's bookings from the
+ * ledger a page at a time from its first day, with the titles of that page's initiatives only.
  */
 export function* sieLines(view: SieView, options: SieOptions): Generator<string> {
   const { year, accounts } = options;
-  const titles = new Map(view.listInitiatives('9999-12-31').map((i) => [i.id, i.title]));
-  const ledger = view.ledger();
+  // Asked for first: the year's bookings as the ledger stands now, like the sums just below.
+  const pages = view.ledgerPages(EXPORT_LEDGER_PAGE, `${year}-01-01`);
 
   const names = new Map<string, string[]>();
   const name = (account: string, text: string): void => {
@@ -173,17 +174,22 @@ export function* sieLines(view: SieView, options: SieOptions): Generator<string>
   name(accounts.payout, 'DGR utbetalningar till initiativ');
   name(accounts.return, 'DGR återföringar');
 
-  /** Sums per account: before year−1, in year−1, in the year. */
+  /** Sums per account: before year−1, in year−1, in the year (the postings are linear in the amount: a year's totals post as its bookings do). */
   const sums = new Map<string, { before: number; previous: number; current: number }>();
   for (const account of names.keys()) sums.set(account, { before: 0, previous: 0, current: 0 });
-  for (const b of ledger) {
-    const y = yearOf(b.bookedOn);
-    for (const p of postingsOf(b, accounts)) {
-      const s = sums.get(p.account)!;
-      if (y < year - 1) s.before += p.ore;
-      else if (y === year - 1) s.previous += p.ore;
-      else if (y === year) s.current += p.ore;
-    }
+  for (const y of view.fundYears()) {
+    const totals = [
+      { type: 'FundDeposited', amountOre: y.depositsOre },
+      { type: 'FundWithdrawn', amountOre: y.withdrawalsOre },
+      { type: 'FundReturned', amountOre: y.returnsOre },
+    ] as const;
+    for (const total of totals)
+      for (const p of postingsOf(total, accounts)) {
+        const s = sums.get(p.account)!;
+        if (y.year < year - 1) s.before += p.ore;
+        else if (y.year === year - 1) s.previous += p.ore;
+        else if (y.year === year) s.current += p.ore;
+      }
   }
 
   yield* [
@@ -211,19 +217,22 @@ export function* sieLines(view: SieView, options: SieOptions): Generator<string>
   }
 
   let number = 0;
-  for (const b of ledger) {
-    if (yearOf(b.bookedOn) !== year) continue;
-    number += 1;
-    const title = b.initiativeId === null ? '' : (titles.get(b.initiativeId) ?? b.initiativeId);
-    const text =
-      b.type === 'FundDeposited'
-        ? `Insättning från ${b.source}, ${b.reference}`
-        : b.type === 'FundWithdrawn'
-          ? `Utbetalning till ${title}, ${b.reference}`
-          : `Återföring från ${title}: ${b.reason}`;
-    yield* [`#VER A ${number} ${sieDate(b.bookedOn)} ${sieText(`${text} [händelse ${b.position}]`)} ${sieDate(stockholmDateOf(b.recordedAt))}`, '{'];
-    for (const p of postingsOf(b, accounts)) yield `   #TRANS ${p.account} {} ${sieAmount(p.ore)}`;
-    yield '}';
+  for (const page of pages) {
+    const titles = view.initiativeTitles(page.map((b) => b.initiativeId));
+    for (const b of page) {
+      if (yearOf(b.bookedOn) !== year) return; // business-date order: the year's bookings are behind us
+      number += 1;
+      const title = b.initiativeId === null ? '' : (titles.get(b.initiativeId) ?? b.initiativeId);
+      const text =
+        b.type === 'FundDeposited'
+          ? `Insättning från ${b.source}, ${b.reference}`
+          : b.type === 'FundWithdrawn'
+            ? `Utbetalning till ${title}, ${b.reference}`
+            : `Återföring från ${title}: ${b.reason}`;
+      yield* [`#VER A ${number} ${sieDate(b.bookedOn)} ${sieText(`${text} [händelse ${b.position}]`)} ${sieDate(stockholmDateOf(b.recordedAt))}`, '{'];
+      for (const p of postingsOf(b, accounts)) yield `   #TRANS ${p.account} {} ${sieAmount(p.ore)}`;
+      yield '}';
+    }
   }
 }
 

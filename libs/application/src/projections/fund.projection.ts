@@ -236,24 +236,7 @@ export class FundProjection extends PersistentProjection {
         .get(untilPosition, first.booked_on, first.booked_on, first.position) as { sum: number };
       balance = before.sum;
     }
-    return {
-      total,
-      rows: rows.map((r) => {
-        balance += r.delta_ore;
-        return {
-          position: r.position,
-          type: r.type,
-          bookedOn: r.booked_on,
-          amountOre: r.amount_ore,
-          initiativeId: r.initiative_id,
-          source: r.source,
-          reference: r.reference,
-          reason: r.reason,
-          recordedAt: r.recorded_at,
-          balanceAfterOre: balance,
-        };
-      }),
-    };
+    return { total, rows: rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore))) };
   }
 
   /** The global position at which `year` was closed, or null while it is open. */
@@ -280,7 +263,67 @@ export class FundProjection extends PersistentProjection {
             .get(year, untilPosition) as { d: number; w: number; r: number });
     return row ? { depositsOre: row.d, withdrawalsOre: row.w, returnsOre: row.r } : noMovements();
   }
+  /**
+   * Up to `limit` bookings in business-date order after the key `after` (a day and a position: keyset paging on
+   * `ledger_by_date`), up to `untilPosition`, each with the balance after it. The balance before the first is
+   * `balanceBeforeOre` when the caller carries it from the page before, else one `SUM` over the rows before the key.
+   * For reads that walk the ledger a page at a time (the exports): each page costs its own rows.
+   */
+  bookingsAfter(untilPosition: number, after: { bookedOn: string; position: number }, limit: number, balanceBeforeOre?: number): LedgerRow[] {
+    this.ready();
+    const rows = this.db
+      .stmt(
+        `SELECT position, type, booked_on, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at
+         FROM ledger WHERE position <= ? AND (booked_on > ? OR (booked_on = ? AND position > ?)) ORDER BY booked_on, position LIMIT ?`,
+      )
+      .all(untilPosition, after.bookedOn, after.bookedOn, after.position, limit) as LedgerSqlRow[];
+    let balance = balanceBeforeOre ?? this.balanceThrough(untilPosition, after.bookedOn, after.position);
+    return rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore)));
+  }
+
+  /** One initiative's payouts and returns in business-date order, each with the fund's balance after it (indexed reads). */
+  bookingsOf(initiativeId: string, untilPosition: number = Number.MAX_SAFE_INTEGER): LedgerRow[] {
+    this.ready();
+    const rows = this.db
+      .stmt(
+        `SELECT l.position, l.type, l.booked_on, l.amount_ore, l.delta_ore, l.initiative_id, l.source, l.reference, l.reason, l.recorded_at
+         FROM initiative_money m JOIN ledger l ON l.position = m.position
+         WHERE m.initiative_id = ? AND m.kind IN ('withdrawn', 'returned') AND l.position <= ? ORDER BY l.booked_on, l.position`,
+      )
+      .all(initiativeId, untilPosition) as LedgerSqlRow[];
+    return rows.map((r) => ledgerRowOf(r, this.balanceThrough(untilPosition, r.booked_on, r.position)));
+  }
+
+  /** The ids of the initiatives granted money by `asOf` (decision date), in the order of their first grant. */
+  grantedIds(asOf: string, untilPosition: number = Number.MAX_SAFE_INTEGER): string[] {
+    this.ready();
+    const rows = this.db
+      .stmt(`SELECT initiative_id AS id FROM initiative_money WHERE kind = 'granted' AND position <= ? AND on_date <= ? GROUP BY initiative_id ORDER BY MIN(position)`)
+      .all(untilPosition, asOf) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** The balance after every booking up to and including (day, position) in business-date order. */
+  private balanceThrough(untilPosition: number, bookedOn: string, position: number): number {
+    const row = this.db
+      .stmt('SELECT COALESCE(SUM(delta_ore), 0) AS sum FROM ledger WHERE position <= ? AND (booked_on < ? OR (booked_on = ? AND position <= ?))')
+      .get(untilPosition, bookedOn, bookedOn, position) as { sum: number };
+    return row.sum;
+  }
 }
+
+const ledgerRowOf = (r: LedgerSqlRow, balanceAfterOre: number): LedgerRow => ({
+  position: r.position,
+  type: r.type,
+  bookedOn: r.booked_on,
+  amountOre: r.amount_ore,
+  initiativeId: r.initiative_id,
+  source: r.source,
+  reference: r.reference,
+  reason: r.reason,
+  recordedAt: r.recorded_at,
+  balanceAfterOre,
+});
 
 interface LedgerSqlRow {
   position: number;

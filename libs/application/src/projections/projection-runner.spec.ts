@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { InMemoryEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import type { NewEvent } from '@dgr/event-store';
+import { HeldBackStore, settled, turns } from '../testing/async-steps';
 import { AuditLogProjection } from './audit-log.projection';
 import { FundProjection } from './fund.projection';
 import { InitiativesProjection } from './initiatives.projection';
@@ -11,40 +12,12 @@ import { RuleViolationsProjection } from './rule-violations.projection';
  * held back, so "not yet" is a state the test controls rather than a race it hopes to win.
  */
 
-class HeldBackStore extends InMemoryEventStore {
-  private gate: Promise<void> = Promise.resolve();
-  private open: () => void = () => undefined;
-  holdReads(): void {
-    this.gate = new Promise((resolve) => (this.open = resolve));
-  }
-  releaseReads(): void {
-    this.open();
-  }
-  override async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
-    await this.gate;
-    return super.readAll(afterPosition, maxCount);
-  }
-}
-
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
   type: 'ReminderSent',
   data: { n },
   metadata: { recordedAt: '2025-06-15T10:00:00.000Z', correlationId: 'spec', causationId: null, schemaVersion: 1, actor: null },
 });
-
-/** Lets `n` turns of the event loop pass (no clock involved). */
-const turns = async (n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
-/** Whether `promise` has settled by now. */
-const settled = async (promise: Promise<unknown>): Promise<boolean> => {
-  let done = false;
-  void promise.then(() => (done = true));
-  await turns(1);
-  return done;
-};
 
 let store: HeldBackStore;
 let runner: ProjectionRunner;
