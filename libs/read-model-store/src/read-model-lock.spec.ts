@@ -23,17 +23,17 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
  */
 const holder = async (readModelFile: string): Promise<{ child: ChildProcess; got: boolean }> => {
   const source = fs.readFileSync(path.join(__dirname, 'read-model-lock.ts'), 'utf8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const js = ts
+    .transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } })
+    // The copy sits in a temporary folder: it finds the driver where this test does.
+    .outputText.replace(/require\("better-sqlite3"\)/, `require(${JSON.stringify(require.resolve('better-sqlite3'))})`);
   const moduleFile = path.join(dir, 'read-model-lock.js');
   fs.writeFileSync(moduleFile, js);
   const script = `const { ReadModelLock } = require(${JSON.stringify(moduleFile)});
     const lock = ReadModelLock.tryTake(${JSON.stringify(readModelFile)});
     process.stdout.write(lock ? 'held\\n' : 'busy\\n');
     setInterval(() => lock, 60000);`;
-  const child = spawn(process.execPath, ['-e', script], {
-    env: { ...process.env, NODE_PATH: path.join(__dirname, '..', '..', '..', 'node_modules') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   const answer = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
