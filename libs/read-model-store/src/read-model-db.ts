@@ -41,7 +41,7 @@ export class ReadModelDb {
   private readonly db: Database.Database;
   /** Why the file was found unusable (not SQLite, damaged) and was moved aside and started anew on open, or null. */
   readonly recreated: string | null;
-  /** The file did not exist before this open (or was moved aside): everything in it is rebuilt from the log. */
+  /** The file did not exist before this open, or was moved aside (or is in memory): everything in it is built from the log. */
   readonly created: boolean;
   /** The lock this process holds on the file (openExclusive), released on close. */
   private lock: ReadModelLock | null = null;
@@ -49,10 +49,11 @@ export class ReadModelDb {
   slot = 1;
 
   constructor(readonly file: string = ':memory:') {
-    this.created = file === ':memory:' || !existsSync(file);
+    const existed = file !== ':memory:' && existsSync(file);
     const opened = ReadModelDb.open(file);
     this.db = opened.db;
     this.recreated = opened.recreated;
+    this.created = !existed || opened.recreated !== null;
   }
 
   /**
