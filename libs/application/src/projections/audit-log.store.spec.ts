@@ -242,9 +242,16 @@ describe('AuditLogProjection over the read-model file', () => {
       expect(fs.readdirSync(dir).filter((f) => f.startsWith('read-models.sqlite.damaged-'))).toHaveLength(1);
       expect(await start()).toBeNull();
 
-      // A file written when the audit read model kept its own checkpoint table: its rows are not trusted.
-      sql(`CREATE TABLE audit_checkpoint (id INTEGER PRIMARY KEY, version INTEGER, position INTEGER, size INTEGER, last_hash TEXT, first_mismatch TEXT);
-           DELETE FROM projection_checkpoints WHERE name = 'audit'`);
+      // A file written when the audit read model kept its own checkpoint table: its checkpoint is adopted (a
+      // resume, checked against the log like any other), an empty one leaves rows without a checkpoint (a rebuild).
+      const own = (row: string): void =>
+        sql(`CREATE TABLE audit_checkpoint (id INTEGER PRIMARY KEY, version INTEGER, position INTEGER, size INTEGER, last_hash TEXT, first_mismatch TEXT);
+             ${row}; DELETE FROM projection_checkpoints WHERE name = 'audit'`);
+      own(`INSERT INTO audit_checkpoint VALUES (1, ${AUDIT_MODEL_VERSION}, 7, 7, '${events[6]!.hash}', NULL)`);
+      expect(await start()).toBeNull();
+      own(`INSERT INTO audit_checkpoint VALUES (1, ${AUDIT_MODEL_VERSION}, 7, 7, 'another log', NULL)`);
+      expect(await start()).toBe('rebuilt');
+      own('SELECT 1');
       expect(await start()).toBe('rebuilt');
       expect(await start()).toBeNull();
     } finally {

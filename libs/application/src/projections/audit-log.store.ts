@@ -37,7 +37,7 @@ const SCHEMA = `
   ) WITHOUT ROWID;
 `;
 
-/** Its tables, and the checkpoint table of files written before the checkpoint moved to `projection_checkpoints`. */
+/** Its tables (and the checkpoint table of files written before its checkpoint moved to `projection_checkpoints`). */
 const TABLES = ['audit_nodes', 'audit_heads', 'audit_checkpoint'];
 
 /** What the audit checkpoint keeps beyond position and hash (`projection_checkpoints.detail`). */
@@ -215,6 +215,7 @@ export class AuditLogStore {
     public rebuildReason: RebuildReason | null,
   ) {
     db.exec(SCHEMA);
+    this.adoptOwnCheckpointTable();
     this.state = this.loadCheckpoint();
     this.levels = new SqliteMerkleLevels(db, this.state.size);
     this.heads = new SqliteStreamHeads(db);
@@ -242,12 +243,37 @@ export class AuditLogStore {
     return this.db.file;
   }
 
+  /**
+   * A file written when the audit read model kept its own checkpoint table (`audit_checkpoint`): its row moves to
+   * `projection_checkpoints`, so the first start after the change resumes instead of re-hashing the log.
+   */
+  private adoptOwnCheckpointTable(): void {
+    if (!this.db.hasTable('audit_checkpoint')) return;
+    this.db.transaction(() => {
+      const row = this.db.stmt('SELECT version, position, size, last_hash, first_mismatch FROM audit_checkpoint WHERE id = 1').get() as
+        | { version: number; position: number; size: number; last_hash: string | null; first_mismatch: string | null }
+        | undefined;
+      if (row && !this.db.checkpoint(AUDIT_CHECKPOINT)) {
+        let firstMismatch: Mismatch | null | undefined;
+        try {
+          firstMismatch = row.first_mismatch ? (JSON.parse(row.first_mismatch) as Mismatch) : null;
+        } catch {
+          firstMismatch = undefined; // unreadable: no checkpoint is adopted, and the tables are rebuilt
+        }
+        if (firstMismatch !== undefined) {
+          const detail: CheckpointDetail = { size: row.size, firstMismatch };
+          this.db.setCheckpoint(AUDIT_CHECKPOINT, row.version, row.position, row.last_hash, JSON.stringify(detail));
+        }
+      }
+      this.db.exec('DROP TABLE audit_checkpoint');
+    });
+  }
+
   private loadCheckpoint(): AuditCheckpoint {
     const row = this.db.checkpoint(AUDIT_CHECKPOINT);
     if (!row) {
-      // Rows without a checkpoint (it was deleted to force a rebuild, or a file written before the checkpoint
-      // moved to projection_checkpoints): they may be another log's, so they go too.
-      if (this.db.hasTable('audit_checkpoint') || this.db.stmt('SELECT 1 FROM audit_nodes UNION ALL SELECT 1 FROM audit_heads LIMIT 1').get()) {
+      // Rows without a checkpoint (it was deleted to force a rebuild): they may be another log's, so they go too.
+      if (this.db.stmt('SELECT 1 FROM audit_nodes UNION ALL SELECT 1 FROM audit_heads LIMIT 1').get()) {
         this.dropAll();
         this.rebuildReason = 'it has no checkpoint';
       }
