@@ -139,35 +139,51 @@ const freePort = (): Promise<number> =>
     server.on('error', reject);
   });
 
-const startProcess = async (file: string): Promise<{ child: ChildProcess; base: string }> => {
+interface Instance {
+  child: ChildProcess;
+  base: string;
+  /** What it has written to stdout and stderr so far. */
+  output: () => string;
+}
+
+/**
+ * An instance with the defaults an operator gets: no DGR_READ_MODEL_FILE, so all of them find the same default
+ * read-model file beside the log, and each takes a slot of its own (ADR 0020).
+ */
+const spawnProcess = async (file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> => {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
-    // One read-model file per instance, as docs/operations.md says (ADR 0018): the log is what they share.
-    env: { ...process.env, PORT: String(port), DGR_SQLITE_FILE: file, DGR_READ_MODEL_FILE: `${file}.read-models-${port}.sqlite`, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test' },
+    env: { ...process.env, DGR_READ_MODEL_FILE: undefined, PORT: String(port), DGR_SQLITE_FILE: file, DGR_JWT_SECRET: TEST_SECRET, DGR_RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { child, port, output: () => out };
+};
+
+const startProcess = async (file: string): Promise<Instance> => {
+  const { child, port, output } = await spawnProcess(file);
   await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`process on port ${port} did not start:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/Listening on http/.test(out)) {
+    const timer = setTimeout(() => reject(new Error(`process on port ${port} did not start:\n${output()}`)), 60_000);
+    const onData = () => {
+      if (/Listening on http/.test(output())) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output()}`)));
   });
-  return { child, base: `http://127.0.0.1:${port}` };
+  return { child, base: `http://127.0.0.1:${port}`, output };
 };
 
 let dir: string;
 let file: string;
 let setup: Setup;
-let processes: Array<{ child: ChildProcess; base: string }> = [];
+let processes: Instance[] = [];
 
 beforeAll(async () => {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build before this suite.`);
@@ -376,5 +392,44 @@ describe(`every cross-stream rule across three processes on one SQLite file (see
     const cancelled = new Set(log.filter((e) => e.type === 'InitiativeCancelled').map((e) => (e.data as { initiativeId: string }).initiativeId));
     const grantedIds = new Set(log.filter((e) => e.type === 'GrantAwarded').map((e) => (e.data as { initiativeId: string }).initiativeId));
     for (const id of setup.consensus) expect(Number(cancelled.has(id)) + Number(grantedIds.has(id))).toBe(1);
+  });
+});
+
+describe('three instances with the defaults on one log (ADR 0020): one read-model file each, no contention', () => {
+  it('each took its own slot beside the default file, held by its lock, and the two later ones said so in their log', () => {
+    for (const name of ['read-models.sqlite', 'read-models.2.sqlite', 'read-models.3.sqlite']) {
+      expect(existsSync(path.join(dir, name))).toBe(true);
+      expect(existsSync(path.join(dir, `${name}.lock`))).toBe(true);
+    }
+    expect(existsSync(path.join(dir, 'read-models.4.sqlite'))).toBe(false);
+    const said = processes.map((p) => /is in use by another process \(another instance on this log\): this one uses slot (\d)/.exec(p.output())?.[1] ?? '1').sort();
+    expect(said).toEqual(['1', '2', '3']);
+  });
+
+  it('after the races every instance is ready and reads the whole log: none stopped on another’s lock (503)', async () => {
+    const head = (await readLog()).length;
+    for (const p of processes) {
+      expect((await fetch(`${p.base}/api/health/ready`)).status).toBe(200);
+      // Another instance's last writes reach this one at its next poll of the log.
+      let position = 0;
+      for (let i = 0; i < 100 && position < head; i++) {
+        if (i > 0) await pause(50);
+        const metrics = await (await fetch(`${p.base}/metrics`)).text();
+        position = Number(/^dgr_read_models_position (\d+)$/m.exec(metrics)?.[1] ?? 0);
+      }
+      expect(position).toBe(head);
+      expect(p.output()).not.toMatch(/database is locked|SQLITE_BUSY/);
+    }
+  });
+
+  it('a fourth instance told to use a file another one holds (DGR_READ_MODEL_FILE) does not start, and says why', async () => {
+    const { child, output } = await spawnProcess(file, { DGR_READ_MODEL_FILE: path.join(dir, 'read-models.2.sqlite') });
+    const code = await new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(2);
+    expect(output()).toMatch(/Configuration error: DGR_READ_MODEL_FILE: .*read-models\.2\.sqlite is in use by another process/);
+    expect(output()).not.toMatch(/Listening on/);
   });
 });

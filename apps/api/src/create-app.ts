@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { AuditService, ProjectionRunner, type Clock } from '@dgr/application';
+import { AuditService, describeReadModels, ProjectionRunner, type Clock } from '@dgr/application';
+import { ReadModelDb, ReadModelFileInUse } from '@dgr/read-model-store';
 import { ConfigError, resolveAuditSigner, resolveTokenKeys, type Config } from '@dgr/config';
 import type { EventStore } from '@dgr/event-store';
 import { AppModule } from './app.module';
@@ -34,6 +35,16 @@ const authSettingsOf = (config: Config): AuthSettings => {
   }
 };
 
+/** This process's read-model file: the configured one, or with the default the next free slot (ADR 0020). */
+const readModelsOf = (config: Config): ReadModelDb => {
+  try {
+    return ReadModelDb.openExclusive(config.readModelFile, { slots: config.readModelSlots });
+  } catch (e) {
+    if (e instanceof ReadModelFileInUse) throw new ConfigError('DGR_READ_MODEL_FILE', e.message);
+    throw e;
+  }
+};
+
 const METRICS = new WeakMap<INestApplication, Metrics>();
 
 /** The app's metrics, when DGR_METRICS is on. */
@@ -53,7 +64,16 @@ export const createApp = async (
   const auth = authSettingsOf(config);
   const audit = resolveAuditSigner(config.audit, { create: true });
   const metrics = config.operations.metrics ? new Metrics(config.operations.eventLoopResolutionMs) : null;
-  const opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
+  // Before the store: a read-model file another process holds (explicitly configured) stops the start here,
+  // with a message naming the variable (ADR 0020). Closed with the app (StoreCloser).
+  const readModels = readModelsOf(config);
+  let opened: EventStore;
+  try {
+    opened = options.store ?? (await openStore(config, { onGroupCommit: (appends) => metrics?.groupCommitted(appends) }));
+  } catch (e) {
+    readModels.close();
+    throw e;
+  }
   // The whole-log verify runs in a worker thread that opens the configured store itself; a store given by the
   // caller (tests: a fake EventStoreDB client, a blob store with an injected failure) cannot be opened again
   // there, so it is checked in the process.
@@ -71,6 +91,7 @@ export const createApp = async (
       verifyWorker,
       requireFinalConsensus: config.requireFinalConsensus,
       readModelFile: config.readModelFile,
+      readModels,
       reminderContacts: config.mail.contacts,
       sieAccounts: config.sieAccounts,
       signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),
@@ -79,6 +100,7 @@ export const createApp = async (
     }),
     { logger, bodyParser: false },
   );
+  describeReadModels(readModels, config.readModelFile);
   if (auth.keys.createdFile)
     new Logger('Auth').log(
       `No DGR_JWT_SECRET or DGR_JWT_PUBLIC_KEY: created a token secret at ${auth.keys.createdFile} (owner-only); \`npx dgr token\` signs with it.`,

@@ -6,6 +6,7 @@ import { FileBlobStore, type BlobStore } from '@dgr/blob-store';
 import { DgrApplicationModule, ProjectionRunner, Queries } from '@dgr/application';
 import { DomainError, isCalendarDate, stockholmDateOf } from '@dgr/domain';
 import { SqliteEventStore, UnreadableEvent } from '@dgr/event-store';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { ConfigError, loadConfig, resolveAuditSigner } from '@dgr/config';
 import type { CheckpointSigner } from '@dgr/audit';
 import { demoHistory } from './demo-history';
@@ -15,7 +16,7 @@ import { runImport } from './import';
 import { CopyError, runCopy } from './copy';
 import { progressBar } from './progress';
 import { replayCommand } from './replay';
-import { rebuildCommand } from './rebuild';
+import { rebuildCommand, RebuildRefused, type RebuildResult } from './rebuild';
 import { reportCommand } from './report';
 import { remind, RemindError } from './remind';
 import { playDemo } from './seed-demo';
@@ -85,9 +86,11 @@ Usage:
                                            the mails, send and record nothing. --asOf is the same as --as-of.
   dgr rebuild [--check] [--file PATH]      Rebuild the persistent read models (DGR_READ_MODEL_FILE, default
                                            read-models.sqlite beside the store) from the log; run it with the
-                                           service stopped. --check: bring them up to the log's head, rebuild a
-                                           copy in a temporary file, print both canonical hashes; exit 1 when
-                                           they differ.
+                                           service stopped (refused while an instance holds the file). With the
+                                           default file, the other instances' slots (read-models.2.sqlite, …)
+                                           are removed: each is rebuilt by the next instance that takes it.
+                                           --check: bring them up to the log's head, rebuild a copy in a
+                                           temporary file, print both canonical hashes; exit 1 when they differ.
   dgr help                                 This text.
 
 The store is DGR_SQLITE_FILE (default ./data/dgr.sqlite) unless --file is given. Without DGR_JWT_SECRET,
@@ -103,8 +106,14 @@ class UsageError extends Error {}
  * `dgr status` alone asks for the state before it (`allowUnreadable`).
  */
 const openContext = async (file: string, auditSigner?: CheckpointSigner, options: { allowUnreadable?: boolean; blobs?: BlobStore } = {}) => {
+  // A command is one more process on the log: while the service holds the read-model file, it takes the next
+  // free slot beside it (also beside a file set explicitly), built from the log the first time (ADR 0020).
+  const requested = loadConfig(undefined, { DGR_SQLITE_FILE: file }).readModelFile;
+  const readModels = ReadModelDb.openExclusive(requested, { slots: requested !== ':memory:' });
+  if (readModels.slot > 1 && readModels.created)
+    process.stderr.write(`dgr: ${requested} is in use by another process (the service?): the read models are built from the log into ${readModels.file} (once; later commands resume it).\n`);
   const app = await NestFactory.createApplicationContext(
-    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs, readModelFile: loadConfig(undefined, { DGR_SQLITE_FILE: file }).readModelFile }),
+    DgrApplicationModule.register({ store: () => new SqliteEventStore(file), auditSigner, blobs: options.blobs, readModelFile: requested, readModels }),
     { logger: false },
   );
   app.enableShutdownHooks();
@@ -214,9 +223,15 @@ const main = async (argv: string[]): Promise<number> => {
       return 0;
     }
     case 'rebuild': {
-      const result = await rebuildCommand(file, config.readModelFile, { check: values.check === true });
+      let result: RebuildResult;
+      try {
+        result = await rebuildCommand(file, config.readModelFile, { check: values.check === true, slots: config.readModelSlots });
+      } catch (e) {
+        throw e instanceof RebuildRefused ? new UsageError(e.message) : e;
+      }
       if (result.kept === undefined) {
         process.stdout.write(`Rebuilt the read models in ${config.readModelFile} from the log: ${result.position} events.\n`);
+        for (const slot of result.removed ?? []) process.stdout.write(`Removed ${slot}: the instance that next uses it rebuilds it from the log.\n`);
         return 0;
       }
       process.stdout.write(`position ${result.position}\nkept     ${result.kept}\nrebuilt  ${result.rebuilt}\n`);

@@ -10,7 +10,7 @@ import { STORE_CHECK, type StoreCheck } from './audit/verify-store';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
-import { AUDIT_READ_MODEL_FILE, AuditLogProjection } from './projections/audit-log.projection';
+import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
 import { ProjectionRunner } from './projections/projection-runner';
@@ -34,6 +34,13 @@ export interface ApplicationOptions {
   readonly blobs?: BlobStore;
   /** The read models' file (`DGR_READ_MODEL_FILE`); omitted or `:memory:`, they are rebuilt in memory at each start. */
   readonly readModelFile?: string;
+  /**
+   * `readModelFile` is the default one (`DGR_READ_MODEL_FILE` not set): when another process holds it, the next
+   * free slot beside it is used (ADR 0020). Without it, a file another process holds stops the start.
+   */
+  readonly readModelSlots?: boolean;
+  /** The read-model file already opened by the caller (`ReadModelDb.openExclusive`); closed at shutdown. Wins over `readModelFile`. */
+  readonly readModels?: ReadModelDb;
   /** Runs GET /api/audit/verify's whole-log check off the event loop (the API: a worker thread); default in the process. */
   readonly storeCheck?: StoreCheck;
 }
@@ -44,19 +51,33 @@ class StoreCloser implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModelDb,
+    private readonly audit: AuditLogProjection,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    // The audit read model's last rows go into the file before it is closed (and its lock released).
+    this.audit.commit();
     this.readModels.close();
     await this.store.close();
   }
 }
 
-/** The read-model file (ADR 0018), or an in-memory one; a file that cannot be used is started anew (and said so). */
-const openReadModels = (file: string | undefined): ReadModelDb => {
-  const db = new ReadModelDb(file ?? ':memory:');
-  if (db.recreated)
-    new Logger('ReadModels').warn(`The read-model file ${file} could not be used (${db.recreated}): it was started anew and is rebuilt from the log.`);
+/**
+ * The process's read-model file (ADR 0018, 0020), or an in-memory one: held by this process alone (its lock), the
+ * next free slot when the default file is held by another, and a file SQLite cannot read moved aside and started
+ * anew. Says in the log which file it uses when that is not the one configured, and why a file was set aside.
+ */
+export const openReadModels = (file: string | undefined, slots = false): ReadModelDb => {
+  const db = ReadModelDb.openExclusive(file ?? ':memory:', { slots });
+  describeReadModels(db, file ?? ':memory:');
   return db;
+};
+
+/** The log lines of `openReadModels` (also for a file the caller opened). */
+export const describeReadModels = (db: ReadModelDb, requested: string): void => {
+  const logger = new Logger('ReadModels');
+  if (db.slot > 1)
+    logger.log(`The read-model file ${requested} is in use by another process (another instance on this log): this one uses slot ${db.slot}, ${db.file}${db.created ? ', built from the log' : ''}.`);
+  if (db.recreated) logger.warn(`The read-model file ${db.file} could not be used: ${db.recreated}. It was started anew and is rebuilt from the log.`);
 };
 
 /** The command handlers, read models and queries, over whichever event store is given. */
@@ -73,10 +94,9 @@ export class DgrApplicationModule {
         { provide: BLOB_STORE, useValue: options.blobs ?? new InMemoryBlobStore() },
         EvidenceFiles,
         ...EVIDENCE_HANDLERS,
-        { provide: ReadModelDb, useFactory: () => openReadModels(options.readModelFile) },
+        { provide: ReadModelDb, useFactory: () => options.readModels ?? openReadModels(options.readModelFile, options.readModelSlots === true) },
         InitiativesProjection,
         FundProjection,
-        { provide: AUDIT_READ_MODEL_FILE, useValue: options.readModelFile ?? null },
         AuditLogProjection,
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },

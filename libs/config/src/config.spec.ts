@@ -10,6 +10,7 @@ describe('configuration', () => {
       store: { kind: 'sqlite' },
       blobDir: './data/blobs',
       readModelFile: './data/read-models.sqlite',
+      readModelSlots: true,
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       rateLimitAnonymousPerMinute: 300,
@@ -55,6 +56,7 @@ describe('configuration', () => {
       store: { kind: 'sqlite' },
       blobDir: '/var/lib/dgr/blobs',
       readModelFile: '/var/lib/dgr/read-models.sqlite',
+      readModelSlots: true,
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       rateLimitAnonymousPerMinute: 30,
@@ -75,6 +77,13 @@ describe('configuration', () => {
     expect(loadConfig({ DGR_SQLITE_FILE: 'log.sqlite' }).readModelFile).toBe('./read-models.sqlite');
     expect(loadConfig({ DGR_SQLITE_FILE: ':memory:' }).readModelFile).toBe(':memory:');
     expect(loadConfig({ DGR_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).readModelFile).toBe('./data/read-models.sqlite');
+  });
+
+  it('readModelSlots: only the default file lets a second instance take the next slot (ADR 0020); a file set explicitly is one instance’s', () => {
+    expect(loadConfig({ DGR_SQLITE_FILE: '/srv/dgr/log.sqlite' }).readModelSlots).toBe(true);
+    expect(loadConfig({ DGR_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).readModelSlots).toBe(true);
+    expect(loadConfig({ DGR_SQLITE_FILE: '/srv/dgr/log.sqlite', DGR_READ_MODEL_FILE: '/srv/dgr/read-models.sqlite' }).readModelSlots).toBe(false);
+    expect(loadConfig({ DGR_SQLITE_FILE: ':memory:' }).readModelSlots).toBe(false);
   });
 
   it('takes the web sign-in settings: session secret and length, secure cookies, the identity provider and its claims', () => {

@@ -29,6 +29,12 @@ export interface Config {
    * `read-models.sqlite` in DGR_SQLITE_FILE's folder (also with DGR_STORE=eventstoredb: one per instance).
    */
   readonly readModelFile: string;
+  /**
+   * `DGR_READ_MODEL_FILE` is not set: when another process (another instance on the same log) holds the default
+   * file, this one takes the next free slot beside it, `read-models.2.sqlite`, `.3`, … (ADR 0020). A file set
+   * explicitly is this instance's alone: held by another process, the start stops.
+   */
+  readonly readModelSlots: boolean;
   /** Bearer tokens: their key, issuer, audience and longest lifetime. */
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
@@ -69,13 +75,14 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
   const env: Record<string, string | undefined> = { ...source };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const service = serviceSection(env);
-  const { sqliteFile, store, blobDir, readModelFile } = storeSection(env);
+  const { sqliteFile, store, blobDir, readModelFile, readModelSlots } = storeSection(env);
   return {
     port: service.port,
     sqliteFile,
     store,
     blobDir,
     readModelFile,
+    readModelSlots,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
     rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,

@@ -14,11 +14,17 @@ export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'events
  * The store section: `DGR_SQLITE_FILE` (default `./data/dgr.sqlite`), `DGR_STORE`, `EVENTSTORE_CONNECTION_STRING`,
  * and `DGR_BLOB_DIR`, the folder of the decisions' evidence files (default `blobs` beside the store's file);
  * `DGR_READ_MODEL_FILE` (default `read-models.sqlite` beside `DGR_SQLITE_FILE`; `:memory:` when the store is).
+ * `readModelSlots`: the default file is used (unset `DGR_READ_MODEL_FILE`), so an instance that finds it held by
+ * another process takes the next free slot beside it (ADR 0020); a file set explicitly is this instance's alone.
  */
-export const storeSection = (env: Env): { sqliteFile: string; store: StoreConfig; blobDir: string; readModelFile: string } => {
+export const storeSection = (
+  env: Env,
+): { sqliteFile: string; store: StoreConfig; blobDir: string; readModelFile: string; readModelSlots: boolean } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
-  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile: readModelFileOf(env, sqliteFile) };
+  const readModelFile = readModelFileOf(env, sqliteFile);
+  const readModelSlots = env.DGR_READ_MODEL_FILE === undefined && readModelFile !== ':memory:';
+  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile, readModelSlots };
 };
 
 const blobDirOf = (env: Env, sqliteFile: string): string => {

@@ -1,1 +1,2 @@
 export * from './read-model-db';
+export * from './read-model-lock';

@@ -1,5 +1,7 @@
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { MAX_READ_MODEL_SLOTS, ReadModelFileInUse, ReadModelLock, readModelSlot } from './read-model-lock';
 
 /** A prepared statement, as the read models use it. */
 export interface Statement {
@@ -9,48 +11,111 @@ export interface Statement {
   iterate(...params: unknown[]): IterableIterator<unknown>;
 }
 
+/** SQLite's answers for a file that is not a database, or a damaged one: only these set a file aside. */
+const DAMAGED = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/** How a process chooses its read-model file (`ReadModelDb.openExclusive`). */
+export interface ExclusiveOptions {
+  /**
+   * The file is the default one (`DGR_READ_MODEL_FILE` not set): when another process holds it, the next free
+   * slot (`read-models.2.sqlite`, `.3`, …) is used. Without it, a file another process holds is refused.
+   */
+  readonly slots?: boolean;
+}
+
 /**
- * The file that holds the persistent business read models (ADR 0018): `DGR_READ_MODEL_FILE`, by default
+ * The file that holds the persistent read models (ADR 0018) — the business read models and the audit read
+ * model's `audit_*` tables (ADR 0016), on ONE connection per process: `DGR_READ_MODEL_FILE`, by default
  * `read-models.sqlite` beside the log. It holds nothing the log does not: deleting it loses nothing, the next
  * start rebuilds it. `:memory:` (the default when none is given: tests, a replay) keeps it in memory.
  *
- * Each projection keeps its checkpoint in `projection_checkpoints` — its code version, the last log position
- * it has applied and that event's hash (so a read-model file beside another log is noticed) — and writes it in
- * the same transaction as its rows.
+ * Each read model keeps its checkpoint in `projection_checkpoints` — its code version, the last log position
+ * it has applied, that event's hash (so a read-model file beside another log is noticed) and what else it needs
+ * to resume (`detail`, JSON) — and writes it in the same transaction as its rows.
+ *
+ * A file SQLite cannot read (not a database, damaged) is moved aside as `<file>.damaged-<time>` (with its
+ * `-wal`) and started anew; `recreated` says why. A service opens its file with `openExclusive` (ADR 0020): one
+ * process per file, held by a lock file, so two instances on one log never contend for one file's write lock.
  */
 export class ReadModelDb {
   private readonly db: Database.Database;
-  /** Why the file was found unusable (not SQLite, damaged) and was deleted and started anew on open, or null. */
+  /** Why the file was found unusable (not SQLite, damaged) and was moved aside and started anew on open, or null. */
   readonly recreated: string | null;
+  /** The file did not exist before this open, or was moved aside (or is in memory): everything in it is built from the log. */
+  readonly created: boolean;
+  /** The lock this process holds on the file (openExclusive), released on close. */
+  private lock: ReadModelLock | null = null;
+  /** Which slot of the requested file this is (1: the file itself; openExclusive with slots). */
+  slot = 1;
 
   constructor(readonly file: string = ':memory:') {
+    const existed = file !== ':memory:' && existsSync(file);
     const opened = ReadModelDb.open(file);
     this.db = opened.db;
     this.recreated = opened.recreated;
+    this.created = !existed || opened.recreated !== null;
+  }
+
+  /**
+   * Opens `file` for this process alone: takes its lock (ReadModelLock) first, then opens it. When another
+   * live process holds it: with `slots`, the next free slot beside it (`read-models.2.sqlite`, …, any slot is a
+   * valid cache of the log; `slot` says which); without, ReadModelFileInUse. `:memory:` needs no lock.
+   */
+  static openExclusive(file: string, options: ExclusiveOptions = {}): ReadModelDb {
+    if (file === ':memory:') return new ReadModelDb(file);
+    const last = options.slots ? MAX_READ_MODEL_SLOTS : 1;
+    for (let n = 1; n <= last; n++) {
+      const candidate = readModelSlot(file, n);
+      const lock = ReadModelLock.tryTake(candidate);
+      if (!lock) continue;
+      try {
+        const db = new ReadModelDb(candidate);
+        db.lock = lock;
+        db.slot = n;
+        return db;
+      } catch (e) {
+        lock.release();
+        throw e;
+      }
+    }
+    throw new ReadModelFileInUse(
+      file,
+      options.slots
+        ? `${file} and its ${MAX_READ_MODEL_SLOTS - 1} further slots (${path.basename(readModelSlot(file, 2))}, …) are each in use by another process: stop an instance, or give this one its own DGR_READ_MODEL_FILE`
+        : `${file} is in use by another process (another instance, or dgr, holds ${ReadModelLock.fileOf(file)}): give each instance its own DGR_READ_MODEL_FILE, or leave it unset so that each instance takes a free slot beside the default file`,
+    );
   }
 
   private static open(file: string): { db: Database.Database; recreated: string | null } {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     try {
       return { db: ReadModelDb.openOrThrow(file), recreated: null };
     } catch (e) {
-      if (file === ':memory:') throw e;
-      const reason = (e as Error).message;
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) unlinkSync(f);
-      return { db: ReadModelDb.openOrThrow(file), recreated: reason };
+      const code = (e as { code?: string }).code;
+      if (file === ':memory:' || !DAMAGED.has(code ?? '')) throw e;
+      const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(file, aside);
+      // The WAL belongs to the damaged file (it must not be replayed into the new one); the -shm is only an index.
+      if (existsSync(`${file}-wal`)) renameSync(`${file}-wal`, `${aside}-wal`);
+      if (existsSync(`${file}-shm`)) unlinkSync(`${file}-shm`);
+      return { db: ReadModelDb.openOrThrow(file), recreated: `SQLite could not read it (${(e as Error).message}); it was moved to ${aside}` };
     }
   }
 
   private static openOrThrow(file: string): Database.Database {
     const db = new Database(file);
     try {
-      // Several processes may share the file (one folder, one log): a writer waits for the others' batches.
+      // One process per file (openExclusive); a wait is only for a tool that opened the file meanwhile.
       db.pragma('busy_timeout = 30000');
       if (file !== ':memory:') db.pragma('journal_mode = WAL');
       // The log is the truth: a read model that loses its last transactions in a power cut catches up from it.
       db.pragma('synchronous = NORMAL');
       db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
-        name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, last_hash TEXT)`);
-      db.prepare('SELECT name, version, position, last_hash FROM projection_checkpoints').all();
+        name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, last_hash TEXT, detail TEXT)`);
+      // A file written before the column was added.
+      const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('projection_checkpoints') as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === 'detail')) db.exec('ALTER TABLE projection_checkpoints ADD COLUMN detail TEXT');
+      db.prepare('SELECT name, version, position, last_hash, detail FROM projection_checkpoints').all();
       return db;
     } catch (e) {
       db.close();
@@ -76,19 +141,20 @@ export class ReadModelDb {
   }
 
   checkpoint(name: string): Checkpoint | null {
-    const row = this.stmt('SELECT version, position, last_hash AS lastHash FROM projection_checkpoints WHERE name = ?').get(name) as
+    const row = this.stmt('SELECT version, position, last_hash AS lastHash, detail FROM projection_checkpoints WHERE name = ?').get(name) as
       | Checkpoint
       | undefined;
     return row ?? null;
   }
 
-  setCheckpoint(name: string, version: number, position: number, lastHash: string | null): void {
+  /** `detail`: what else the read model needs to resume (JSON), or null. */
+  setCheckpoint(name: string, version: number, position: number, lastHash: string | null, detail: string | null = null): void {
     this
       .stmt(
-        `INSERT INTO projection_checkpoints (name, version, position, last_hash) VALUES (?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, last_hash = excluded.last_hash`,
+        `INSERT INTO projection_checkpoints (name, version, position, last_hash, detail) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, last_hash = excluded.last_hash, detail = excluded.detail`,
       )
-      .run(name, version, position, lastHash);
+      .run(name, version, position, lastHash, detail);
   }
 
   deleteCheckpoint(name: string): void {
@@ -108,8 +174,11 @@ export class ReadModelDb {
     return this.db.open;
   }
 
+  /** Closes the connection, then lets another process have the file (releases the lock). */
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock?.release();
+    this.lock = null;
   }
 }
 
@@ -117,5 +186,6 @@ export interface Checkpoint {
   readonly version: number;
   readonly position: number;
   readonly lastHash: string | null;
+  readonly detail: string | null;
 }
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '@dgr/audit';
 import type { EventStore, RecordedEvent } from '@dgr/event-store';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { AuditLogStore } from './audit-log.store';
-
-/** The read-model file (DGR_READ_MODEL_FILE) the audit tables live in; absent or `:memory:`, they are not kept. */
-export const AUDIT_READ_MODEL_FILE = Symbol('AUDIT_READ_MODEL_FILE');
 
 /** A delivered batch is committed in one transaction; a very long one in transactions of this many events. */
 const MAX_PENDING_EVENTS = 10_000;
@@ -36,8 +34,9 @@ export class AuditLogProjection implements OnApplicationShutdown {
   private resumedAtPosition = 0;
   private foundByRecheck: Mismatch | null = null;
 
-  constructor(@Optional() @Inject(AUDIT_READ_MODEL_FILE) file?: string | null) {
-    this.store = AuditLogStore.open(file ?? ':memory:');
+  /** `db`: the process's read-model file, shared with the business read models (absent: its own, in memory). */
+  constructor(@Optional() @Inject(ReadModelDb) db?: ReadModelDb) {
+    this.store = db ? AuditLogStore.on(db) : AuditLogStore.open(':memory:');
     this.checker = this.checkerOfStore();
     this.position = this.store.checkpoint.position;
     this.lastHash = this.store.checkpoint.lastHash;
@@ -123,7 +122,7 @@ export class AuditLogProjection implements OnApplicationShutdown {
    * disk) is logged and retried at the next commit: until then the heap holds the rows, and answers stay right.
    */
   commit(): void {
-    if (this.pending === 0) return;
+    if (this.pending === 0 || !this.store.isOpen) return;
     try {
       this.store.commit({ position: this.position, size: this.checker.size, lastHash: this.lastHash, firstMismatch: this.checker.firstMismatch });
       this.pending = 0;
@@ -154,6 +153,7 @@ export class AuditLogProjection implements OnApplicationShutdown {
     return running && running.position < rechecked.position ? running : rechecked;
   }
 
+  /** Writes what is pending (the read-model file itself is closed by its owner, after this). */
   onApplicationShutdown(): void {
     this.commit();
     this.store.close();

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { hashLeaf, LogChecker, MerkleLog } from '@dgr/audit';
 import { SqliteEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { AuditLogProjection } from './audit-log.projection';
 import { AUDIT_BLOCK, AUDIT_MODEL_VERSION, AuditLogStore } from './audit-log.store';
 
@@ -95,7 +96,14 @@ describe('the tree in audit_nodes', () => {
       ]);
       const leaf65 = db.prepare('SELECT substr(hashes, 1 + 2 * 32, 32) AS h FROM audit_nodes WHERE level = 0 AND block = 1').get() as { h: Buffer };
       expect(leaf65.h).toEqual(leaf(65));
-      expect(db.prepare('SELECT version, position, size, last_hash FROM audit_checkpoint').get()).toEqual({ version: AUDIT_MODEL_VERSION, position: 70, size: 70, last_hash: 'h70' });
+      // Its checkpoint is a row of the read-model file's one checkpoint table, with the tree's size as detail.
+      expect(db.prepare("SELECT version, position, last_hash, detail FROM projection_checkpoints WHERE name = 'audit'").get()).toEqual({
+        version: AUDIT_MODEL_VERSION,
+        position: 70,
+        last_hash: 'h70',
+        detail: JSON.stringify({ size: 70, firstMismatch: null }),
+      });
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'audit_checkpoint'").all()).toEqual([]);
     } finally {
       db.close();
       store.close();
@@ -127,6 +135,21 @@ const reference = (events: readonly RecordedEvent[]): LogChecker => {
   return checker;
 };
 
+/** The projections' read-model file, as the service opens it: one connection, shared by the audit and business read models. */
+const opened = new Map<AuditLogProjection, ReadModelDb>();
+const projectionOn = (file: string): AuditLogProjection => {
+  const db = new ReadModelDb(file);
+  const p = new AuditLogProjection(db);
+  opened.set(p, db);
+  return p;
+};
+/** As the service stops: the audit read model commits, then the file is closed. */
+const shutdown = (p: AuditLogProjection): void => {
+  p.onApplicationShutdown();
+  opened.get(p)?.close();
+  opened.delete(p);
+};
+
 /** Feeds the projection as the runner does: resume, then every event from the start, one batch at a time. */
 const feed = async (projection: AuditLogProjection, log: SqliteEventStore, events: readonly RecordedEvent[]): Promise<void> => {
   await projection.resume(log);
@@ -139,14 +162,14 @@ describe('AuditLogProjection over the read-model file', () => {
     const modelFile = path.join(dir, 'read-models.sqlite');
     const log = await logOf(path.join(dir, 'dgr.sqlite'), 10);
     try {
-      const first = new AuditLogProjection(modelFile);
+      const first = projectionOn(modelFile);
       await feed(first, log, await allOf(log));
       expect(first.caughtUpTo).toBe(10);
-      first.onApplicationShutdown();
+      shutdown(first);
 
       for (let n = 11; n <= 14; n++) await log.append(`counter-${n % 3}`, [reminder(n)], 'any');
       const events = await allOf(log);
-      const second = new AuditLogProjection(modelFile);
+      const second = projectionOn(modelFile);
       expect(second.caughtUpTo).toBe(10);
       expect(await second.resume(log)).toBe(10);
       // An earlier event with other content is not looked at again (that is dgr verify's job)…
@@ -160,13 +183,13 @@ describe('AuditLogProjection over the read-model file', () => {
       const whole = reference([...events.slice(0, 13), { ...events[13]!, data: { n: 999 } }]);
       expect(second.tree.root()).toEqual(whole.tree.root());
       expect(second.tree.consistencyProof(10)).toEqual(whole.tree.consistencyProof(10));
-      second.onApplicationShutdown();
+      shutdown(second);
 
       // The mismatch is kept with the checkpoint: the next start still names it, and signs nothing over it.
-      const third = new AuditLogProjection(modelFile);
+      const third = projectionOn(modelFile);
       expect(third.firstMismatch).toMatchObject({ position: 14, stream: events[13]!.stream, reason: { kind: 'hash' } });
       expect(third.size).toBe(14);
-      third.onApplicationShutdown();
+      shutdown(third);
     } finally {
       await log.close();
     }
@@ -179,13 +202,13 @@ describe('AuditLogProjection over the read-model file', () => {
     const whole = reference(events);
     /** Starts a projection on the file and feeds it; returns why it rebuilt (null: it resumed). */
     const start = async (): Promise<string | null> => {
-      const p = new AuditLogProjection(modelFile);
+      const p = projectionOn(modelFile);
       const resumedAt = await p.resume(log);
       for (const e of events) p.apply(e);
       await Promise.resolve();
       expect(p.tree.root()).toEqual(whole.tree.root());
       expect(p.firstMismatch).toBeNull();
-      p.onApplicationShutdown();
+      shutdown(p);
       return resumedAt === 0 ? 'rebuilt' : null;
     };
     const sql = (statement: string): void => {
@@ -197,20 +220,20 @@ describe('AuditLogProjection over the read-model file', () => {
       expect(await start()).toBe('rebuilt'); // missing
       expect(await start()).toBeNull(); // resumed
 
-      sql(`UPDATE audit_checkpoint SET version = ${AUDIT_MODEL_VERSION + 1}`);
+      sql(`UPDATE projection_checkpoints SET version = ${AUDIT_MODEL_VERSION + 1} WHERE name = 'audit'`);
       expect(await start()).toBe('rebuilt');
 
       sql('UPDATE audit_nodes SET hashes = substr(hashes, 1, 64) WHERE level = 1');
       expect(await start()).toBe('rebuilt');
 
-      sql("UPDATE audit_checkpoint SET last_hash = 'another log'");
+      sql("UPDATE projection_checkpoints SET last_hash = 'another log' WHERE name = 'audit'");
       expect(await start()).toBe('rebuilt');
 
-      sql('UPDATE audit_checkpoint SET position = 8');
+      sql("UPDATE projection_checkpoints SET position = 8 WHERE name = 'audit'");
       expect(await start()).toBe('rebuilt');
 
       // Another log's rows without a checkpoint (e.g. it was deleted to force a rebuild) are not kept.
-      sql("DELETE FROM audit_checkpoint; UPDATE audit_nodes SET hashes = zeroblob(length(hashes)); UPDATE audit_heads SET hash = 'x'");
+      sql("DELETE FROM projection_checkpoints WHERE name = 'audit'; UPDATE audit_nodes SET hashes = zeroblob(length(hashes)); UPDATE audit_heads SET hash = 'x'");
       expect(await start()).toBe('rebuilt');
 
       for (const suffix of ['-wal', '-shm']) fs.rmSync(modelFile + suffix, { force: true });
@@ -218,7 +241,42 @@ describe('AuditLogProjection over the read-model file', () => {
       expect(await start()).toBe('rebuilt');
       expect(fs.readdirSync(dir).filter((f) => f.startsWith('read-models.sqlite.damaged-'))).toHaveLength(1);
       expect(await start()).toBeNull();
+
+      // A file written when the audit read model kept its own checkpoint table: its checkpoint is adopted (a
+      // resume, checked against the log like any other), an empty one leaves rows without a checkpoint (a rebuild).
+      const own = (row: string): void =>
+        sql(`CREATE TABLE audit_checkpoint (id INTEGER PRIMARY KEY, version INTEGER, position INTEGER, size INTEGER, last_hash TEXT, first_mismatch TEXT);
+             ${row}; DELETE FROM projection_checkpoints WHERE name = 'audit'`);
+      own(`INSERT INTO audit_checkpoint VALUES (1, ${AUDIT_MODEL_VERSION}, 7, 7, '${events[6]!.hash}', NULL)`);
+      expect(await start()).toBeNull();
+      own(`INSERT INTO audit_checkpoint VALUES (1, ${AUDIT_MODEL_VERSION}, 7, 7, 'another log', NULL)`);
+      expect(await start()).toBe('rebuilt');
+      own('SELECT 1');
+      expect(await start()).toBe('rebuilt');
+      expect(await start()).toBeNull();
     } finally {
+      await log.close();
+    }
+  });
+
+  it('writes on the business read models’ own connection: a commit inside their open transaction neither waits nor fails', async () => {
+    const modelFile = path.join(dir, 'read-models.sqlite');
+    const log = await logOf(path.join(dir, 'dgr.sqlite'), 6);
+    const db = new ReadModelDb(modelFile);
+    try {
+      const p = new AuditLogProjection(db);
+      await p.resume(log);
+      const events = await allOf(log);
+      // As a batch of the runner: the business read models' transaction is open while the audit read model commits.
+      db.transaction(() => {
+        db.setCheckpoint('initiatives', 1, events.length, events[events.length - 1]!.hash);
+        for (const e of events) p.apply(e);
+        p.commit();
+      });
+      expect(db.checkpoint('audit')).toMatchObject({ version: AUDIT_MODEL_VERSION, position: 6, lastHash: events[5]!.hash });
+      expect(db.checkpoint('initiatives')?.position).toBe(6);
+    } finally {
+      db.close();
       await log.close();
     }
   });
@@ -231,7 +289,7 @@ describe('AuditLogProjection over the read-model file', () => {
       await feed(p, log, events);
       expect(p.tree.root()).toEqual(reference(events).tree.root());
       expect(fs.readdirSync(dir).filter((f) => f.startsWith('read-models'))).toEqual([]);
-      p.onApplicationShutdown();
+      shutdown(p);
     } finally {
       await log.close();
     }

@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { HASH_SIZE, type MerkleLevels, type Mismatch, type StreamHead, type StreamHeads } from '@dgr/audit';
+import { ReadModelDb, type Statement } from '@dgr/read-model-store';
 
 /**
  * The audit read model's code version: a file written by another version is rebuilt from the log. Raise it
@@ -22,15 +20,10 @@ export interface AuditCheckpoint {
 
 const EMPTY: AuditCheckpoint = { position: 0, size: 0, lastHash: null, firstMismatch: null };
 
+/** The audit read model's row in `projection_checkpoints` (the read-model file's one checkpoint table). */
+export const AUDIT_CHECKPOINT = 'audit';
+
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS audit_checkpoint (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    version INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    last_hash TEXT,
-    first_mismatch TEXT
-  );
   CREATE TABLE IF NOT EXISTS audit_nodes (
     level INTEGER NOT NULL,
     block INTEGER NOT NULL,
@@ -44,14 +37,13 @@ const SCHEMA = `
   ) WITHOUT ROWID;
 `;
 
-const TABLES = ['audit_checkpoint', 'audit_nodes', 'audit_heads'];
+/** Its tables (and the checkpoint table of files written before its checkpoint moved to `projection_checkpoints`). */
+const TABLES = ['audit_nodes', 'audit_heads', 'audit_checkpoint'];
 
-interface CheckpointRow {
-  version: number;
-  position: number;
+/** What the audit checkpoint keeps beyond position and hash (`projection_checkpoints.detail`). */
+interface CheckpointDetail {
   size: number;
-  last_hash: string | null;
-  first_mismatch: string | null;
+  firstMismatch: Mismatch | null;
 }
 
 /** Hashes per row of `audit_nodes`: a row holds up to this many consecutive hashes of one level (2,016 bytes: two rows to a 4 KiB page). */
@@ -71,16 +63,20 @@ export class SqliteMerkleLevels implements MerkleLevels {
   private pending: Buffer[][] = [];
   /** The last block read, per level (proofs and appends read neighbours). */
   private cached: Array<{ block: number; hashes: Buffer } | undefined> = [];
-  private readonly select: Database.Statement<[number, number], { hashes: Buffer }>;
-  private readonly upsert: Database.Statement<[number, number, Buffer]>;
+  private readonly selectRow: Statement;
+  private readonly upsert: Statement;
 
-  constructor(db: Database.Database, size: number) {
-    this.select = db.prepare('SELECT hashes FROM audit_nodes WHERE level = ? AND block = ?');
-    // Another process on the same file writes the same hashes: a block only ever grows.
-    this.upsert = db.prepare(
+  constructor(db: ReadModelDb, size: number) {
+    this.selectRow = db.stmt('SELECT hashes FROM audit_nodes WHERE level = ? AND block = ?');
+    // A block only ever grows (a tool that wrote the file meanwhile wrote the same hashes: they follow from the log).
+    this.upsert = db.stmt(
       'INSERT INTO audit_nodes (level, block, hashes) VALUES (?, ?, ?) ON CONFLICT (level, block) DO UPDATE SET hashes = excluded.hashes WHERE length(excluded.hashes) > length(audit_nodes.hashes)',
     );
     this.reset(size);
+  }
+
+  private select(level: number, block: number): { hashes: Buffer } | undefined {
+    return this.selectRow.get(level, block) as { hashes: Buffer } | undefined;
   }
 
   reset(size: number): void {
@@ -116,7 +112,7 @@ export class SqliteMerkleLevels implements MerkleLevels {
   private block(level: number, block: number): Buffer | undefined {
     const c = this.cached[level];
     if (c && c.block === block) return c.hashes;
-    const hashes = this.select.get(level, block)?.hashes;
+    const hashes = this.select(level, block)?.hashes;
     if (hashes) this.cached[level] = { block, hashes };
     return hashes;
   }
@@ -152,8 +148,8 @@ export class SqliteMerkleLevels implements MerkleLevels {
     let level = 0;
     for (let n = size; n > 0; n = Math.floor(n / 2), level += 1) {
       const last = Math.floor((n - 1) / AUDIT_BLOCK);
-      if (this.select.get(level, last)?.hashes.length !== ((n - 1) % AUDIT_BLOCK + 1) * HASH_SIZE) return false;
-      if (this.select.get(level, last + 1)) return false;
+      if (this.select(level, last)?.hashes.length !== ((n - 1) % AUDIT_BLOCK + 1) * HASH_SIZE) return false;
+      if (this.select(level, last + 1)) return false;
     }
     this.cached = [];
     return true;
@@ -163,12 +159,12 @@ export class SqliteMerkleLevels implements MerkleLevels {
 /** Each stream's head in `audit_heads`, with the heads changed since the last commit held in the heap. */
 export class SqliteStreamHeads implements StreamHeads {
   private pending = new Map<string, StreamHead>();
-  private readonly select: Database.Statement<[string], StreamHead>;
-  private readonly upsert: Database.Statement<[string, number, string]>;
+  private readonly select: Statement;
+  private readonly upsert: Statement;
 
-  constructor(db: Database.Database) {
-    this.select = db.prepare('SELECT revision, hash FROM audit_heads WHERE stream = ?');
-    this.upsert = db.prepare(
+  constructor(db: ReadModelDb) {
+    this.select = db.stmt('SELECT revision, hash FROM audit_heads WHERE stream = ?');
+    this.upsert = db.stmt(
       'INSERT INTO audit_heads (stream, revision, hash) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, hash = excluded.hash WHERE excluded.revision >= audit_heads.revision',
     );
   }
@@ -176,7 +172,7 @@ export class SqliteStreamHeads implements StreamHeads {
   get(stream: string): StreamHead | undefined {
     const p = this.pending.get(stream);
     if (p) return p;
-    const row = this.select.get(stream);
+    const row = this.select.get(stream) as StreamHead | undefined;
     return row ? { revision: row.revision, hash: row.hash } : undefined;
   }
 
@@ -201,86 +197,83 @@ export class SqliteStreamHeads implements StreamHeads {
 export type RebuildReason = string;
 
 /**
- * The audit read model's tables (`audit_*`) in the read-model file: the tree's leaf and subtree hashes, the
- * streams' heads, and the checkpoint, all written in one transaction per commit. Takes a file path (created when
- * missing; set aside as `<file>.damaged-<time>` when SQLite cannot read it) or `:memory:`. Another process may
- * write the same rows (they follow from the log alone): rows are inserted or ignored, and the checkpoint only
- * moves forward.
+ * The audit read model's tables (`audit_*`) in the read-model file, on the process's one connection to it (the
+ * ReadModelDb the business read models use): the tree's leaf and subtree hashes, the streams' heads, and its
+ * checkpoint — the row `audit` of `projection_checkpoints`, with the tree's size and the first mismatch as its
+ * detail — all written in one transaction per commit. Whether the file could be read (a damaged one is moved
+ * aside) is the ReadModelDb's to say; `open(file)` opens one of its own (tests, the bench).
  */
 export class AuditLogStore {
   readonly levels: SqliteMerkleLevels;
   readonly heads: SqliteStreamHeads;
   private state: AuditCheckpoint;
-  private readonly readCheckpoint: Database.Statement<[], CheckpointRow>;
-  private readonly writeCheckpoint: Database.Statement<[number, number, number, string | null, string | null]>;
-  private readonly commitTx: Database.Transaction<(c: AuditCheckpoint) => void>;
 
   /** Opens (or creates) the tables; `rebuildReason` says why the stored model was not kept, or null. */
   private constructor(
-    private readonly db: Database.Database,
-    readonly file: string,
+    private readonly db: ReadModelDb,
+    private readonly owned: boolean,
     public rebuildReason: RebuildReason | null,
   ) {
-    this.readCheckpoint = db.prepare('SELECT version, position, size, last_hash, first_mismatch FROM audit_checkpoint WHERE id = 1');
-    this.writeCheckpoint = db.prepare(
-      `INSERT INTO audit_checkpoint (id, version, position, size, last_hash, first_mismatch) VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET position = excluded.position, size = excluded.size, last_hash = excluded.last_hash,
-         first_mismatch = excluded.first_mismatch WHERE excluded.position > audit_checkpoint.position`,
-    );
+    db.exec(SCHEMA);
+    this.adoptOwnCheckpointTable();
     this.state = this.loadCheckpoint();
     this.levels = new SqliteMerkleLevels(db, this.state.size);
     this.heads = new SqliteStreamHeads(db);
     if (this.state.size > 0 && !this.levels.complete(this.state.size)) this.reset(`its tree does not hold the ${this.state.size} leaves its checkpoint names`);
-    this.commitTx = db.transaction((c: AuditCheckpoint) => {
-      this.levels.write();
-      this.heads.write();
-      this.writeCheckpoint.run(
-        AUDIT_MODEL_VERSION,
-        c.position,
-        c.size,
-        c.lastHash,
-        c.firstMismatch ? JSON.stringify(c.firstMismatch) : null,
-      );
+  }
+
+  /** The audit tables in the process's read-model file (shared with the business read models; closed by its owner). */
+  static on(db: ReadModelDb): AuditLogStore {
+    return new AuditLogStore(db, false, AuditLogStore.reasonOf(db));
+  }
+
+  /** The audit tables in a read-model file of their own (tests, the bench); `close` closes it. */
+  static open(file: string): AuditLogStore {
+    const db = new ReadModelDb(file);
+    return new AuditLogStore(db, true, AuditLogStore.reasonOf(db));
+  }
+
+  private static reasonOf(db: ReadModelDb): RebuildReason | null {
+    if (db.file === ':memory:') return null;
+    if (db.recreated) return `the read-model file could not be used: ${db.recreated}`;
+    return db.created ? 'the read-model file did not exist' : null;
+  }
+
+  get file(): string {
+    return this.db.file;
+  }
+
+  /**
+   * A file written when the audit read model kept its own checkpoint table (`audit_checkpoint`): its row moves to
+   * `projection_checkpoints`, so the first start after the change resumes instead of re-hashing the log.
+   */
+  private adoptOwnCheckpointTable(): void {
+    if (!this.db.hasTable('audit_checkpoint')) return;
+    this.db.transaction(() => {
+      const row = this.db.stmt('SELECT version, position, size, last_hash, first_mismatch FROM audit_checkpoint WHERE id = 1').get() as
+        | { version: number; position: number; size: number; last_hash: string | null; first_mismatch: string | null }
+        | undefined;
+      if (row && !this.db.checkpoint(AUDIT_CHECKPOINT)) {
+        let firstMismatch: Mismatch | null | undefined;
+        try {
+          firstMismatch = row.first_mismatch ? (JSON.parse(row.first_mismatch) as Mismatch) : null;
+        } catch {
+          firstMismatch = undefined; // unreadable: no checkpoint is adopted, and the tables are rebuilt
+        }
+        if (firstMismatch !== undefined) {
+          const detail: CheckpointDetail = { size: row.size, firstMismatch };
+          this.db.setCheckpoint(AUDIT_CHECKPOINT, row.version, row.position, row.last_hash, JSON.stringify(detail));
+        }
+      }
+      this.db.exec('DROP TABLE audit_checkpoint');
     });
   }
 
-  static open(file: string): AuditLogStore {
-    if (file === ':memory:') return new AuditLogStore(AuditLogStore.connect(file), file, null);
-    const existed = existsSync(file);
-    mkdirSync(dirname(file), { recursive: true });
-    let db: Database.Database;
-    let reason: string | null = existed ? null : 'the read-model file did not exist';
-    try {
-      db = AuditLogStore.connect(file);
-    } catch (e) {
-      const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(file, aside);
-      reason = `SQLite could not read the read-model file (${(e as Error).message}); it was moved to ${aside}`;
-      db = AuditLogStore.connect(file);
-    }
-    return new AuditLogStore(db, file, reason);
-  }
-
-  private static connect(file: string): Database.Database {
-    const db = new Database(file);
-    try {
-      db.pragma('busy_timeout = 5000');
-      if (file !== ':memory:') db.pragma('journal_mode = WAL');
-      // A read model follows from the log: a crash may lose the last commits, never mix a checkpoint with other rows.
-      db.pragma('synchronous = NORMAL');
-      db.exec(SCHEMA);
-      return db;
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-  }
-
   private loadCheckpoint(): AuditCheckpoint {
-    const row = this.readCheckpoint.get();
+    const row = this.db.checkpoint(AUDIT_CHECKPOINT);
     if (!row) {
       // Rows without a checkpoint (it was deleted to force a rebuild): they may be another log's, so they go too.
-      if (this.db.prepare('SELECT 1 FROM audit_nodes UNION ALL SELECT 1 FROM audit_heads LIMIT 1').get()) {
+      if (this.db.stmt('SELECT 1 FROM audit_nodes UNION ALL SELECT 1 FROM audit_heads LIMIT 1').get()) {
         this.dropAll();
         this.rebuildReason = 'it has no checkpoint';
       }
@@ -291,22 +284,24 @@ export class AuditLogStore {
       this.rebuildReason = `it was written by audit model version ${row.version}, this is version ${AUDIT_MODEL_VERSION}`;
       return EMPTY;
     }
-    let firstMismatch: Mismatch | null = null;
+    let detail: CheckpointDetail;
     try {
-      firstMismatch = row.first_mismatch ? (JSON.parse(row.first_mismatch) as Mismatch) : null;
+      detail = JSON.parse(row.detail ?? '') as CheckpointDetail;
+      if (!Number.isSafeInteger(detail.size) || detail.size < 0) throw new Error('no size');
     } catch {
       this.dropAll();
       this.rebuildReason = 'its checkpoint cannot be read';
       return EMPTY;
     }
-    return { position: row.position, size: row.size, lastHash: row.last_hash, firstMismatch };
+    return { position: row.position, size: detail.size, lastHash: row.lastHash, firstMismatch: detail.firstMismatch ?? null };
   }
 
   private dropAll(): void {
     this.db.transaction(() => {
       for (const t of TABLES) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
+      this.db.deleteCheckpoint(AUDIT_CHECKPOINT);
       this.db.exec(SCHEMA);
-    })();
+    });
   }
 
   /** Where the stored model stands (the last commit, or what `commit` was last given). */
@@ -316,7 +311,12 @@ export class AuditLogStore {
 
   /** Writes the pending rows and the checkpoint `c` in one transaction. */
   commit(c: AuditCheckpoint): void {
-    this.commitTx(c);
+    this.db.transaction(() => {
+      this.levels.write();
+      this.heads.write();
+      const detail: CheckpointDetail = { size: c.size, firstMismatch: c.firstMismatch };
+      this.db.setCheckpoint(AUDIT_CHECKPOINT, AUDIT_MODEL_VERSION, c.position, c.lastHash, JSON.stringify(detail));
+    });
     this.levels.written();
     this.heads.written();
     this.state = c;
@@ -331,7 +331,13 @@ export class AuditLogStore {
     this.rebuildReason = reason;
   }
 
+  /** Whether the file is still open (a commit after its owner closed it writes nothing). */
+  get isOpen(): boolean {
+    return this.db.isOpen;
+  }
+
+  /** Closes the file when this store opened it (`open`); a shared one is closed by its owner. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.owned) this.db.close();
   }
 }
