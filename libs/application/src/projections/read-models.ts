@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type EventStore, type RecordedEvent } from '@dgr/event-store';
+import { CATCH_UP_BATCH, canonicalJson, type EventStore, type RecordedEvent } from '@dgr/event-store';
 import { bookingsOf, FUND_STREAM } from '@dgr/domain';
 import { readStoredEvent, toDomainEvent } from '../domain-events';
 import { FundProjection, isFundEvent, notFundEvent } from './fund.projection';
@@ -186,7 +186,7 @@ export const replay = async (
 
 /**
  * Applies to persistent read models the events after their checkpoints, up to `untilPosition` (default: the
- * head), in batches that yield to the event loop. Answers the position they reached.
+ * head), in batches (of the store's catch-up size: one transaction each) that yield to the event loop (`dgr rebuild`). Answers the position they reached.
  */
 export const catchUp = async (
   store: EventStore,
@@ -201,7 +201,7 @@ export const catchUp = async (
   models.beginCatchUp();
   try {
     while (position < head) {
-      const batch = await store.readAll(position, Math.min(REPLAY_BATCH, head - position));
+      const batch = await store.readAll(position, Math.min(CATCH_UP_BATCH, head - position));
       if (batch.length === 0) break;
       const { applied, error } = models.applyBatch(batch);
       if (applied > 0) position = batch[applied - 1]!.position;
