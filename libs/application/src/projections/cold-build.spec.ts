@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,28 +25,22 @@ const deposit = (n: number): NewEvent => ({
 /** The store, noting which indexes the read-model file holds whenever it delivers a batch to the runner. */
 class WatchedStore extends InMemoryEventStore {
   readonly indexesWhileApplying: string[][] = [];
-  constructor(private readonly file: string) {
-    super();
-  }
+  /** The read-model file being watched (the runner's own connection). */
+  db: ReadModelDb | null = null;
   override subscribeToAll(afterPosition: number, handler: EventsHandler): Subscription {
     return super.subscribeToAll(afterPosition, (events) => {
-      this.indexesWhileApplying.push(indexesOf(this.file));
+      this.indexesWhileApplying.push(indexesOf(this.db!));
       return handler(events);
     });
   }
 }
 
-const indexesOf = (file: string): string[] => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  } finally {
-    db.close();
-  }
-};
+const indexesOf = (db: ReadModelDb): string[] =>
+  (db.stmt("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 
-const runnerOn = (store: InMemoryEventStore, file: string) => {
+const runnerOn = (store: WatchedStore, file: string) => {
   const db = new ReadModelDb(file);
+  store.db = db;
   const runner = new ProjectionRunner(store, new InitiativesProjection(db), new FundProjection(db), new AuditLogProjection(null), new RuleViolationsProjection(db));
   return { runner, db };
 };
@@ -75,7 +68,7 @@ describe('A cold build of the read models', () => {
   ];
 
   it('writes the secondary indexes once, after the catch-up, and answers as a replay', async () => {
-    const store = new WatchedStore(file);
+    const store = new WatchedStore();
     for (let n = 1; n <= 30; n++) await store.append('fund-dgr', [deposit(n)], n === 1 ? 'no_stream' : n - 2);
     const { runner, db } = runnerOn(store, file);
     await runner.start();
@@ -83,7 +76,7 @@ describe('A cold build of the read models', () => {
     expect(store.indexesWhileApplying.length).toBeGreaterThan(0);
     expect(store.indexesWhileApplying[0]).toEqual([]);
     // …and once started, every index of the schemas is there.
-    expect(indexesOf(file)).toEqual(SCHEMA_INDEXES);
+    expect(indexesOf(db)).toEqual(SCHEMA_INDEXES);
     expect(readModelsHash(runner.readModels)).toBe(readModelsHash((await replay(store)).models));
     await runner.onModuleDestroy();
     db.close();
@@ -91,7 +84,7 @@ describe('A cold build of the read models', () => {
   });
 
   it('keeps the indexes when it resumes from a checkpoint', async () => {
-    const store = new WatchedStore(file);
+    const store = new WatchedStore();
     for (let n = 1; n <= 10; n++) await store.append('fund-dgr', [deposit(n)], n === 1 ? 'no_stream' : n - 2);
     const first = runnerOn(store, file);
     await first.runner.start();
