@@ -11,8 +11,6 @@ export interface Statement {
 
 /** The page cache while catching up (KiB): a batch's changed pages stay in memory until its commit. */
 const BULK_CACHE_KIB = 64 * 1024;
-/** SQLite's default page cache (-2000: about 2 MiB), restored after a catch-up. */
-const DEFAULT_CACHE_SIZE = -2000;
 
 /**
  * The file that holds the persistent business read models (ADR 0018): `DGR_READ_MODEL_FILE`, by default
@@ -113,19 +111,24 @@ export class ReadModelDb {
    * While the read models catch up with a long log (a cold rebuild), the file is written as a cache: no sync
    * per commit (`synchronous = OFF`: a commit is still atomic for a crash of the process, each batch's rows
    * with their checkpoint) and a larger page cache, so that a batch's B-tree pages are changed in memory and
-   * written once. `false` restores the normal setting and checkpoints the WAL into the file with a sync, so
+   * written once. `false` restores the normal settings (and the page cache's size) and checkpoints the WAL into the file with a sync, so
    * what the catch-up wrote is as durable as any later commit (ADR 0018).
    */
   bulkWrites(on: boolean): void {
     if (on) {
+      this.cacheSizeBefore ??= this.db.pragma('cache_size', { simple: true }) as number;
       this.db.pragma('synchronous = OFF');
       this.db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
       return;
     }
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`cache_size = ${DEFAULT_CACHE_SIZE}`);
+    if (this.cacheSizeBefore !== null) this.db.pragma(`cache_size = ${this.cacheSizeBefore}`);
+    this.cacheSizeBefore = null;
     if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(PASSIVE)');
   }
+
+  /** The page cache's size before `bulkWrites(true)`, restored after it. */
+  private cacheSizeBefore: number | null = null;
 
   get isOpen(): boolean {
     return this.db.open;

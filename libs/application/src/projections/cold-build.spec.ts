@@ -71,7 +71,11 @@ describe('A cold build of the read models', () => {
     const store = new WatchedStore();
     for (let n = 1; n <= 30; n++) await store.append('fund-dgr', [deposit(n)], n === 1 ? 'no_stream' : n - 2);
     const { runner, db } = runnerOn(store, file);
+    const cacheBefore = db.stmt('PRAGMA cache_size').get();
     await runner.start();
+    // The file is written as a cache only while catching up: NORMAL (1) and the page cache it had, after.
+    expect(db.stmt('PRAGMA synchronous').get()).toEqual({ synchronous: 1 });
+    expect(db.stmt('PRAGMA cache_size').get()).toEqual(cacheBefore);
     // While it caught up the file had none…
     expect(store.indexesWhileApplying.length).toBeGreaterThan(0);
     expect(store.indexesWhileApplying[0]).toEqual([]);
