@@ -10,13 +10,16 @@ export class CatchUpSubscription implements Subscription {
   private pending = false;
   private wake: (() => void) | null = null;
   private readonly done: Promise<void>;
+  /** Until the first batch that is not full, it reads `catchUpBatchSize` events at a time (one transaction each in the read models). */
+  private catchingUp: boolean;
 
   constructor(
     private readonly store: Pick<EventStore, 'readAll'>,
     private position: number,
     private readonly handler: EventsHandler,
-    private readonly options: { batchSize: number; pollMs: number; onError: (e: unknown) => void },
+    private readonly options: { batchSize: number; catchUpBatchSize?: number; pollMs: number; onError: (e: unknown) => void },
   ) {
+    this.catchingUp = (options.catchUpBatchSize ?? options.batchSize) > options.batchSize;
     this.done = this.loop();
   }
 
@@ -38,8 +41,9 @@ export class CatchUpSubscription implements Subscription {
     while (!this.closed) {
       let batch: RecordedEvent[];
       this.pending = false;
+      const size = this.catchingUp ? this.options.catchUpBatchSize! : this.options.batchSize;
       try {
-        batch = await this.store.readAll(this.position, this.options.batchSize);
+        batch = await this.store.readAll(this.position, size);
         if (batch.length > 0) {
           await this.handler(batch);
           this.position = batch[batch.length - 1]!.position;
@@ -48,7 +52,9 @@ export class CatchUpSubscription implements Subscription {
         this.options.onError(e);
         batch = [];
       }
-      if (batch.length < this.options.batchSize && !this.closed) await this.idle();
+      // Caught up: from now on the live path's small batches (a command's answer waits for its own).
+      if (batch.length < size) this.catchingUp = false;
+      if (batch.length < size && !this.closed) await this.idle();
     }
   }
 

@@ -66,6 +66,7 @@ export class ProjectionRunner implements OnModuleDestroy {
     if (business < head)
       this.logger.log(business === 0 ? `Read models are built from the log's ${head} events` : `Read models resume at position ${business}; the log's head is ${head}`);
     if (this.position < business) this.logger.log(`The audit read model reads the log from position ${this.position}`);
+    if (business < head) this.business.beginCatchUp();
     this.subscription = this.store.subscribeToAll(this.position, (events) => this.apply(events));
     try {
       await this.until(head, null);
@@ -74,7 +75,17 @@ export class ProjectionRunner implements OnModuleDestroy {
     } catch (e) {
       if (!(e instanceof ServiceUnavailable && this.stoppedAt)) throw e;
       // The service starts anyway: it answers reads from the state before the event, and readiness names it.
+    } finally {
+      if (business < head) this.endCatchUp();
     }
+  }
+
+  /** Ends the catch-up's bulk writes: the indexes a cold build left out are created (logged: it takes a while at 1M events). */
+  private endCatchUp(): void {
+    const started = performance.now();
+    this.business.endCatchUp();
+    const ms = performance.now() - started;
+    if (ms >= 1000) this.logger.log(`Read models: indexes and checkpoint written in ${(ms / 1000).toFixed(1)} s`);
   }
 
   /** The last global position the read models include. */

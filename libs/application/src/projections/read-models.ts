@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type EventStore, type RecordedEvent } from '@dgr/event-store';
+import { CATCH_UP_BATCH, canonicalJson, type EventStore, type RecordedEvent } from '@dgr/event-store';
 import { bookingsOf, FUND_STREAM } from '@dgr/domain';
 import { readStoredEvent, toDomainEvent } from '../domain-events';
 import { FundProjection, isFundEvent, notFundEvent } from './fund.projection';
 import { InitiativesProjection, isInitiativeEvent, isInitiativeStream, notInStream } from './initiatives.projection';
-import { BatchStopped, type ParsedEvent } from './persistent-projection';
+import { BatchStopped, PersistentProjection, type ParsedEvent } from './persistent-projection';
 import { ReadModelDb } from '@dgr/read-model-store';
 import { RuleViolationsProjection } from './rule-violations.projection';
 
@@ -81,6 +81,29 @@ export class ReadModels {
     if (db === this.fund.db && db === this.rules.db) db.transaction(applyAll);
     else applyAll();
     return { applied: cut, error: failure };
+  }
+
+  /**
+   * Before catching up with the log: the file is written as a cache (ReadModelDb.bulkWrites) and a read model
+   * built from the start writes its secondary indexes once at the end (`endCatchUp`), not row by row.
+   */
+  beginCatchUp(): void {
+    for (const db of this.dbs()) db.bulkWrites(true);
+    for (const p of this.projections()) p.beginBuild();
+  }
+
+  /** After catching up (or stopping before an unreadable event): indexes created, normal durability restored. */
+  endCatchUp(): void {
+    for (const p of this.projections()) p.endBuild();
+    for (const db of this.dbs()) db.bulkWrites(false);
+  }
+
+  private projections(): PersistentProjection[] {
+    return [this.initiatives, this.fund, this.rules];
+  }
+
+  private dbs(): Set<ReadModelDb> {
+    return new Set(this.projections().map((p) => p.db));
   }
 
   /** Starts every read model anew whose checkpoint names an event this log does not hold. */
@@ -163,7 +186,7 @@ export const replay = async (
 
 /**
  * Applies to persistent read models the events after their checkpoints, up to `untilPosition` (default: the
- * head), in batches that yield to the event loop. Answers the position they reached.
+ * head), in batches (of the store's catch-up size: one transaction each) that yield to the event loop (`dgr rebuild`). Answers the position they reached.
  */
 export const catchUp = async (
   store: EventStore,
@@ -174,14 +197,20 @@ export const catchUp = async (
   await models.checkAgainst(store);
   const head = Math.min(untilPosition ?? Number.MAX_SAFE_INTEGER, await store.headPosition());
   let position = models.position;
-  while (position < head) {
-    const batch = await store.readAll(position, Math.min(REPLAY_BATCH, head - position));
-    if (batch.length === 0) break;
-    const { applied, error } = models.applyBatch(batch);
-    if (applied > 0) position = batch[applied - 1]!.position;
-    if (error !== null) throw error;
-    onProgress(position, head);
-    await yieldToEventLoop();
+  if (position >= head) return position;
+  models.beginCatchUp();
+  try {
+    while (position < head) {
+      const batch = await store.readAll(position, Math.min(CATCH_UP_BATCH, head - position));
+      if (batch.length === 0) break;
+      const { applied, error } = models.applyBatch(batch);
+      if (applied > 0) position = batch[applied - 1]!.position;
+      if (error !== null) throw error;
+      onProgress(position, head);
+      await yieldToEventLoop();
+    }
+  } finally {
+    models.endCatchUp();
   }
   return position;
 };

@@ -1,6 +1,36 @@
+const isPlainObject = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * The value with every Map replaced by `{ $map: entries }`; what holds no Map is returned as it is (not copied),
+ * so JSON.stringify then runs without a replacer function (its fast path: a cold rebuild writes every changed
+ * initiative's state).
+ */
+const withoutMaps = (v: unknown): unknown => {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Map) return { $map: [...(v as Map<unknown, unknown>).entries()].map(([k, x]) => [withoutMaps(k), withoutMaps(x)]) };
+  if (Array.isArray(v)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x = withoutMaps(v[i]);
+      if (x !== v[i]) (copy ??= v.slice())[i] = x;
+    }
+    return copy ?? v;
+  }
+  if (!isPlainObject(v)) return v;
+  let copy: Record<string, unknown> | null = null;
+  for (const k of Object.keys(v)) {
+    const before = (v as Record<string, unknown>)[k];
+    const x = withoutMaps(before);
+    if (x !== before) (copy ??= { ...(v as Record<string, unknown>) })[k] = x;
+  }
+  return copy ?? v;
+};
+
 /** JSON that keeps a Map (an initiative's decisions): any Map, so a field added to the domain's state survives. */
-export const stateToJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...(v as Map<unknown, unknown>).entries()] } : v));
+export const stateToJson = (value: unknown): string => JSON.stringify(withoutMaps(value));
 
 export const stateFromJson = <T>(json: string): T =>
   JSON.parse(json, (_key, v: unknown) =>
