@@ -68,10 +68,11 @@ export interface RunningServer {
   rss(): number;
 }
 
-export const startServer = (env: NodeJS.ProcessEnv): RunningServer => {
+/** `nodeArgs`: options for node itself, before the script (`--cpu-prof` is refused in NODE_OPTIONS). */
+export const startServer = (env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): RunningServer => {
   const port = Number(env.PORT);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [SERVER_JS], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

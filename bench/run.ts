@@ -23,7 +23,8 @@
  * --markdown FILE (write the summary as the markdown table docs/benchmarks.md shows),
  * --keep DIR (targets 4–7: run the server in DIR and keep it; a second run reuses its built read models and skips
  * the cold start — for measuring again while working, not for the figures of a run),
- * --server-node-options 'OPTS' (NODE_OPTIONS for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'),
+ * --server-node-options 'OPTS' (node options for the server, on its command line: NODE_OPTIONS refuses --cpu-prof;
+ *   e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'),
  * --strict (exit 1 when a target fails or a measurement is invalid).
  *
  * Every measured part runs in a child process of its own; see http-bench.ts, replay.ts and server-bench.ts.

@@ -46,7 +46,7 @@ export interface ServerBenchOptions {
    * again on one built folder. Null: a fresh temporary folder, deleted afterwards (what a bench run reports).
    */
   readonly keepDir: string | null;
-  /** NODE_OPTIONS for the server process (`--server-node-options`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
+  /** Node options for the server process (`--server-node-options`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`), given on its command line (node refuses `--cpu-prof` in NODE_OPTIONS). */
   readonly serverNodeOptions: string | null;
   /** Which steps to run. */
   readonly emptyBaseline: boolean;
@@ -150,7 +150,7 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
   const dir = options.keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-bench-server-'));
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'dgr.sqlite');
-  const extraEnv: Record<string, string> = options.serverNodeOptions ? { NODE_OPTIONS: options.serverNodeOptions } : {};
+  const nodeArgs = options.serverNodeOptions ? options.serverNodeOptions.split(/\s+/).filter((a) => a !== '') : [];
   const auditor = { authorization: auditorAuthorization() };
   let server: RunningServer | null = null;
   let stderr = '';
@@ -171,12 +171,12 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
     const kept = options.keepDir !== null && fs.existsSync(file) && fs.existsSync(path.join(dir, 'read-models.sqlite'));
     if (!kept) fs.copyFileSync(options.file, file);
     const logBytes = fs.statSync(file).size;
-    const env = serverEnv(file, await freePort(), extraEnv);
+    const env = serverEnv(file, await freePort());
     let coldStartMs = Number.NaN;
     if (kept) log(`--keep ${dir}: its read models are built already; no cold start`);
     else {
       log(`cold start on ${options.events} events (${dir}, no read-model file yet)`);
-      server = startServer(env);
+      server = startServer(env, nodeArgs);
       coldStartMs = await server.ready(3_600_000);
       log(`  ready after ${(coldStartMs / 1000).toFixed(1)} s; stopping it (SIGTERM)`);
       await server.stop();
@@ -190,7 +190,7 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
     let load: ServerBenchResult['load'] = null;
     if (options.warm) {
       log('warm start on the same files');
-      server = startServer(env);
+      server = startServer(env, nodeArgs);
       warmStartMs = await server.ready(3_600_000);
       rssAfterStart = server.rss();
       log(`  ready after ${(warmStartMs / 1000).toFixed(2)} s, RSS ${(rssAfterStart / 1048576).toFixed(0)} MiB`);
