@@ -43,6 +43,8 @@ export class InitiativesProjection extends PersistentProjection {
     CREATE INDEX IF NOT EXISTS initiatives_by_day ON initiatives (proposed_on, proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_by_year_day ON initiatives (year, proposed_on, proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_by_status ON initiatives (status_as_of, status, proposed_pos);
+    CREATE INDEX IF NOT EXISTS initiatives_page ON initiatives (proposed_pos, proposed_on, id);
+    CREATE INDEX IF NOT EXISTS initiatives_year_pos ON initiatives (year, proposed_pos, proposed_on);
     CREATE TABLE IF NOT EXISTS initiative_events (
       initiative_id TEXT NOT NULL, position INTEGER NOT NULL, event_json TEXT NOT NULL,
       PRIMARY KEY (initiative_id, position)) WITHOUT ROWID;
@@ -182,25 +184,43 @@ export class InitiativesProjection extends PersistentProjection {
   count(f: InitiativeFilter): number {
     this.ready();
     const w = this.where(f);
-    return (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
+    // Known at a position, the rows up to it on the page index (fewer than every row proposed by the day).
+    const index = f.untilPosition === undefined ? '' : ' INDEXED BY initiatives_page';
+    return (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives${index} WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
   }
 
-  /** The years in which initiatives were proposed, newest first. */
+  /**
+   * The years in which initiatives were proposed, newest first: a loose index scan (each next year below the last
+   * is one index lookup, and whether it has a row within the filter another), never a scan of every row. A row's
+   * year is that of its day proposed, so no year after `proposedBy`'s has one.
+   */
   years(f: InitiativeFilter): number[] {
     this.ready();
-    const w = this.where({ ...f, year: undefined });
-    return (this.db.stmt(`SELECT DISTINCT year FROM initiatives WHERE ${w.sql} ORDER BY year DESC`).all(...w.params) as { year: number }[]).map(
-      (r) => r.year,
-    );
+    const until = f.untilPosition ?? Number.MAX_SAFE_INTEGER;
+    return (
+      this.db
+        .stmt(
+          `WITH RECURSIVE y(year) AS (
+             SELECT MAX(year) FROM initiatives WHERE year <= ?
+             UNION ALL SELECT (SELECT MAX(year) FROM initiatives WHERE year < y.year) FROM y WHERE y.year IS NOT NULL)
+           SELECT year FROM y WHERE year IS NOT NULL AND EXISTS (
+             SELECT 1 FROM initiatives i INDEXED BY initiatives_year_pos WHERE i.year = y.year AND i.proposed_pos <= ? AND i.proposed_on <= ?)
+           ORDER BY year DESC`,
+        )
+        .all(yearOf(f.proposedBy), until, f.proposedBy) as { year: number }[]
+    ).map((r) => r.year);
   }
 
-  /** The ids of one page, in the order proposed. */
+  /**
+   * The ids of one page, in the order proposed: the offset is skipped on an index that holds the position, the
+   * day and the id (no row of the table is read but the page's).
+   */
   pageIds(f: InitiativeFilter, offset: number, limit: number | undefined): string[] {
     this.ready();
     const w = this.where(f);
     return (
       this.db
-        .stmt(`SELECT id FROM initiatives WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+        .stmt(`SELECT id FROM initiatives INDEXED BY initiatives_page WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
         .all(...w.params, limit ?? -1, offset) as { id: string }[]
     ).map((r) => r.id);
   }
