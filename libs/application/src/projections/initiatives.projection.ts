@@ -5,6 +5,7 @@ import { toDomainEvent } from '../domain-events';
 import { PersistentProjection, type ParsedEvent } from './persistent-projection';
 import { ReadModelDb } from '@dgr/read-model-store';
 import { stateFromJson, stateToJson } from './state-json';
+import { InitiativePageIndex } from './initiative-page-index';
 
 export const isInitiativeStream = (stream: string): boolean => stream.startsWith('initiative-');
 
@@ -53,6 +54,11 @@ export class InitiativesProjection extends PersistentProjection {
 
   /** The batch's initiatives, written once at its end. */
   private readonly pending = new Map<string, { state: Initiative; proposedPos: number; lastPos: number }>();
+  /** The batch's new initiatives (position proposed, day), and whether an existing one's day proposed changed. */
+  private pendingNew: Array<{ position: number; proposedOn: string }> = [];
+  private pendingDayChanged = false;
+  /** The positions and days of the rows, in memory (loaded at the first list; kept current by flush); null: load again. */
+  private pageIndex: InitiativePageIndex | null = null;
 
   constructor(@Optional() @Inject(ReadModelDb) db?: ReadModelDb) {
     super(db ?? new ReadModelDb());
@@ -75,6 +81,8 @@ export class InitiativesProjection extends PersistentProjection {
     const id = event.stream.slice('initiative-'.length);
     const before = this.pending.get(id) ?? this.stored(id);
     const state = evolve(before?.state ?? null, domain as InitiativeEvent);
+    if (!before) this.pendingNew.push({ position: event.position, proposedOn: state.proposedOn });
+    else if (before.state.proposedOn !== state.proposedOn) this.pendingDayChanged = true;
     this.pending.set(id, { state, proposedPos: before?.proposedPos ?? event.position, lastPos: event.position });
     this.insertTime(event.position, recorded);
     this.db.stmt('INSERT OR REPLACE INTO initiative_events (initiative_id, position, event_json) VALUES (?, ?, ?)').run(id, event.position, JSON.stringify(domain));
@@ -102,6 +110,27 @@ export class InitiativesProjection extends PersistentProjection {
     for (const [id, { state, proposedPos, lastPos }] of this.pending)
       upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos, day === null ? null : consensusAsOf(state, day).status, day);
     this.pending.clear();
+    // The page index follows the rows (a rolled-back batch drops it: discard).
+    if (this.pageIndex && (this.pendingDayChanged || !this.pendingNew.every((n) => this.pageIndex!.push(n.position, n.proposedOn)))) this.pageIndex = null;
+    this.pendingNew = [];
+    this.pendingDayChanged = false;
+  }
+
+  /**
+   * The page index, loaded from the rows when there is none, or when the rows hold an initiative it does not
+   * (another process wrote to the file: one MAX on an index tells).
+   */
+  private pages(): InitiativePageIndex {
+    const last = (this.db.stmt('SELECT MAX(proposed_pos) AS p FROM initiatives').get() as { p: number | null }).p ?? 0;
+    if (this.pageIndex && this.pageIndex.lastPosition === last) return this.pageIndex;
+    const index = new InitiativePageIndex();
+    for (const r of this.db.stmt('SELECT proposed_pos, proposed_on FROM initiatives INDEXED BY initiatives_page ORDER BY proposed_pos').iterate() as IterableIterator<{
+      proposed_pos: number;
+      proposed_on: string;
+    }>)
+      index.push(r.proposed_pos, r.proposed_on);
+    this.pageIndex = index;
+    return index;
   }
 
   /** The day the status filter was last asked for: rows written since get their status for it at once. */
@@ -136,6 +165,9 @@ export class InitiativesProjection extends PersistentProjection {
 
   protected override discard(): void {
     this.pending.clear();
+    this.pendingNew = [];
+    this.pendingDayChanged = false;
+    this.pageIndex = null;
   }
 
   /** The initiative as it stands now, or as known at a position (its own events up to it, folded again). */
@@ -183,6 +215,10 @@ export class InitiativesProjection extends PersistentProjection {
 
   count(f: InitiativeFilter): number {
     this.ready();
+    if (f.year === undefined) {
+      const n = this.pages().count(f.proposedBy, f.untilPosition);
+      if (n !== null) return n;
+    }
     const w = this.where(f);
     // Known at a position, the rows up to it on the page index (fewer than every row proposed by the day).
     const index = f.untilPosition === undefined ? '' : ' INDEXED BY initiatives_page';
@@ -218,9 +254,21 @@ export class InitiativesProjection extends PersistentProjection {
   pageIds(f: InitiativeFilter, offset: number, limit: number | undefined): string[] {
     this.ready();
     const w = this.where(f);
+    if (f.year === undefined) {
+      // Where the page index knows the page's first position, the page is read from there: no offset to skip.
+      const start = this.pages().pageStart(f.proposedBy, f.untilPosition, offset);
+      if (start === undefined) return [];
+      if (start !== null)
+        return (
+          this.db
+            .stmt(`SELECT id FROM initiatives INDEXED BY initiatives_page WHERE proposed_pos >= ? AND ${w.sql} ORDER BY proposed_pos LIMIT ?`)
+            .all(start, ...w.params, limit ?? -1) as { id: string }[]
+        ).map((r) => r.id);
+    }
+    const index = f.year === undefined ? 'initiatives_page' : 'initiatives_year_pos';
     return (
       this.db
-        .stmt(`SELECT id FROM initiatives INDEXED BY initiatives_page WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
+        .stmt(`SELECT id FROM initiatives INDEXED BY ${index} WHERE ${w.sql} ORDER BY proposed_pos LIMIT ? OFFSET ?`)
         .all(...w.params, limit ?? -1, offset) as { id: string }[]
     ).map((r) => r.id);
   }
