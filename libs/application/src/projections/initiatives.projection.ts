@@ -170,10 +170,17 @@ export class InitiativesProjection extends PersistentProjection {
     this.pageIndex = null;
   }
 
-  /** The initiative as it stands now, or as known at a position (its own events up to it, folded again). */
+  /**
+   * The initiative as it stands now, or as known at a position: its stored state when its last event is at or
+   * before the position (most initiatives, for most instants: one row read), otherwise its own events up to the
+   * position, folded again.
+   */
   get(id: string, untilPosition?: number): Initiative | null {
     this.ready();
     if (untilPosition === undefined) return this.stored(id)?.state ?? null;
+    const row = this.db.stmt('SELECT proposed_pos, last_pos FROM initiatives WHERE id = ?').get(id) as { proposed_pos: number; last_pos: number } | undefined;
+    if (!row || row.proposed_pos > untilPosition) return null;
+    if (row.last_pos <= untilPosition) return this.stored(id)?.state ?? null;
     const rows = this.db
       .stmt('SELECT event_json FROM initiative_events WHERE initiative_id = ? AND position <= ? ORDER BY position')
       .all(id, untilPosition) as { event_json: string }[];
