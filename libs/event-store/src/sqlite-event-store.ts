@@ -119,7 +119,14 @@ export class SqliteEventStore implements EventStore {
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(events)').all().map((c) => c.name);
     if (!columns.includes('hash')) this.db.exec("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''");
     if (!columns.includes('previous_hash')) this.db.exec('ALTER TABLE events ADD COLUMN previous_hash TEXT');
-    const missing = this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events WHERE hash = ''").get()?.n ?? 0;
+    // Every event this version writes carries its hash, and an older file's hashes are all added in one transaction:
+    // a file that needs them lacks them at its first event (or, written by an older version since, its last). Two
+    // lookups on the primary key: a COUNT over the whole log here cost 1–3 s of every start at 1,000,000 events.
+    const missing = this.db
+      .prepare<[], { n: number }>(
+        "SELECT COUNT(*) AS n FROM events WHERE position IN ((SELECT MIN(position) FROM events), (SELECT MAX(position) FROM events)) AND hash = ''",
+      )
+      .get()?.n ?? 0;
     if (missing === 0) return;
     const last = new Map<string, string>();
     const update = this.db.prepare('UPDATE events SET hash = ?, previous_hash = ? WHERE position = ?');
