@@ -110,14 +110,14 @@ export const percentile = (sorted: readonly number[], p: number): number =>
 const FIRST_MS = Date.parse('2019-01-07T00:00:00Z');
 const MIXED_READS_CAP_MS = 120_000;
 
-interface ReadKind {
+export interface ReadKind {
   readonly kind: string;
   readonly path: () => string;
   readonly allow404?: boolean;
 }
 
 /** The nine kinds of read issue 13 names, with random pages, ids, days and instants. */
-const readKinds = (random: () => number, ids: readonly string[], initiatives: number, bookings: number): ReadKind[] => {
+export const readKinds = (random: () => number, ids: readonly string[], initiatives: number, bookings: number): ReadKind[] => {
   const int = (n: number): number => Math.floor(random() * Math.max(1, n));
   const offset = (total: number, limit: number): number => int(Math.max(1, total - limit));
   const id = (): string => ids[int(ids.length)]!;

@@ -74,7 +74,7 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, storeCheck: options.verifyWorker?.check, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile, readModels: options.readModels })],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, storeCheck: options.verifyWorker?.check, storeRecheck: options.verifyWorker?.recheck, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile, readModels: options.readModels })],
       controllers: [PartiesController, InitiativesController, EvidenceController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },

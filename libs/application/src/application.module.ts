@@ -6,7 +6,7 @@ import { InMemoryBlobStore, type BlobStore } from '@dgr/blob-store';
 import { EvidenceFiles } from './evidence/evidence-file';
 import { EVIDENCE_HANDLERS } from './evidence/evidence.handlers';
 import { AUDIT_SIGNER, AuditService } from './audit/audit.service';
-import { STORE_CHECK, type StoreCheck } from './audit/verify-store';
+import { STORE_CHECK, STORE_RECHECK, type StoreCheck, type StoreRecheckRun } from './audit/verify-store';
 import { FUND_HANDLERS } from './fund/fund.handlers';
 import { Idempotency } from './idempotency';
 import { INITIATIVE_HANDLERS } from './initiatives/initiative.handlers';
@@ -43,6 +43,8 @@ export interface ApplicationOptions {
   readonly readModels?: ReadModelDb;
   /** Runs GET /api/audit/verify's whole-log check off the event loop (the API: a worker thread); default in the process. */
   readonly storeCheck?: StoreCheck;
+  /** Runs the re-check after a resumed start off the event loop (the API: a worker thread of low priority); default in the process. */
+  readonly storeRecheck?: StoreRecheckRun;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -101,6 +103,7 @@ export class DgrApplicationModule {
         RuleViolationsProjection,
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
         { provide: STORE_CHECK, useValue: options.storeCheck ?? null },
+        { provide: STORE_RECHECK, useValue: options.storeRecheck ?? null },
         AuditService,
         ProjectionRunner,
         StreamWriter,

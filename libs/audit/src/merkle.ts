@@ -260,6 +260,43 @@ export class MemoryMerkleLevels implements MerkleLevels {
 }
 
 /**
+ * Only the last two hashes of each level, and how many each level holds: O(log n) bytes at any size. Enough to
+ * append leaves (an append reads the left sibling of each node it completes: the hash before the last of its
+ * level) and for the root of the whole tree as it stands (the complete subtrees of the size's binary digits are
+ * each the last hash of their level), not for an earlier size's root or a proof. What the re-check after a start
+ * uses: it recomputes every leaf of a long log in bounded memory.
+ */
+export class FrontierMerkleLevels implements MerkleLevels {
+  private readonly counts: number[] = [];
+  /** Per level, the hash before the last (index count − 2) and the last (count − 1). */
+  private readonly tail: Array<[Buffer, Buffer]> = [];
+
+  count(level: number): number {
+    return this.counts[level] ?? 0;
+  }
+
+  get(level: number, index: number): Buffer {
+    const back = this.count(level) - 1 - index;
+    if (back !== 0 && back !== 1) throw new RangeError(`only the last two hashes of level ${level} are kept, not hash ${index}`);
+    return this.tail[level]![1 - back]!;
+  }
+
+  push(level: number, hash: Uint8Array): void {
+    while (this.counts.length <= level) {
+      this.counts.push(0);
+      this.tail.push([Buffer.alloc(HASH_SIZE), Buffer.alloc(HASH_SIZE)]);
+    }
+    const pair = this.tail[level]!;
+    // The old last becomes the one before it; its buffer is reused for the new hash (no allocation per leaf).
+    const reused = pair[0];
+    pair[0] = pair[1];
+    pair[1] = reused;
+    reused.set(hash);
+    this.counts[level] = this.count(level) + 1;
+  }
+}
+
+/**
  * An append-only Merkle tree. Level 0 holds the leaf hashes; level j holds the hash of every complete,
  * aligned subtree of 2^j leaves, added as soon as its last leaf arrives (one hash per leaf on average).
  * Every root and proof is computed from O(log n) of these (RFC 9162 splits at powers of two), so the levels

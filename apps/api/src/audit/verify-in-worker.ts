@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { ServiceUnavailable, type StoreCheck, type StoreVerification } from '@dgr/application';
+import { ServiceUnavailable, type StoreCheck, type StoreRecheck, type StoreRecheckRun, type StoreVerification } from '@dgr/application';
 import type { Config } from '@dgr/config';
-import type { VerifyJob, VerifyOutcome } from './verify-job';
+import type { RecheckJob, VerifyJob, VerifyOutcome } from './verify-job';
 
 /** The worker's script beside this file: verify.worker.js in dist/, verify.worker.ts when the sources run under jest. */
 const SCRIPT = path.join(__dirname, `verify.worker${path.extname(__filename)}`);
@@ -26,17 +26,19 @@ const unavailable = (reason: string): ServiceUnavailable =>
   new ServiceUnavailable(`Kontrollen av loggen kunde inte köras: ${reason}. Försök igen om en stund.`, 10, null, 'verify-failed');
 
 /**
- * One worker thread for the app, started at the first job and ended after IDLE_MS without one (loading
- * the code takes longer than checking a small log). It never keeps the process alive (unref). A worker that
- * fails or exits fails the jobs it held; the next job starts a new one.
+ * One worker thread, started at the first job and ended after `idleMs` without one (loading the code takes
+ * longer than checking a small log; 0: at once, its heap given back). It never keeps the process alive (unref).
+ * A worker that fails or exits fails the jobs it held; the next job starts a new one.
  */
 class VerifyThread {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, (outcome: VerifyOutcome) => void>();
+  private readonly pending = new Map<number, (outcome: VerifyOutcome<unknown>) => void>();
   private idle: NodeJS.Timeout | null = null;
 
-  run(job: VerifyJob): Promise<StoreVerification> {
+  constructor(private readonly idleMs: number = IDLE_MS) {}
+
+  run<R>(job: VerifyJob | RecheckJob): Promise<R> {
     return new Promise((resolve, reject) => {
       let worker: Worker;
       try {
@@ -46,7 +48,7 @@ class VerifyThread {
         return;
       }
       const id = this.nextId++;
-      this.pending.set(id, (outcome) => (outcome.ok ? resolve(outcome.result) : reject(unavailable(outcome.message))));
+      this.pending.set(id, (outcome) => (outcome.ok ? resolve(outcome.result as R) : reject(unavailable(outcome.message))));
       if (this.idle) clearTimeout(this.idle);
       this.idle = null;
       worker.postMessage({ id, job });
@@ -57,12 +59,13 @@ class VerifyThread {
     if (this.worker) return this.worker;
     const worker = newWorker();
     worker.unref();
-    worker.on('message', ({ id, outcome }: { id: number; outcome: VerifyOutcome }) => {
+    worker.on('message', ({ id, outcome }: { id: number; outcome: VerifyOutcome<unknown> }) => {
       const settle = this.pending.get(id);
       this.pending.delete(id);
       settle?.(outcome);
       if (this.pending.size === 0 && this.worker === worker) {
-        this.idle = setTimeout(() => this.end(worker), IDLE_MS);
+        if (this.idleMs === 0) return this.end(worker);
+        this.idle = setTimeout(() => this.end(worker), this.idleMs);
         this.idle.unref();
       }
     });
@@ -99,18 +102,30 @@ class VerifyThread {
  * The StoreCheck of the API (ADR 0017): the whole-log check of GET /api/audit/verify runs in a
  * `node:worker_threads` Worker that opens the configured store itself, so the event loop stays free for other
  * requests while the log is read and hashed. One per app (create-app.ts); its worker ends with the app.
+ *
+ * Also the StoreRecheckRun: the re-check after a resumed start runs in a worker thread of its own, which lowers its
+ * CPU priority to the lowest (nice 19, `lowPriority`) and ends as soon as the re-check is done.
  */
 export class VerifyInWorker implements OnApplicationShutdown {
   private readonly thread = new VerifyThread();
+  private readonly recheckThread = new VerifyThread(0);
 
   constructor(
     private readonly config: Pick<Config, 'store' | 'sqliteFile' | 'blobDir'>,
-    private readonly options: { pageSize?: number } = {},
+    private readonly options: { pageSize?: number; recheckLowPriority?: boolean } = {},
   ) {}
+
+  readonly recheck: StoreRecheckRun = () =>
+    this.recheckThread.run<StoreRecheck>({
+      kind: 'recheck',
+      config: { store: this.config.store, sqliteFile: this.config.sqliteFile },
+      lowPriority: this.options.recheckLowPriority ?? true,
+      pageSize: this.options.pageSize,
+    });
 
   readonly check: StoreCheck = ({ against }) => {
     const publicKey = against?.publicKey;
-    return this.thread.run({
+    return this.thread.run<StoreVerification>({
       config: { store: this.config.store, sqliteFile: this.config.sqliteFile, blobDir: this.config.blobDir },
       against: against && {
         checkpoint: against.checkpoint,
@@ -121,6 +136,6 @@ export class VerifyInWorker implements OnApplicationShutdown {
   };
 
   async onApplicationShutdown(): Promise<void> {
-    await this.thread.close();
+    await Promise.all([this.thread.close(), this.recheckThread.close()]);
   }
 }

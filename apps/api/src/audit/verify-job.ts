@@ -10,5 +10,17 @@ export interface VerifyJob {
   readonly pageSize?: number;
 }
 
+/**
+ * The re-check after a resumed start (`recheckStore`): the hashes only, in bounded memory. `lowPriority`: the
+ * worker first lowers its own thread's CPU priority (nice 19; on Linux a thread has its own), so the requests the
+ * server answers meanwhile keep the CPU. The thread is then only used for this job.
+ */
+export interface RecheckJob {
+  readonly kind: 'recheck';
+  readonly config: Pick<Config, 'store' | 'sqliteFile'>;
+  readonly lowPriority: boolean;
+  readonly pageSize?: number;
+}
+
 /** What the worker posts back: the result, or why the check could not run. */
-export type VerifyOutcome = { readonly ok: true; readonly result: StoreVerification } | { readonly ok: false; readonly message: string };
+export type VerifyOutcome<R = StoreVerification> = { readonly ok: true; readonly result: R } | { readonly ok: false; readonly message: string };

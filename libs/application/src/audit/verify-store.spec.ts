@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CheckpointSigner } from '@dgr/audit';
 import { InMemoryEventStore, type EventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
-import { verificationReport, verifyStore } from './verify-store';
+import { recheckStore, verificationReport, verifyStore } from './verify-store';
 
 const event = (n: number): NewEvent => ({
   id: `e-${n}`,
@@ -67,5 +67,38 @@ describe('verifyStore: dgr verify through the store port', () => {
     const report = verificationReport(result, { checkedAt: '2025-06-15T10:00:00.000Z', checkpoint: null, unsigned: 'Tjänsten har ingen nyckel.' });
     expect({ ok: report.ok, checkpointProblem: report.checkpointProblem, mismatches: report.mismatches }).toEqual({ ok: false, checkpointProblem: 'Tjänsten har ingen nyckel.', mismatches: [] });
     expect(report.summary).toBe('Loggen stämmer inte med kontrollpunkten: Tjänsten har ingen nyckel.');
+  });
+});
+
+/** The store, but the event at `changed` reads with other data (a row changed in the file, its hash kept). */
+const withChanged = (store: EventStore, changed: number): EventStore =>
+  Object.assign(Object.create(store) as EventStore, {
+    readAll: async (after: number, max: number): Promise<RecordedEvent[]> =>
+      (await store.readAll(after, max)).map((e) => (e.position === changed ? { ...e, data: { amountOre: 999 } } : e)),
+  });
+
+describe('recheckStore: the re-check after a resumed start, the hashes only in bounded memory', () => {
+  it('finds what verifyStore finds of the hashes: the events, the first mismatch and the root', async () => {
+    for (const size of [0, 1, 7, 64, 65]) {
+      const store = await storeWith(size);
+      const cases: EventStore[] = [store, ...(size > 3 ? [withChanged(store, 3), withUnreadable(store, size - 1)] : [])];
+      for (const s of cases) {
+        const full = await verifyStore(s, { pageSize: 5 });
+        const re = await recheckStore(s, { pageSize: 5 });
+        expect({ events: re.events, firstMismatch: re.firstMismatch }).toEqual({ events: full.events, firstMismatch: full.firstMismatch });
+        if (full.root !== null) expect(re.root).toBe(full.root);
+      }
+    }
+    expect((await recheckStore(withChanged(await storeWith(9), 3))).firstMismatch).toMatchObject({ position: 3, reason: { kind: 'hash' } });
+  });
+
+  it('lets the event loop run between pages', async () => {
+    const store = await storeWith(6);
+    let finished = false;
+    let ranBeforeTheEnd = false;
+    setImmediate(() => (ranBeforeTheEnd = !finished));
+    await recheckStore(store, { pageSize: 2 });
+    finished = true;
+    expect(ranBeforeTheEnd).toBe(true);
   });
 });

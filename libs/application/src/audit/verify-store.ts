@@ -2,7 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import {
   describeCheckpointProblemInSwedish,
   describeMismatchInSwedish,
+  FrontierMerkleLevels,
+  LogChecker,
   LogVerifier,
+  type Mismatch,
   type Checkpoint,
   type LogVerification,
   type MismatchReason,
@@ -94,6 +97,62 @@ const findUnreadable = async (store: EventStore, verifier: LogVerifier, after: n
   // Every event of the page could be read on its own: the page's read failed for another reason.
   verifier.addUnreadable(position + 1, null, null, messageOf(pageError));
 };
+
+/** What the re-check after a resumed start finds (`recheckStore`). */
+export interface StoreRecheck {
+  /** Events re-read and re-hashed: up to the head when it began, fewer only when an event cannot be read. */
+  readonly events: number;
+  /** The first event that does not match its hash, chain or place (or cannot be read), or null. */
+  readonly firstMismatch: Mismatch | null;
+  /** Base64 RFC 6962 root of the events read. */
+  readonly root: string;
+}
+
+/**
+ * The re-check after a start that resumed the audit read model (AuditService.startRecheck): every event of the
+ * log re-read and re-hashed, its chain and place checked — what `verifyStore` checks of the hashes — in memory
+ * that does not grow with the log: the streams' heads and the last two hashes of each level of the tree, nothing
+ * per event (no business-rule scan, no evidence files, no whole tree: the re-check needs only the first
+ * mismatch). A page at a time (`pageSize`, 500), yielding between pages.
+ */
+export const recheckStore = async (store: EventStore, options: { readonly pageSize?: number } = {}): Promise<StoreRecheck> => {
+  const pageSize = options.pageSize ?? 500;
+  const checker = new LogChecker({ levels: new FrontierMerkleLevels() });
+  let unreadable: Mismatch | null = null;
+  const head = await store.headPosition();
+  let after = 0;
+  while (after < head && !unreadable) {
+    let page;
+    try {
+      page = await store.readAll(after, Math.min(pageSize, head - after));
+    } catch (pageError) {
+      // Which event cannot be read: the page again, one event at a time.
+      for (let i = 0; i < pageSize && !unreadable; i += 1) {
+        try {
+          const [next] = await store.readAll(after, 1);
+          if (!next) break;
+          checker.add(next);
+          after = next.position;
+        } catch (e) {
+          unreadable = { position: after + 1, stream: null, revision: null, reason: { kind: 'unreadable', detail: messageOf(e) } };
+        }
+      }
+      unreadable ??= { position: after + 1, stream: null, revision: null, reason: { kind: 'unreadable', detail: messageOf(pageError) } };
+      break;
+    }
+    if (page.length === 0) break;
+    for (const e of page) checker.add(e);
+    after = page[page.length - 1]!.position;
+    await nextTurn();
+  }
+  return { events: checker.size, firstMismatch: checker.firstMismatch ?? unreadable, root: checker.tree.root().toString('base64') };
+};
+
+/** Runs `recheckStore` somewhere other than the event loop (the API: a worker thread of low priority). */
+export type StoreRecheckRun = () => Promise<StoreRecheck>;
+
+/** The injection token of the StoreRecheckRun (DgrApplicationModule's `storeRecheck`). */
+export const STORE_RECHECK = Symbol('STORE_RECHECK');
 
 /** One event that does not match, for the auditors' page: where, a stable code, and what is wrong in Swedish. */
 export interface MismatchReport {
