@@ -41,7 +41,7 @@ const indexesOf = (db: ReadModelDb): string[] =>
 const runnerOn = (store: WatchedStore, file: string) => {
   const db = new ReadModelDb(file);
   store.db = db;
-  const runner = new ProjectionRunner(store, new InitiativesProjection(db), new FundProjection(db), new AuditLogProjection(null), new RuleViolationsProjection(db));
+  const runner = new ProjectionRunner(store, new InitiativesProjection(db), new FundProjection(db), new AuditLogProjection(db), new RuleViolationsProjection(db));
   return { runner, db };
 };
 
@@ -60,6 +60,8 @@ describe('A cold build of the read models', () => {
     'initiatives_by_proposed_pos',
     'initiatives_by_status',
     'initiatives_by_year_day',
+    'initiatives_page',
+    'initiatives_year_pos',
     'ledger_by_date',
     'ledger_by_year',
     'rule_bookings_by_date',
