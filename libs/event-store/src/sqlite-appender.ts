@@ -22,17 +22,20 @@ export type WireError =
   | { readonly kind: 'wrong-revision'; readonly stream: string; readonly expected: ExpectedRevision; readonly actual: number | 'no_stream' }
   | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly code?: string };
 
-/** One caller's outcome in a group commit. */
-export type CommitOutcome = { readonly ok: true; readonly results: AppendResult[] } | { readonly ok: false; readonly error: WireError };
+/** One caller's outcome in a group commit: on the thread that ran it (`E` = the error itself), or as sent back. */
+export type CommitOutcome<E = WireError> = { readonly ok: true; readonly results: AppendResult[] } | { readonly ok: false; readonly error: E };
 
 export const toWire = (e: unknown): WireError => {
   if (e instanceof WrongExpectedRevision) return { kind: 'wrong-revision', stream: e.stream, expected: e.expected, actual: e.actual };
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return { kind: 'error', name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) };
+  // Not `instanceof Error`: better-sqlite3's SqliteError may come from another realm (one per jest module registry).
+  if (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string') {
+    const { name, message, code } = e as Error & { code?: unknown };
+    return { kind: 'error', name: typeof name === 'string' ? name : 'Error', message, ...(typeof code === 'string' ? { code } : {}) };
   }
   return { kind: 'error', name: 'Error', message: String(e) };
 };
+
+export const outcomeToWire = (o: CommitOutcome<unknown>): CommitOutcome => (o.ok ? o : { ok: false, error: toWire(o.error) });
 
 export const fromWire = (w: WireError): Error => {
   if (w.kind === 'wrong-revision') return new WrongExpectedRevision(w.stream, w.expected, w.actual);
@@ -68,15 +71,15 @@ export class SqliteAppender {
   }
 
   /** Commits every caller's write in one transaction; throws only when the transaction itself fails (then none is written). */
-  commit(requests: readonly (readonly TextAppend[])[]): CommitOutcome[] {
-    const outcomes: CommitOutcome[] = [];
+  commit(requests: readonly (readonly TextAppend[])[]): CommitOutcome<unknown>[] {
+    const outcomes: CommitOutcome<unknown>[] = [];
     this.db
       .transaction(() => {
         for (const appends of requests) {
           try {
             outcomes.push({ ok: true, results: this.db.transaction(() => appends.map((a) => this.appendNow(a)))() });
           } catch (error) {
-            outcomes.push({ ok: false, error: toWire(error) });
+            outcomes.push({ ok: false, error });
           }
         }
       })

@@ -171,18 +171,18 @@ export class SqliteEventStore implements EventStore {
     }
     if (batch.length === 0) return;
     const started = performance.now();
-    const done = (outcomes: CommitOutcome[] | null, failure: unknown): void => {
+    const done = (outcomes: CommitOutcome<unknown>[] | null, failure: unknown): void => {
       if (outcomes) this.options.onGroupCommit?.(batch.length, (performance.now() - started) / 1000);
       batch.forEach((request, i) => {
         const outcome = outcomes?.[i];
         if (!outcome) request.reject(failure);
         else if (outcome.ok) request.resolve(outcome.results);
-        else request.reject(fromWire(outcome.error));
+        else request.reject(outcome.error);
       });
       if (outcomes) for (const s of this.subscriptions) s.notify();
     };
     if (!this.thread) {
-      let outcomes: CommitOutcome[];
+      let outcomes: CommitOutcome<unknown>[];
       try {
         outcomes = this.appender().commit(requests);
       } catch (error) {
@@ -192,7 +192,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.committing = true;
     this.thread.commit(requests).then(
-      (outcomes) => this.afterCommit(() => done(outcomes, null)),
+      (outcomes) => this.afterCommit(() => done(outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) })), null)),
       (error: unknown) => this.afterCommit(() => done(null, error)),
     );
   }

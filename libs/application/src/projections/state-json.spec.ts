@@ -13,7 +13,7 @@ const referenceFromJson = (json: string): unknown =>
   );
 
 const initiative = (): Initiative =>
-  [proposed(), prepared(), ...allApproveExcept(KIL, '2026-03-01'), approvedBy(KIL, '2026-03-02')].reduce<Initiative | null>((s, e) => evolve(s, e), null)!;
+  [proposed(), prepared(), ...allApproveExcept([KIL], '2026-03-01'), approvedBy(KIL, '2026-03-02')].reduce<Initiative | null>((s, e) => evolve(s, e), null)!;
 
 const samples: unknown[] = [
   null,
