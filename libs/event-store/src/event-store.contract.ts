@@ -429,6 +429,19 @@ export function describeEventStoreContract(
         expect(await store.headPosition()).toBe(total);
       });
 
+      it('two appends issued together (one group commit where the adapter groups): the conflicting one fails alone, the other is written', async () => {
+        await store.append('held', newEvents(1), 'no_stream');
+        const ok = newEvents(2);
+        const [conflicting, written] = await Promise.allSettled([store.append('held', newEvents(1), 'no_stream'), store.append('free', ok, 'no_stream')]);
+        expect(conflicting.status).toBe('rejected');
+        expect((conflicting as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+        expect((conflicting as PromiseRejectedResult).reason).toMatchObject({ stream: 'held', expected: 'no_stream', actual: 0 });
+        expect(written).toEqual({ status: 'fulfilled', value: { nextRevision: 1, position: 3 } });
+        expect((await store.readStream('free')).map((e) => e.id)).toEqual(ok.map((e) => e.id));
+        expect(await store.readStream('held')).toHaveLength(1);
+        expect((await store.readAll(0, 10)).map((e) => e.position)).toEqual([1, 2, 3]);
+      });
+
       it('mixed concurrent appends (some contested, some not) keep every stream consistent', async () => {
         await store.append('hot', newEvents(1), 'no_stream');
         const contested = Array.from({ length: 5 }, () => store.append('hot', newEvents(1), 0));

@@ -119,7 +119,7 @@ export const checkExpected = (stream: string, expected: ExpectedRevision, curren
  */
 export const sameBatchResult = (
   stream: string,
-  events: readonly NewEvent[],
+  events: ReadonlyArray<Pick<NewEvent, 'id'>>,
   stored: ReadonlyArray<{ stream: string; revision: number; position: number } | undefined>,
 ): AppendResult => {
   stored.forEach((row, i) => {

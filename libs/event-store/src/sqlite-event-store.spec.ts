@@ -38,6 +38,15 @@ describeEventStoreContract('sqlite (file, WAL)', async () => {
   };
 });
 
+describeEventStoreContract('sqlite (file, WAL, commits on the main thread)', async () => {
+  const temp = tempStore({ pollMs: 50, commitOnMainThread: true });
+  return {
+    store: temp.openStore(),
+    reopen: async () => temp.openStore(),
+    cleanup: temp.cleanup,
+  };
+});
+
 describe('SqliteEventStore (adapter specific)', () => {
   let temp: ReturnType<typeof tempStore>;
   let store: SqliteEventStore;
@@ -190,6 +199,51 @@ describe('SqliteEventStore (adapter specific)', () => {
       if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevision);
     expect(await store.readStream('contested')).toHaveLength(2);
     expect(await second.headPosition()).toBe(2);
+  });
+
+  it('a commit waiting for the write lock (another process holds it) does not hold the event loop; it lands once the lock is free', async () => {
+    await store.append('s', newEvents(1), 'no_stream');
+    const other = new Database(temp.file);
+    other.exec('BEGIN IMMEDIATE');
+    let settled: string | null = null;
+    const appended = store.append('s', newEvents(2), 0).then(
+      (r) => {
+        settled = 'appended';
+        return r;
+      },
+      (e: unknown) => {
+        settled = String(e);
+        throw e;
+      },
+    );
+    try {
+      // On the caller's thread the commit would block here until busy_timeout (5 s), then fail with SQLITE_BUSY.
+      for (let turn = 0; turn < 50; turn++) await new Promise((r) => setImmediate(r));
+      expect(settled).toBeNull();
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+    }
+    expect(await appended).toEqual({ nextRevision: 2, position: 3 });
+    expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0, 1, 2]);
+  });
+
+  it('appends that arrive while a commit is running share the next commit, in the order issued', async () => {
+    const groups: number[] = [];
+    const grouped = temp.openStore({ onGroupCommit: (appends) => groups.push(appends) });
+    await grouped.append('warm', newEvents(1), 'no_stream');
+    const other = new Database(temp.file);
+    other.exec('BEGIN IMMEDIATE'); // The first commit waits on the lock while the others arrive.
+    const first = grouped.append('a', newEvents(1), 'no_stream');
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const later = Array.from({ length: 5 }, (_, i) => grouped.append(`b-${i}`, newEvents(1), 'no_stream'));
+    for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+    other.exec('COMMIT');
+    other.close();
+    const results = await Promise.all([first, ...later]);
+    expect(results.map((r) => r.position)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(groups).toEqual([1, 1, 5]);
   });
 
   it('creates the folder of the file when it is missing', async () => {

@@ -5,8 +5,6 @@ import { CatchUpSubscription, tracked } from './catch-up-subscription';
 import { eventHash } from './event-hash';
 import {
   appendsProblem,
-  checkExpected,
-  sameBatchResult,
   type AppendResult,
   type EventStore,
   type EventsHandler,
@@ -16,6 +14,8 @@ import {
   type StreamAppend,
   type Subscription,
 } from './event-store.port';
+import { fromWire, SqliteAppender, toText, type CommitOutcome, type TextAppend } from './sqlite-appender';
+import { SqliteCommitThread } from './sqlite-commit-thread';
 
 interface Row {
   position: number;
@@ -66,13 +66,19 @@ export interface SqliteEventStoreOptions {
    * connection): nothing is created or upgraded, and an append fails.
    */
   readOnly?: boolean;
+  /**
+   * Commit on this connection, on the caller's thread (ADR 0001: by default a file's group commits run on a
+   * commit thread of their own, so that the disk flush never holds the event loop). Same answers either way.
+   */
+  commitOnMainThread?: boolean;
 }
 
 /**
  * The embedded store: one SQLite file, WAL with synchronous=FULL, so an acknowledged append
- * survives a power cut. Appends that arrive while a commit is being prepared share one
- * transaction and so one disk flush (group commit); each keeps its own expected-revision check
- * and fails alone (a savepoint per append).
+ * survives a power cut. Appends that arrive while a commit is being prepared or is running share
+ * the next transaction and so one disk flush (group commit); each keeps its own expected-revision
+ * check and fails alone (a savepoint per append). The commits of a file run on a commit thread with
+ * its own connection (ADR 0001), so the flush never holds the event loop; reads stay on this one.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -80,6 +86,10 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly statements;
+  /** The commit thread (a file the store writes), or null: commits run on this connection (`:memory:`, read-only). */
+  private readonly thread: SqliteCommitThread | null;
+  private ownAppender: SqliteAppender | null = null;
+  private committing = false;
 
   constructor(
     readonly file: string,
@@ -110,18 +120,12 @@ export class SqliteEventStore implements EventStore {
     if (!options.readOnly) this.addHashesToAnOlderFile();
     this.statements = {
       head: this.db.prepare<[], { p: number | null }>('SELECT MAX(position) AS p FROM events'),
-      streamHead: this.db.prepare<[string], { revision: number; hash: string }>(
-        'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
-      ),
-      byId: this.db.prepare<[string], Row>('SELECT * FROM events WHERE id = ?'),
-      insert: this.db.prepare(
-        'INSERT INTO events (id, stream, revision, type, data, metadata, hash, previous_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       readStream: this.db.prepare<[string, number], Row>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
       readAll: this.db.prepare<[number, number], Row>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
     };
+    this.thread = file === ':memory:' || options.readOnly || options.commitOnMainThread ? null : new SqliteCommitThread(file);
   }
 
   /** A file written before events carried hashes gets its columns and its hash chains, once. */
@@ -166,56 +170,55 @@ export class SqliteEventStore implements EventStore {
 
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.queue.splice(0, this.queue.length);
+    // One group commit at a time: what arrives meanwhile waits for the next one (and so shares its flush).
+    if (this.committing || this.queue.length === 0) return;
+    const batch: PendingAppend[] = [];
+    const requests: TextAppend[][] = [];
+    for (const request of this.queue.splice(0, this.queue.length)) {
+      try {
+        requests.push(toText(request.appends));
+        batch.push(request);
+      } catch (error) {
+        request.reject(error); // Not JSON (a BigInt, a cycle): this caller alone fails.
+      }
+    }
+    if (batch.length === 0) return;
     const started = performance.now();
-    const outcomes: Array<{ ok: true; result: AppendResult[] } | { ok: false; error: unknown }> = [];
-    try {
-      this.db.transaction(() => {
-        for (const request of batch) {
-          try {
-            outcomes.push({ ok: true, result: this.db.transaction(() => request.appends.map((a) => this.appendNow(a)))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }).immediate();
-    } catch (error) {
-      for (const request of batch) request.reject(error);
-      return;
+    const done = (outcomes: CommitOutcome<unknown>[] | null, failure: unknown): void => {
+      if (outcomes) this.options.onGroupCommit?.(batch.length, (performance.now() - started) / 1000);
+      batch.forEach((request, i) => {
+        const outcome = outcomes?.[i];
+        if (!outcome) request.reject(failure);
+        else if (outcome.ok) request.resolve(outcome.results);
+        else request.reject(outcome.error);
+      });
+      if (outcomes) for (const s of this.subscriptions) s.notify();
+    };
+    if (!this.thread) {
+      let outcomes: CommitOutcome<unknown>[];
+      try {
+        outcomes = this.appender().commit(requests);
+      } catch (error) {
+        return done(null, error);
+      }
+      return done(outcomes, null);
     }
-    this.options.onGroupCommit?.(batch.length, (performance.now() - started) / 1000);
-    batch.forEach((request, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) request.resolve(outcome.result);
-      else request.reject(outcome.error);
-    });
-    for (const s of this.subscriptions) s.notify();
+    this.committing = true;
+    this.thread.commit(requests).then(
+      (outcomes) => this.afterCommit(() => done(outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) })), null)),
+      (error: unknown) => this.afterCommit(() => done(null, error)),
+    );
   }
 
-  private appendNow({ stream, events, expected }: StreamAppend): AppendResult {
-    if (this.statements.byId.get(events[0]!.id)) return this.repeatedAppend(stream, events);
-    const head = this.statements.streamHead.get(stream);
-    checkExpected(stream, expected, head ? head.revision : null);
-    let revision = head ? head.revision : -1;
-    let previousHash = head ? head.hash : null;
-    let position = 0;
-    for (const e of events) {
-      revision += 1;
-      const data = JSON.stringify(e.data);
-      const metadata = JSON.stringify(e.metadata);
-      // The hash covers what is stored (the JSON as it will be read back), not the caller's objects.
-      const hash = eventHash({ stream, revision, type: e.type, data: JSON.parse(data), metadata: JSON.parse(metadata), previousHash });
-      const info = this.statements.insert.run(e.id, stream, revision, e.type, data, metadata, hash, previousHash);
-      previousHash = hash;
-      position = Number(info.lastInsertRowid);
-    }
-    return { nextRevision: revision, position };
+  private afterCommit(answer: () => void): void {
+    this.committing = false;
+    answer();
+    this.flush();
   }
 
-  /** The same event ids again (a retried append): answer as the first time, write nothing. */
-  private repeatedAppend(stream: string, events: readonly NewEvent[]): AppendResult {
-    const rows = events.map((e) => this.statements.byId.get(e.id));
-    return sameBatchResult(stream, events, rows);
+  private appender(): SqliteAppender {
+    this.ownAppender ??= new SqliteAppender(this.db);
+    return this.ownAppender;
   }
 
   async readStream(stream: string, fromRevision = 0): Promise<RecordedEvent[]> {
@@ -243,7 +246,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.subscriptions.clear();
-    while (this.queue.length > 0) await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0 || this.committing) await new Promise((r) => setImmediate(r));
+    await this.thread?.close();
     this.db.close();
   }
 }

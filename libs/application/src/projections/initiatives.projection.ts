@@ -14,6 +14,9 @@ export const isInitiativeEvent = (e: { type: string }): e is InitiativeEvent => 
 export const notInStream = (event: RecordedEvent): UnreadableEvent =>
   new UnreadableEvent(event.position, event.stream, event.type, event.metadata.schemaVersion, 'malformed', `${event.type} does not belong in the stream ${event.stream}`);
 
+/** Initiatives whose folded state the projection remembers between batches (a few kB each). */
+const MEMO_SIZE = 1024;
+
 /** Initiative rows parsed per chunk when a whole set must be looked at (a status filter). */
 const CHUNK = 500;
 
@@ -59,6 +62,12 @@ export class InitiativesProjection extends PersistentProjection {
   private pendingDayChanged = false;
   /** The positions and days of the rows, in memory (loaded at the first list; kept current by flush); null: load again. */
   private pageIndex: InitiativePageIndex | null = null;
+  /**
+   * The rows this instance wrote last, folded (least recently written out): the next event of an initiative folds
+   * into it instead of parsing its row again (live writes touch the same initiatives batch after batch). Used only
+   * while applying, and forgotten whenever the file's checkpoint is not this instance's last (PersistentProjection).
+   */
+  private readonly memo = new Map<string, { state: Initiative; proposedPos: number; lastPos: number }>();
 
   constructor(@Optional() @Inject(ReadModelDb) db?: ReadModelDb) {
     super(db ?? new ReadModelDb());
@@ -79,7 +88,7 @@ export class InitiativesProjection extends PersistentProjection {
       return;
     }
     const id = event.stream.slice('initiative-'.length);
-    const before = this.pending.get(id) ?? this.stored(id);
+    const before = this.pending.get(id) ?? this.memo.get(id) ?? this.stored(id);
     const state = evolve(before?.state ?? null, domain as InitiativeEvent);
     if (!before) this.pendingNew.push({ position: event.position, proposedOn: state.proposedOn });
     else if (before.state.proposedOn !== state.proposedOn) this.pendingDayChanged = true;
@@ -107,8 +116,16 @@ export class InitiativesProjection extends PersistentProjection {
        ON CONFLICT(id) DO UPDATE SET proposed_on = excluded.proposed_on, year = excluded.year, state_json = excluded.state_json, last_pos = excluded.last_pos,
          status = excluded.status, status_as_of = excluded.status_as_of`,
     );
-    for (const [id, { state, proposedPos, lastPos }] of this.pending)
+    for (const [id, row] of this.pending) {
+      const { state, proposedPos, lastPos } = row;
       upsert.run(id, proposedPos, state.proposedOn, yearOf(state.proposedOn), stateToJson(state), lastPos, day === null ? null : consensusAsOf(state, day).status, day);
+      this.memo.delete(id);
+      this.memo.set(id, row);
+    }
+    for (const id of this.memo.keys()) {
+      if (this.memo.size <= MEMO_SIZE) break;
+      this.memo.delete(id);
+    }
     this.pending.clear();
     // The page index follows the rows (a rolled-back batch drops it: discard).
     if (this.pageIndex && (this.pendingDayChanged || !this.pendingNew.every((n) => this.pageIndex!.push(n.position, n.proposedOn)))) this.pageIndex = null;
@@ -131,6 +148,10 @@ export class InitiativesProjection extends PersistentProjection {
       index.push(r.proposed_pos, r.proposed_on);
     this.pageIndex = index;
     return index;
+  }
+
+  protected override forget(): void {
+    this.memo.clear();
   }
 
   /** The day the status filter was last asked for: rows written since get their status for it at once. */
@@ -176,6 +197,7 @@ export class InitiativesProjection extends PersistentProjection {
     this.pendingNew = [];
     this.pendingDayChanged = false;
     this.pageIndex = null;
+    this.memo.clear();
   }
 
   /**

@@ -47,6 +47,14 @@ export abstract class PersistentProjection {
   protected flush(): void {}
   /** Forgets what the batch kept in memory (the transaction rolled back). */
   protected discard(): void {}
+  /**
+   * Forgets what the projection remembers of its rows across batches (a memo of folded states): called before a
+   * batch whenever the file's checkpoint is not the one this instance last committed (a first batch, a rollback,
+   * a reset, another writer), so a memo is used only while this instance's own commits are all that happened.
+   */
+  protected forget(): void {}
+  /** The checkpoint position this instance last committed (null: none yet, or unknown). */
+  private committed: number | null = null;
 
   /** Opens the tables, starting anew when the code version differs or a table is missing. */
   protected ready(): void {
@@ -70,7 +78,9 @@ export abstract class PersistentProjection {
       this.db.deleteCheckpoint(this.name);
       this.db.exec(this.schema);
     });
+    this.committed = null;
     this.discard();
+    this.forget();
   }
 
   /**
@@ -122,6 +132,8 @@ export abstract class PersistentProjection {
       let position = checkpoint?.position ?? 0;
       let hash = checkpoint?.lastHash ?? null;
       let applied = 0;
+      if (this.committed !== position) this.forget();
+      this.committed = null;
       try {
         for (let i = 0; i < items.length; i++) {
           const item = items[i]!;
@@ -143,6 +155,9 @@ export abstract class PersistentProjection {
       }
       this.db.setCheckpoint(this.name, this.version, position, hash);
       this.applied += applied;
+      // Committed with the checkpoint, unless an enclosing transaction rolls back: then the file's checkpoint is
+      // older than this one at the next batch, and the memo is forgotten there.
+      this.committed = position;
     });
     if (stopped) throw stopped;
   }

@@ -8,6 +8,9 @@ import { stateFromJson, stateToJson } from './state-json';
 
 type FundScalars = Omit<Fund, 'byInitiative' | 'lastBooking'>;
 
+/** Initiatives whose rule-scan state is remembered between batches. */
+const REMEMBERED = 1024;
+
 /**
  * The rule scan's working state in the read-model file, so that a restart continues the scan where it
  * stopped and answers as a scan of the whole log would. What a batch reads and changes is kept in memory
@@ -15,6 +18,8 @@ type FundScalars = Omit<Fund, 'byInitiative' | 'lastBooking'>;
  */
 class SqlRuleCheckState implements RuleCheckState {
   private readonly initiatives = new Map<string, InitiativeState>();
+  /** Initiatives' states as this instance last wrote them (see InitiativesProjection's memo; forgotten likewise). */
+  private readonly remembered = new Map<string, InitiativeState>();
   private readonly money = new Map<string, InitiativeMoney | null>();
   private scalars: FundScalars | null = null;
   private dirtyFund = false;
@@ -24,6 +29,7 @@ class SqlRuleCheckState implements RuleCheckState {
   constructor(private readonly db: ReadModelDb) {}
 
   initiative(id: string): InitiativeState {
+    if (!this.initiatives.has(id) && this.remembered.has(id)) this.initiatives.set(id, this.remembered.get(id)!);
     if (!this.initiatives.has(id)) {
       const row = this.db.stmt('SELECT state_json FROM rule_initiatives WHERE id = ?').get(id) as { state_json: string } | undefined;
       this.initiatives.set(id, row ? stateFromJson<InitiativeState>(row.state_json) : null);
@@ -105,11 +111,25 @@ class SqlRuleCheckState implements RuleCheckState {
 
   flush(): void {
     const putInitiative = this.db.stmt('INSERT OR REPLACE INTO rule_initiatives (id, state_json) VALUES (?, ?)');
-    for (const id of this.dirtyInitiatives) putInitiative.run(id, stateToJson(this.initiatives.get(id)));
+    for (const id of this.dirtyInitiatives) {
+      const state = this.initiatives.get(id)!;
+      putInitiative.run(id, stateToJson(state));
+      this.remembered.delete(id);
+      this.remembered.set(id, state);
+    }
+    for (const id of this.remembered.keys()) {
+      if (this.remembered.size <= REMEMBERED) break;
+      this.remembered.delete(id);
+    }
     const putMoney = this.db.stmt('INSERT OR REPLACE INTO rule_money (initiative_id, json) VALUES (?, ?)');
     for (const id of this.dirtyMoney) putMoney.run(id, JSON.stringify(this.money.get(id)));
     if (this.dirtyFund) this.db.stmt('INSERT OR REPLACE INTO rule_fund (k, json) VALUES (1, ?)').run(JSON.stringify(this.scalars));
     this.discard();
+  }
+
+  /** Forgets the remembered states (the batch rolled back, or the file was written by another). */
+  forget(): void {
+    this.remembered.clear();
   }
 
   discard(): void {
@@ -171,6 +191,11 @@ export class RuleViolationsProjection extends PersistentProjection {
 
   protected override discard(): void {
     this.state?.discard();
+    this.state?.forget();
+  }
+
+  protected override forget(): void {
+    this.state?.forget();
   }
 
   /** Every violation so far (or known at a position), in log order, with the balance by business date. */
