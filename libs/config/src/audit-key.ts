@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { CheckpointSigner } from '@dgr/audit';
 import type { AuditConfig } from './audit.config';
 import { ConfigError } from './config-error';
+import { createFileOnce } from './key-file';
 
 /** A problem with the configured or local checkpoint key, named after the variable that sets it. */
 const keyError = (message: string): ConfigError => new ConfigError('DGR_AUDIT_SIGNING_KEY', message);
@@ -31,14 +31,13 @@ export const resolveAuditSigner = (audit: AuditConfig, options: { create?: boole
   if (!existsSync(key.file)) {
     if (!options.create)
       throw keyError(`no checkpoint key: neither DGR_AUDIT_SIGNING_KEY nor ${key.file} (the service creates it on its first start)`);
+    let created: boolean;
     try {
-      mkdirSync(dirname(key.file), { recursive: true });
-      const { privateKey } = generateKeyPairSync('ed25519');
-      writeFileSync(key.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+      created = createFileOnce(key.file, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     } catch (e) {
       throw keyError(`cannot create the checkpoint key ${key.file}: ${(e as Error).message}`);
     }
-    createdFile = key.file;
+    if (created) createdFile = key.file;
   }
   chmodSync(key.file, 0o600);
   return { signer: new CheckpointSigner(readEd25519(readFileSync(key.file, 'utf8'), key.file), audit.origin), createdFile };

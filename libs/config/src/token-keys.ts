@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import type { AuthConfig } from './tokens.config';
+import { createFileOnce } from './key-file';
 
 /** The keys tokens are checked (and, locally, signed) with. Algorithms are pinned: never taken from a token. */
 export interface TokenKeys {
@@ -40,11 +40,7 @@ export const resolveTokenKeys = (auth: AuthConfig): TokenKeys => {
 /** A random secret kept in `file` (owner-only), created on first use; `createdFile` is set when this call created it. */
 export const localSecret = (file: string): { secret: string; createdFile: string | null } => {
   let createdFile: string | null = null;
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
-    createdFile = file;
-  }
+  if (!existsSync(file) && createFileOnce(file, () => randomBytes(48).toString('base64url') + '\n')) createdFile = file;
   chmodSync(file, 0o600);
   return { secret: readFileSync(file, 'utf8').trim(), createdFile };
 };
