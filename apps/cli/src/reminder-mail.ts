@@ -1,5 +1,5 @@
 import type { DecideAgain, MissingDate, PartyReminder } from '@dgr/application';
-import { visibleText, type BasisField } from '@dgr/domain';
+import { BASIS_FIELD_NAMES, visibleText } from '@dgr/domain';
 
 /** One reminder e-mail, in Swedish, as plain text. */
 export interface ReminderMail {
@@ -37,20 +37,11 @@ export const reminderSubject = (r: PartyReminder): string => {
  */
 const mailText = (text: string): string => visibleText(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
 
-/** Svenska names of the decision basis' fields, as a reminder lists what changed. */
-export const FIELD_NAMES: Record<BasisField, string> = {
-  title: 'titel',
-  summary: 'sammanfattning',
-  requestedAmountOre: 'sökt belopp',
-  strategyLinks: 'strategikopplingar',
-  coFinancing: 'medfinansiering',
-  decisionDeadline: 'sista beslutsdag',
-};
 
 /** A party that decided an earlier version (issue 15): which, the version to decide on now, and what changed. */
 const decideAgainLines = (partyName: string, d: DecideAgain): string[] => [
   `    Förslaget har reviderats: ${partyName} beslutade om version ${d.decidedVersion}, som inte längre gäller.`,
-  `    Besluta på nytt om version ${d.currentVersion} (texthash ${d.textHash}). Ändrat: ${d.changes.map((c) => FIELD_NAMES[c]).join(', ')}.`,
+  `    Besluta på nytt om version ${d.currentVersion} (texthash ${d.textHash}). Ändrat: ${d.changes.map((c) => BASIS_FIELD_NAMES[c]).join(', ')}.`,
 ];
 
 /** The digest for one party as of a day: what is waiting for its decision, and what its decisions lack. */

@@ -4,7 +4,7 @@
  * any two versions, chosen with a plain GET form (`?fran=1&till=2`, no script needed).
  */
 import type { ReadView } from '@dgr/application';
-import { partyName, type BasisField, type PartyId } from '@dgr/domain';
+import { BASIS_FIELD_NAMES, partyName, type BasisField, type PartyId } from '@dgr/domain';
 import { html, kronor, type RawHtml } from './html';
 import { wordDiff } from './word-diff';
 
@@ -17,14 +17,6 @@ interface VersionsOf {
   readonly mustDecideAgain: readonly { party: PartyId; decidedVersion: number; currentVersion: number; outcome: string }[];
 }
 
-export const FIELD_TEXT: Record<BasisField, string> = {
-  title: 'titel',
-  summary: 'sammanfattning',
-  requestedAmountOre: 'sökt belopp',
-  strategyLinks: 'strategikopplingar',
-  coFinancing: 'medfinansiering',
-  decisionDeadline: 'sista beslutsdag',
-};
 
 /** The two versions to compare, from the query: `fran` and `till`, each a version that exists; by default the last two. */
 export const comparisonOf = (query: Record<string, unknown>, current: number): { from: number; to: number } | null => {
@@ -79,7 +71,7 @@ ${
 <thead><tr><th scope="col">Version</th><th scope="col">Datum</th><th scope="col">Ändrat</th><th scope="col">Skäl</th><th scope="col">Texthash</th></tr></thead>
 <tbody>${i.versions.map(
   (v) => html`<tr data-version="${String(v.version)}"><th scope="row">Version ${String(v.version)}${v.version === i.version ? ' (gällande)' : ''}</th><td>${v.revisedOn}</td><td>${
-    v.version === 1 ? 'förslaget som det lämnades' : v.changes.map((c) => FIELD_TEXT[c]).join(', ')
+    v.version === 1 ? 'förslaget som det lämnades' : v.changes.map((c) => BASIS_FIELD_NAMES[c]).join(', ')
   }</td><td>${v.reason ?? '–'}</td><td><code class="texthash">${v.textHash}</code></td></tr>`,
 )}</tbody>
 </table></div>

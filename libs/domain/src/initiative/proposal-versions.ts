@@ -23,6 +23,16 @@ export interface DecisionBasis {
 export const BASIS_FIELDS = ['title', 'summary', 'requestedAmountOre', 'strategyLinks', 'coFinancing', 'decisionDeadline'] as const;
 export type BasisField = (typeof BASIS_FIELDS)[number];
 
+/** The decision basis' fields in Swedish, as the web page and the reminder mail name what a revision changed. */
+export const BASIS_FIELD_NAMES: Record<BasisField, string> = {
+  title: 'titel',
+  summary: 'sammanfattning',
+  requestedAmountOre: 'sökt belopp',
+  strategyLinks: 'strategikopplingar',
+  coFinancing: 'medfinansiering',
+  decisionDeadline: 'sista beslutsdag',
+};
+
 /**
  * The text hash of a decision basis: SHA-256 of its RFC 8785 canonical JSON, base64url. The domain has no
  * hashing (it is pure and imports nothing), so the application hands the one implementation to the deciders
