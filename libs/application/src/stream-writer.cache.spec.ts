@@ -7,7 +7,6 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DomainError } from '@dgr/domain';
 import { InMemoryEventStore, SqliteEventStore, type EventStore } from '@dgr/event-store';
 import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
@@ -16,25 +15,8 @@ import { ProjectionRunner } from './projections/projection-runner';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { WriteRequest } from './request-context';
 import { RetryKey } from './retry-key';
-import { StreamWriter, type Fold, type StreamWriterOptions } from './stream-writer';
-
-const NOW = '2025-06-15T10:00:00.000Z';
-const STREAM = 'counter-1';
-
-interface Counted {
-  readonly type: 'ReminderSent';
-  readonly data: { readonly n: number; readonly by: string };
-}
-
-/** A stream that counts: its state is the number of events in it. */
-const counter: Fold<number, Counted> = { initial: 0, evolve: (n) => n + 1 };
-const count = (by: string) => (n: number): Counted => ({ type: 'ReminderSent', data: { n: n + 1, by } });
-
-class Refused extends DomainError {
-  readonly kind = 'rule';
-  readonly code = 'refused';
-  readonly title = 'Nej';
-}
+import { StreamWriter, type StreamWriterOptions } from './stream-writer';
+import { count, counter, NOW, Refused, request, STREAM, type Counted } from './testing/counter-stream';
 
 /** Accepts only once the stream holds at least `min` events (a rule that a stale state would wrongly refuse). */
 const countOnceAtLeast = (min: number, by: string) => (n: number): Counted => {
@@ -47,8 +29,6 @@ const countWhileBelow = (max: number, by: string) => (n: number): Counted => {
   if (n >= max) throw new Refused(`redan ${n} händelser`);
   return count(by)(n);
 };
-
-const request: WriteRequest = { context: { correlationId: 'spec', actor: null } };
 
 /** One process: its store adapter (with every stream read recorded), read models and StreamWriter. */
 interface Process {

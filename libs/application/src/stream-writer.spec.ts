@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { InMemoryEventStore, type RecordedEvent } from '@dgr/event-store';
-import { DomainError } from '@dgr/domain';
 import { AuditLogProjection } from './projections/audit-log.projection';
 import { FundProjection } from './projections/fund.projection';
 import { InitiativesProjection } from './projections/initiatives.projection';
@@ -8,35 +7,15 @@ import { ProjectionRunner } from './projections/projection-runner';
 import { RuleViolationsProjection } from './projections/rule-violations.projection';
 import type { WriteRequest } from './request-context';
 import { RetryKey } from './retry-key';
-import { ConcurrencyConflict, MAX_ATTEMPTS, StreamWriter, type Fold } from './stream-writer';
+import { ConcurrencyConflict, MAX_ATTEMPTS, StreamWriter } from './stream-writer';
 import { HeldBackStore, turns, until } from './testing/async-steps';
+import { count, counter, NOW, Refused, request, STREAM, type Counted } from './testing/counter-stream';
 
 /*
  * StreamWriter on the in-memory store, with real read models following it. Two StreamWriters on one store
  * are two processes on one file: each has its own in-process lock, so only the store's expected-revision
  * check stands between them — the conflict path the end-to-end tests (one process, one lock) never reach.
  */
-
-const NOW = '2025-06-15T10:00:00.000Z';
-const STREAM = 'counter-1';
-
-interface Counted {
-  readonly type: 'ReminderSent';
-  readonly data: { readonly n: number; readonly by: string };
-}
-
-/** A stream that counts: its state is the number of events in it. */
-const counter: Fold<number, Counted> = { initial: 0, evolve: (n) => n + 1 };
-const count = (by: string) => (n: number): Counted => ({ type: 'ReminderSent', data: { n: n + 1, by } });
-
-const request: WriteRequest = { context: { correlationId: 'spec', actor: null } };
-
-/** What a decider throws when a business rule refuses the command. */
-class Refused extends DomainError {
-  readonly kind = 'rule';
-  readonly code = 'refused';
-  readonly title = 'Nej';
-}
 
 const refuse = (): never => {
   throw new Refused('nej');
