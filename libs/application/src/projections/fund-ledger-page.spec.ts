@@ -99,6 +99,34 @@ describe('a ledger page’s balances', () => {
       for (const until of [Number.MAX_SAFE_INTEGER, ...all.map((x) => x.position)]) expect(pagesOf(fund, until, limit)).toEqual(expected(all, until));
   });
 
+  it('are whole LedgerRows, every field in its order (the JSON the API answers)', () => {
+    const fund = new FundProjection(open());
+    const all = events(1, 12);
+    fund.applyBatch(all.map((x) => recorded(x.position, x.e)));
+    const balances = new Map(expected(all, Number.MAX_SAFE_INTEGER).map((r) => [r.position, r.balanceAfterOre]));
+    const byPosition = new Map(all.map((x) => [x.position, x.e]));
+    const rows = fund.bookingsPage(Number.MAX_SAFE_INTEGER, 2, 5).rows;
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      const e = byPosition.get(row.position)!;
+      const d = e.data as { amountOre: number; bookedOn: string; initiativeId?: string; source?: string; reference: string };
+      expect(JSON.stringify(row)).toBe(
+        JSON.stringify({
+          position: row.position,
+          type: e.type,
+          bookedOn: d.bookedOn,
+          amountOre: d.amountOre,
+          initiativeId: d.initiativeId ?? null,
+          source: d.source ?? null,
+          reference: d.reference,
+          reason: null,
+          recordedAt: '2026-06-15T10:00:00.000Z',
+          balanceAfterOre: balances.get(row.position),
+        }),
+      );
+    }
+  });
+
   it('follow bookings added since the last page, by this instance or by another writer on the same file', () => {
     const reader = new FundProjection(open());
     const writer = new FundProjection(open());

@@ -223,15 +223,16 @@ export class FundProjection extends PersistentProjection {
   bookingsPage(untilPosition: number, offset: number, limit: number): { total: number; rows: LedgerRow[] } {
     this.ready();
     const { total } = this.db.stmt('SELECT COUNT(*) AS total FROM ledger WHERE position <= ?').get(untilPosition) as { total: number };
+    // The rows as arrays (rawStmt): built into LedgerRows directly, not first into better-sqlite3's own objects.
     const rows = this.db
-      .stmt(
+      .rawStmt(
         `SELECT position, type, booked_on, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at
          FROM ledger WHERE position <= ? ORDER BY booked_on, position LIMIT ? OFFSET ?`,
       )
-      .all(untilPosition, limit, offset) as LedgerSqlRow[];
+      .all(untilPosition, limit, offset) as LedgerSqlTuple[];
     let balance = 0;
-    if (offset > 0 && rows.length > 0) balance = this.balanceBefore(rows[0]!.position, untilPosition);
-    return { total, rows: rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore))) };
+    if (offset > 0 && rows.length > 0) balance = this.balanceBefore(rows[0]![0], untilPosition);
+    return { total, rows: rows.map((r) => ledgerRowOfTuple(r, (balance += r[4]))) };
   }
 
   /**
@@ -366,6 +367,34 @@ const ledgerRowOf = (r: LedgerSqlRow, balanceAfterOre: number): LedgerRow => ({
   reference: r.reference,
   reason: r.reason,
   recordedAt: r.recorded_at,
+  balanceAfterOre,
+});
+
+/** A ledger row as bookingsPage selects it, as an array (rawStmt). */
+type LedgerSqlTuple = [
+  position: number,
+  type: LedgerRow['type'],
+  booked_on: string,
+  amount_ore: number,
+  delta_ore: number,
+  initiative_id: string | null,
+  source: string | null,
+  reference: string | null,
+  reason: string | null,
+  recorded_at: string,
+];
+
+/** The same LedgerRow as ledgerRowOf, fields in the same order. */
+const ledgerRowOfTuple = (r: LedgerSqlTuple, balanceAfterOre: number): LedgerRow => ({
+  position: r[0],
+  type: r[1],
+  bookedOn: r[2],
+  amountOre: r[3],
+  initiativeId: r[5],
+  source: r[6],
+  reference: r[7],
+  reason: r[8],
+  recordedAt: r[9],
   balanceAfterOre,
 });
 
