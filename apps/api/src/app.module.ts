@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '@dgr/application';
 import type { ReadModelDb } from '@dgr/read-model-store';
 import type { EventStore } from '@dgr/event-store';
@@ -15,7 +15,6 @@ import { ExportsController, SIE_ACCOUNTS } from './exports/exports.controller';
 import { FundController } from './fund/fund.controller';
 import { HealthController } from './http/health.controller';
 import { ProbesController, ReadinessSettings } from './operations/probes.controller';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { validationPipe } from './http/validation';
 import { InitiativesController } from './initiatives/initiatives.controller';
@@ -65,7 +64,7 @@ export interface AppModuleOptions {
 
 /**
  * The HTTP shell. Order for every request: request id → JSON body → AccessGuard (401/403) →
- * RateLimitGuard (429) → IdempotencyInterceptor → validation (400) → controller → CommandBus.
+ * RateLimitGuard (429) → IdempotencyInterceptor (on the @Writes routes only) → validation (400) → controller → CommandBus.
  */
 @Module({})
 export class AppModule implements NestModule {
@@ -88,7 +87,6 @@ export class AppModule implements NestModule {
         { provide: RateLimitSettings, useValue: new RateLimitSettings(options.rateLimitPerMinute, options.rateLimitAnonymousPerMinute ?? 0) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: validationPipe },
       ],

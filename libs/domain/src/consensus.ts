@@ -65,7 +65,7 @@ export const consensusAsOf = (initiative: Initiative, asOf: CalendarDate): Conse
     } else if (decision.outcome === 'approved') {
       approved.push(party);
       if (lastApproval === null || decision.decidedOn > lastApproval) lastApproval = decision.decidedOn;
-      if (finality.notFinal) notFinal.push({ party, ...finality.notFinal });
+      if (finality.notFinal) notFinal.push({ party, reason: finality.notFinal.reason, until: finality.notFinal.until });
       else if (finality.finalOn !== null && (finalOn === null || finality.finalOn > finalOn)) finalOn = finality.finalOn;
     } else {
       rejected.push(party);

@@ -1,4 +1,4 @@
-import { addDays, type CalendarDate } from './calendar';
+import { addDays, dayNumberOf, weekdayOfDayNumber, type CalendarDate } from './calendar';
 
 /*
  * Swedish public holidays (lag (1989:253) om allmänna helgdagar), computed for any year, and the end of
@@ -11,7 +11,10 @@ const iso = (year: number, month: number, day: number): CalendarDate =>
   `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
 /** 0 = Sunday … 6 = Saturday. */
-export const weekdayOf = (date: CalendarDate): number => new Date(`${date}T00:00:00Z`).getUTCDay();
+export const weekdayOf = (date: CalendarDate): number => {
+  const n = dayNumberOf(date);
+  return n === null ? new Date(`${date}T00:00:00Z`).getUTCDay() : weekdayOfDayNumber(n);
+};
 
 /** Easter Sunday of the Gregorian calendar (the anonymous Gregorian algorithm, "Meeus/Jones/Butcher"). */
 export const easterSunday = (year: number): CalendarDate => {
@@ -99,9 +102,24 @@ export const nextWorkingDayFrom = (date: CalendarDate): CalendarDate => {
 export const APPEAL_PERIOD_DAYS = 21;
 
 /**
+ * The appeal windows' ends already computed, by notice day (a memo: the same answer as computing it; a list page
+ * asks it for every decision of every row, and some thousand days cover years of notices).
+ */
+const APPEAL_ENDS_CAPACITY = 8192;
+const appealEnds = new Map<CalendarDate, CalendarDate>();
+
+/**
  * The last day on which an appeal (laglighetsprövning) may reach the court: three weeks after the day the
  * approval of the minutes was posted on the notice board, moved to the next working day under lag
  * (1930:173) when that day is a Saturday, a Sunday or a holiday.
  */
-export const appealEndsOn = (noticePostedOn: CalendarDate): CalendarDate =>
-  nextWorkingDayFrom(addDays(noticePostedOn, APPEAL_PERIOD_DAYS));
+export const appealEndsOn = (noticePostedOn: CalendarDate): CalendarDate => {
+  let ends = appealEnds.get(noticePostedOn);
+  if (ends === undefined) {
+    ends = nextWorkingDayFrom(addDays(noticePostedOn, APPEAL_PERIOD_DAYS));
+    if (appealEnds.size >= APPEAL_ENDS_CAPACITY) appealEnds.clear();
+    appealEnds.set(noticePostedOn, ends);
+  }
+  return ends;
+};
+

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { INTERCEPTORS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { AppModule, type AppModuleOptions } from '../app.module';
 import { WRITES } from '../auth/access.decorators';
-import { Retry } from './idempotency.interceptor';
+import { IdempotencyInterceptor, Retry } from './idempotency.interceptor';
 
 /*
  * Idempotency-Key is honoured exactly on the routes that declare a write action (@Writes). Each of them
@@ -44,5 +44,26 @@ describe('every write route hands its retry key to its command', () => {
   it.each(routes)('%s takes @Retry()', (_name, controller, method) => {
     const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as object;
     expect(Object.keys(args).map((k) => k.replace(/:\d+$/, ''))).toContain(retryArgKey());
+  });
+});
+
+describe('the IdempotencyInterceptor is bound to the write routes, and to nothing else', () => {
+  it.each(writeRoutes())('%s has it', (_name, controller, method) => {
+    expect(Reflect.getMetadata(INTERCEPTORS_METADATA, controller.prototype[method] as object)).toContain(IdempotencyInterceptor);
+  });
+
+  it('no route without @Writes, no controller and no global provider has it (a read passes through no interceptor)', () => {
+    const options = AppModule.forRoot({} as AppModuleOptions);
+    const controllers = (options.controllers ?? []) as unknown as Controller[];
+    const reads = controllers.flatMap((controller) =>
+      Object.getOwnPropertyNames(controller.prototype)
+        .filter((name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(controller.prototype, name)?.value === 'function')
+        .filter((name) => Reflect.getMetadata(WRITES, controller.prototype[name] as object) === undefined)
+        .map((name) => controller.prototype[name] as object),
+    );
+    expect(reads.length).toBeGreaterThan(20);
+    for (const handler of reads) expect(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []).toEqual([]);
+    for (const controller of controllers) expect(Reflect.getMetadata(INTERCEPTORS_METADATA, controller) ?? []).toEqual([]);
+    expect((options.providers ?? []).filter((p) => typeof p === 'object' && 'provide' in p && p.provide === 'APP_INTERCEPTOR')).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { from, lastValueFrom, map, type Observable } from 'rxjs';
 import { Idempotency, type RetryKey } from '@dgr/application';
 import type { WriteAction } from '@dgr/domain';
-import { WRITES } from '../auth/access.decorators';
+import { WRITES } from '../auth/access.keys';
 import type { AuthenticatedRequest } from '../auth/access.guard';
 import { InvalidRequest } from './invalid-request';
 import { contextOf } from './request-context';

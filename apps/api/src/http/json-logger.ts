@@ -23,10 +23,18 @@ export class JsonLogger implements LoggerService {
   }
 
   write(level: string, message: unknown, context?: string, extra?: Record<string, unknown>): void {
-    const entry =
-      typeof message === 'object' && message !== null
-        ? { time: new Date().toISOString(), level, context, ...(message as Record<string, unknown>), ...extra }
-        : { time: new Date().toISOString(), level, context, msg: String(message), ...extra };
+    // Object.assign, not `{ time, level, context, ...message }`: on Node 20 a literal with a spread and more
+    // properties costs microseconds, and every request writes a line. Same fields, same order.
+    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, context };
+    if (typeof message === 'object' && message !== null) Object.assign(entry, message);
+    else entry.msg = String(message);
+    if (extra) Object.assign(entry, extra);
+    process.stdout.write(JSON.stringify(entry) + '\n');
+  }
+
+  /** The request line (requestLogMiddleware): the fields of `write('info', {msg: 'request', …}, 'HTTP')`, in one literal. */
+  request(method: string, path: string, status: number, ms: number, correlationId: string | undefined, sub: string | undefined): void {
+    const entry = { time: new Date().toISOString(), level: 'info', context: 'HTTP', msg: 'request', method, path, status, ms, correlationId, sub };
     process.stdout.write(JSON.stringify(entry) + '\n');
   }
 }
@@ -37,15 +45,7 @@ export const requestLogMiddleware =
   (req: Request & { correlationId?: string; actor?: { sub: string } }, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      logger.write('info', {
-        msg: 'request',
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
-        correlationId: req.correlationId,
-        sub: req.actor?.sub,
-      }, 'HTTP');
+      logger.request(req.method, req.path, res.statusCode, Number((process.hrtime.bigint() - started) / 1_000_000n), req.correlationId, req.actor?.sub);
     });
     next();
   };

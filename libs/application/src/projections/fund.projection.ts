@@ -156,6 +156,7 @@ export class FundProjection extends PersistentProjection {
   }
 
   protected override discard(): void {
+    this.dateOrder = null;
     this.pending = null;
   }
 
@@ -222,21 +223,65 @@ export class FundProjection extends PersistentProjection {
   bookingsPage(untilPosition: number, offset: number, limit: number): { total: number; rows: LedgerRow[] } {
     this.ready();
     const { total } = this.db.stmt('SELECT COUNT(*) AS total FROM ledger WHERE position <= ?').get(untilPosition) as { total: number };
+    // The rows as arrays (rawStmt): built into LedgerRows directly, not first into better-sqlite3's own objects.
     const rows = this.db
-      .stmt(
+      .rawStmt(
         `SELECT position, type, booked_on, amount_ore, delta_ore, initiative_id, source, reference, reason, recorded_at
          FROM ledger WHERE position <= ? ORDER BY booked_on, position LIMIT ? OFFSET ?`,
       )
-      .all(untilPosition, limit, offset) as LedgerSqlRow[];
+      .all(untilPosition, limit, offset) as LedgerSqlTuple[];
     let balance = 0;
-    if (offset > 0 && rows.length > 0) {
-      const first = rows[0]!;
-      const before = this.db
-        .stmt('SELECT COALESCE(SUM(delta_ore), 0) AS sum FROM ledger WHERE position <= ? AND (booked_on < ? OR (booked_on = ? AND position < ?))')
-        .get(untilPosition, first.booked_on, first.booked_on, first.position) as { sum: number };
-      balance = before.sum;
+    if (offset > 0 && rows.length > 0) balance = this.balanceBefore(rows[0]![0], untilPosition);
+    return { total, rows: rows.map((r) => ledgerRowOfTuple(r, (balance += r[4]))) };
+  }
+
+  /**
+   * The bookings in business-date order (recorded order within a day): each one's position and the running sum
+   * of the changes before it; kept while the ledger's last position stays the same (rows are only ever added,
+   * each with a new position: one lookup of the largest tells whether the file has moved on).
+   */
+  private dateOrder: { last: number; positions: number[]; sumsBefore: number[]; deltas: number[]; indexOf: Map<number, number> } | null = null;
+
+  /**
+   * The fund's balance before the booking at `position`, counting the bookings recorded up to `untilPosition`.
+   * Was one SUM per page whose `position <= ?` filter made SQLite scan every booking's row (1.1 ms a ledger page
+   * at 1,000,000 events); now, with the ledger unchanged since the last page, a lookup (or, known at an earlier
+   * position, one pass over the sums in memory).
+   */
+  private balanceBefore(position: number, untilPosition: number): number {
+    const last = (this.db.stmt('SELECT MAX(position) AS p FROM ledger').get() as { p: number | null }).p ?? 0;
+    if (this.dateOrder?.last !== last) {
+      const positions: number[] = [];
+      const deltas: number[] = [];
+      const sumsBefore: number[] = [];
+      const indexOf = new Map<number, number>();
+      let sum = 0;
+      for (const r of this.db.stmt('SELECT position, delta_ore FROM ledger ORDER BY booked_on, position').iterate() as IterableIterator<{ position: number; delta_ore: number }>) {
+        indexOf.set(r.position, positions.length);
+        positions.push(r.position);
+        deltas.push(r.delta_ore);
+        sumsBefore.push(sum);
+        sum += r.delta_ore;
+      }
+      this.dateOrder = { last, positions, sumsBefore, deltas, indexOf };
     }
-    return { total, rows: rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore))) };
+    const order = this.dateOrder;
+    const at = order.indexOf.get(position);
+    if (at === undefined) {
+      // Not a booking of the file as last read (it was rebuilt meanwhile): the sum in SQL, as a page always did.
+      this.dateOrder = null;
+      const first = this.db.stmt('SELECT booked_on FROM ledger WHERE position = ?').get(position) as { booked_on: string } | undefined;
+      if (!first) return 0;
+      return (
+        this.db
+          .stmt('SELECT COALESCE(SUM(delta_ore), 0) AS sum FROM ledger WHERE position <= ? AND (booked_on < ? OR (booked_on = ? AND position < ?))')
+          .get(untilPosition, first.booked_on, first.booked_on, position) as { sum: number }
+      ).sum;
+    }
+    if (untilPosition >= last) return order.sumsBefore[at]!;
+    let balance = 0;
+    for (let i = 0; i < at; i++) if (order.positions[i]! <= untilPosition) balance += order.deltas[i]!;
+    return balance;
   }
 
   /** The global position at which `year` was closed, or null while it is open. */
@@ -322,6 +367,34 @@ const ledgerRowOf = (r: LedgerSqlRow, balanceAfterOre: number): LedgerRow => ({
   reference: r.reference,
   reason: r.reason,
   recordedAt: r.recorded_at,
+  balanceAfterOre,
+});
+
+/** A ledger row as bookingsPage selects it, as an array (rawStmt). */
+type LedgerSqlTuple = [
+  position: number,
+  type: LedgerRow['type'],
+  booked_on: string,
+  amount_ore: number,
+  delta_ore: number,
+  initiative_id: string | null,
+  source: string | null,
+  reference: string | null,
+  reason: string | null,
+  recorded_at: string,
+];
+
+/** The same LedgerRow as ledgerRowOf, fields in the same order. */
+const ledgerRowOfTuple = (r: LedgerSqlTuple, balanceAfterOre: number): LedgerRow => ({
+  position: r[0],
+  type: r[1],
+  bookedOn: r[2],
+  amountOre: r[3],
+  initiativeId: r[5],
+  source: r[6],
+  reference: r[7],
+  reason: r[8],
+  recordedAt: r[9],
   balanceAfterOre,
 });
 
