@@ -52,17 +52,14 @@ export class PagesController {
   ) {}
 
   @Get()
-  overview(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): void {
+  async overview(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const actor = actorOr303(req, res);
     if (!actor) return;
     const today = this.queries.today();
     const filters = overviewFiltersOf(query);
-    send(res, {
-      title: 'Översikt',
-      actor,
-      current: 'oversikt',
-      body: overviewBody({ found: this.queries.initiativePage(overviewQueryOf(filters, today)), filters, today, actor }),
-    });
+    // A status filter may wait for the day's statuses (other requests are served meanwhile; issue 13).
+    const found = await this.queries.filterInitiatives(overviewQueryOf(filters, today));
+    send(res, { title: 'Översikt', actor, current: 'oversikt', body: overviewBody({ found, filters, today, actor }) });
   }
 
   @Get('initiativ/nytt')
