@@ -19,6 +19,7 @@ import {
   ProposeInitiativeCommand,
   Queries,
   RegisterPartyDecisionCommand,
+  pageReminders,
   Reminders,
   remindersAsOf,
   ReturnToFundCommand,
@@ -84,6 +85,17 @@ it('the reminders read the initiatives in pages, yielding between them, and answ
   const answer = await work;
   expect(answer).toEqual(remindersAsOf(app.get(InitiativesProjection).all(), '2026-11-23'));
   expect(answer[0]!.waitingForDecision).toHaveLength(INITIATIVES - 2);
+});
+
+it("the reminders' API page keeps only each list's first items while it reads, and answers as the page cut from every item", async () => {
+  const reminders = app.get(Reminders);
+  const every = await reminders.asOf('2026-11-23');
+  for (const options of [{ limit: 1 }, { limit: 7 }, { limit: 1000 }, { party: '1780' as const, limit: 3 }, { party: '1715' as const, limit: 300 }]) {
+    const work = reminders.page('2026-11-23', { '1780': 'kil@example.se' }, options);
+    expect(await turnsDuring(work)).toBeGreaterThanOrEqual(2);
+    expect(await work).toEqual(pageReminders(await reminders.asOf('2026-11-23', { '1780': 'kil@example.se' }), options));
+  }
+  expect(every[0]!.missingMinutesOrNotice).toHaveLength(2);
 });
 
 it('the annual report reads the initiatives in pages, yielding between them', async () => {
