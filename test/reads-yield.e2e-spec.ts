@@ -46,6 +46,21 @@ const turnsDuring = async (work: Promise<unknown>): Promise<number> => {
   return turns;
 };
 
+/** Whether work started now is still pending at the next turn of the event loop (it let other callbacks run first). */
+const pendingAfterOneTurn = async (start: () => Promise<unknown>): Promise<boolean> => {
+  let settled = false;
+  const turn = new Promise((resolve) => setImmediate(resolve));
+  const work = start();
+  void work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await turn;
+  const pending = !settled;
+  await work;
+  return pending;
+};
+
 let app: INestApplicationContext;
 
 beforeAll(async () => {
@@ -165,6 +180,18 @@ describe('a status filter (issue 13: no request holds the event loop)', () => {
     expect(page.total).toBe(expected.length);
     expect(page.items.map((i) => i.id)).toEqual(expected.slice(0, 10));
   });
+});
+
+it("the initiatives granted money (finance's forms) are summarised in chunks, yielding between them", async () => {
+  const queries = app.get(Queries);
+  expect(await pendingAfterOneTurn(() => queries.grantedInitiatives('2026-11-23', 1))).toBe(true);
+  const granted = await queries.grantedInitiatives('2026-11-23', 1);
+  expect(granted.map((i) => [i.id, i.grantedOre, i.withdrawnOre, i.returnedOre])).toEqual([
+    [id(0), 1000, 600, 100],
+    [id(1), 1000, 0, 0],
+  ]);
+  expect(granted).toEqual(await queries.grantedInitiatives('2026-11-23'));
+  expect(granted[1]).toEqual(queries.summaryOf(app.get(InitiativesProjection).get(id(1))!, '2026-11-23'));
 });
 
 describe("an initiative's history", () => {

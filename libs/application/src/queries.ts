@@ -46,6 +46,9 @@ export interface InitiativePage<T> {
   readonly items: T[];
 }
 
+/** Granted initiatives summarised per turn of the event loop (finance's forms). */
+const GRANTED_CHUNK = 100;
+
 /** Initiatives looked at per turn of the event loop by a status filter known at a position. */
 const KNOWN_AT_STATUS_CHUNK = 200;
 
@@ -384,13 +387,22 @@ export class ReadView {
     return this.fund.bookingsOf(id, this.untilPosition);
   }
 
-  /** The initiatives granted money by `asOf`, summarised, in the order of their first grant (finance's forms). */
-  grantedInitiatives(asOf: CalendarDate = this.today()): InitiativeSummary[] {
-    return this.fund
-      .grantedIds(asOf, this.untilPosition)
-      .map((id) => this.initiativeAt(id))
-      .filter((i): i is Initiative => i !== null && i.proposedOn <= asOf)
-      .map((i) => this.summaryOf(i, asOf));
+  /**
+   * The initiatives granted money by `asOf`, summarised, in the order of their first grant (finance's forms): a
+   * hundred at a time with a turn of the event loop between them (some 900 at a million events: 120–390 ms in one
+   * piece, issue 13).
+   */
+  async grantedInitiatives(asOf: CalendarDate = this.today(), chunk = GRANTED_CHUNK): Promise<InitiativeSummary[]> {
+    const ids = this.fund.grantedIds(asOf, this.untilPosition);
+    const summaries: InitiativeSummary[] = [];
+    for (let from = 0; from < ids.length; from += chunk) {
+      if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const id of ids.slice(from, from + chunk)) {
+        const i = this.initiativeAt(id);
+        if (i !== null && i.proposedOn <= asOf) summaries.push(this.summaryOf(i, asOf));
+      }
+    }
+    return summaries;
   }
 
   /** The current titles of the given initiatives (those known to this view): for the ledger's rows of one page. */
