@@ -194,6 +194,20 @@ it("the initiatives granted money (finance's forms) are summarised in chunks, yi
   expect(granted[1]).toEqual(queries.summaryOf(app.get(InitiativesProjection).get(id(1))!, '2026-11-23'));
 });
 
+it('the page index is loaded at start in chunks that yield, and pages as the index loaded by a list does', async () => {
+  const initiatives = app.get(InitiativesProjection);
+  const unloaded = () => Object.assign(initiatives, { pageIndex: null });
+  const queries = app.get(Queries);
+  const asked = [{ limit: 3, offset: 5 }, { asOf: '2026-03-01', limit: 10, offset: 240 }, { asOf: '2026-02-28' }];
+  unloaded();
+  const byList = asked.map((q) => queries.initiativePage(q));
+  unloaded();
+  expect(await pendingAfterOneTurn(() => initiatives.preparePageIndex(100))).toBe(true);
+  expect((initiatives as unknown as { pageIndex: { length: number } | null }).pageIndex?.length).toBe(INITIATIVES);
+  expect(asked.map((q) => queries.initiativePage(q))).toEqual(byList);
+  expect(byList[1]!.items).toHaveLength(10);
+});
+
 describe("an initiative's history", () => {
   it("reads the fund's events that name it by position, not the whole fund stream, and answers as the scan did", async () => {
     const store = app.get<EventStore>(EVENT_STORE);

@@ -459,8 +459,12 @@ export class Queries extends ReadView implements OnApplicationBootstrap {
 
   private readonly models: ReadModels;
 
-  /** Prepares today's statuses for the status filter in the background (ADR 0018), so that no list waits for them. */
+  /**
+   * Prepares, in the background and in chunks that yield, what the first lists would otherwise compute on the event
+   * loop (ADR 0018, issue 13): the page index, and today's statuses for the status filter.
+   */
   onApplicationBootstrap(): void {
+    void this.models.initiatives.preparePageIndex();
     void this.models.initiatives.prepareStatuses(this.today());
   }
 
