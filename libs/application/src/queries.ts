@@ -50,7 +50,7 @@ export interface InitiativePage<T> {
 const GRANTED_CHUNK = 100;
 
 /** Initiatives looked at per turn of the event loop by a status filter known at a position. */
-const KNOWN_AT_STATUS_CHUNK = 200;
+const KNOWN_AT_STATUS_CHUNK = 50;
 
 /** A rule violation as the API shows it: where, which rule, and what is wrong in Swedish. */
 const ruleViolationView = (v: RuleViolation) => ({
@@ -153,7 +153,7 @@ export class ReadView {
    * event loop). Now: the statuses kept per row as of a day, awaited when the day's are not prepared yet
    * (`InitiativesProjection.statusPage`: other requests are served meanwhile; 503 with Retry-After past its wait).
    * Known at a position: the rows whose stored status holds at that position (no event after it, status kept for
-   * `asOf`) are taken from the index, the others folded again, a chunk at a time with a turn of the event loop
+   * `asOf`) are taken from the index, the others folded again, 50 at a time with a turn of the event loop
    * between chunks. Without a status, `initiativePage`.
    */
   async filterInitiatives(options: InitiativePageQuery = {}): Promise<InitiativePage<InitiativeSummary>> {
