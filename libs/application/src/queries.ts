@@ -259,6 +259,12 @@ export class ReadView {
     };
   }
 
+  /** The outcome reports of an initiative up to `asOf`'s year, as `getInitiative` lists them (none when it is unknown by then). */
+  outcomeReportsOf(id: string, asOf: CalendarDate): Initiative['outcomeReports'] {
+    const i = this.initiativeAt(id);
+    return i && i.proposedOn <= asOf ? i.outcomeReports.filter((r) => r.year <= yearOf(asOf)) : [];
+  }
+
   /** One version's full text (issue 15); 404 when the initiative or the version does not exist by `asOf`. */
   getInitiativeVersion(id: string, version: number, asOf: CalendarDate = this.today()) {
     const i = this.initiatives.get(id);
