@@ -104,7 +104,7 @@ export class ReadView {
    * Every initiative proposed by `asOf`, summarised, a page at a time in the order proposed; between pages the
    * event loop serves other requests (ADR 0018). For the reports that must look at every initiative.
    */
-  async *summaryPages(asOf: CalendarDate, size = 100): AsyncGenerator<InitiativeSummary[]> {
+  async *summaryPages(asOf: CalendarDate, size = 25): AsyncGenerator<InitiativeSummary[]> {
     const filter = { proposedBy: asOf, untilPosition: this.untilPosition };
     if (this.untilPosition === undefined)
       for (const page of this.initiatives.statePages(filter, size)) {
