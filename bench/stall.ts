@@ -108,7 +108,12 @@ const main = async (): Promise<void> => {
     const startSeconds = (performance.now() - started) / 1000;
     log(`server answered after ${startSeconds.toFixed(1)} s on ${events} events`);
 
+    // An initiative with money (its history names fund events), else the first one.
+    const ledger = (await (await get(`${base}/api/fund/ledger?limit=100`, { headers: { authorization } })).json()) as Array<{ initiativeId: string | null }>;
+    const first = (await (await get(`${base}/api/initiatives?limit=1`, { headers: { authorization } })).json()) as Array<{ id: string }>;
+    const initiative = ledger.find((b) => b.initiativeId !== null)?.initiativeId ?? first[0]?.id ?? 'none';
     const reads: Array<[string, string]> = [
+      ['initiative page (HTML, with its history)', `/initiativ/${initiative}`],
       ['list page', '/api/initiatives?limit=10'],
       ['list page, as of a day', '/api/initiatives?limit=10&asOf=2024-06-01'],
       ['list page, known at', '/api/initiatives?limit=10&knownAt=2024-06-01T12:00:00Z'],
@@ -116,7 +121,10 @@ const main = async (): Promise<void> => {
       ['fund years', '/api/fund/years'],
       ['ledger page', '/api/fund/ledger?limit=100'],
       ['reminders (one party)', '/api/reminders?party=1780'],
+      ['reminders (all parties)', '/api/reminders'],
       ['overview page (HTML)', '/'],
+      ['overview by status (HTML)', '/?status=open'],
+      ['fund page (HTML)', '/fonden'],
       ['annual report 2024', '/api/reports/annual/2024'],
       ['events.jsonl export', '/api/exports/events.jsonl'],
       ['initiatives.csv export', '/api/exports/initiatives.csv'],

@@ -121,6 +121,12 @@ export class HttpApp {
     return this.base;
   }
 
+  /** The running Nest application, for a test that must reach a provider (e.g. to set a limit). */
+  get nest(): INestApplication {
+    if (!this.app) throw new Error('the app is not running');
+    return this.app;
+  }
+
   private async open(): Promise<void> {
     const now = this.now;
     const store = this.openStore ? await this.openStore() : undefined;

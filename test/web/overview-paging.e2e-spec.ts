@@ -3,16 +3,19 @@
  * OVERVIEW_PAGE_SIZE rows (it rendered every initiative: 44 MB of HTML at 200,000 events), and the API's list
  * pages before it summarises, with X-Total-Count counting every match.
  */
+import { InitiativesProjection } from '@dgr/application';
 import { OVERVIEW_PAGE_SIZE } from '../../apps/api/src/web/overview.page';
-import { HttpApp, propose, tokenFor } from '../support/http-app';
+import { HttpApp, NOW, propose, tokenFor } from '../support/http-app';
 
 let app: HttpApp;
+/** The app's clock: moved a day on by the last test (after midnight, the status filter's day is not prepared). */
+let now = NOW;
 const in2024: string[] = [];
 const in2025: string[] = [];
 const cancelled: string[] = [];
 
 beforeAll(async () => {
-  app = await HttpApp.start();
+  app = await HttpApp.start({ now: () => now });
   for (let n = 0; n < OVERVIEW_PAGE_SIZE + 5; n++) in2025.push(await propose(app, { title: `Initiativ 2025 nr ${n + 1}`, proposedOn: '2025-03-01', decisionDeadline: '2025-12-31' }));
   for (let n = 0; n < 3; n++) in2024.push(await propose(app, { title: `Initiativ 2024 nr ${n + 1}` }));
   total = in2024.length + in2025.length;
@@ -77,4 +80,31 @@ it('the API pages in the query: X-Total-Count counts all, the page holds the res
   expect(res.status).toBe(200);
   expect(res.headers['x-total-count']).toBe(String(total));
   expect((res.body as unknown[]).length).toBe(3);
+});
+
+it('a status filter after midnight waits for the new day\'s statuses, or past its limit answers 503 with Retry-After (problem+json) and changes nothing', async () => {
+  const auditor = { authorization: `Bearer ${tokenFor('auditor', undefined, 5)}` };
+  const initiatives = app.nest.get(InitiativesProjection);
+  const before = await app.position();
+  now = '2025-06-16T10:00:00.000Z';
+  initiatives.statusWaitMs = 0;
+  try {
+    const refused = await fetch(app.baseUrl + '/?status=open', { headers: auditor });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ status: 503, code: 'statuses-not-ready', detail: expect.stringMatching(/^Statusen per 2025-06-16 räknas fortfarande fram/) });
+    await initiatives.prepareStatuses('2025-06-16');
+    const open = await fetch(app.baseUrl + '/?status=open', { headers: auditor });
+    expect(open.status).toBe(200);
+    expect(rows(await open.text())).toHaveLength(OVERVIEW_PAGE_SIZE);
+  } finally {
+    initiatives.statusWaitMs = 5_000;
+  }
+  // A day later, with the limit as configured: the list waits for the day's statuses and answers.
+  now = '2025-06-17T10:00:00.000Z';
+  const page = await fetch(app.baseUrl + '/?status=cancelled', { headers: auditor });
+  expect(page.status).toBe(200);
+  expect(new Set(rows(await page.text()))).toEqual(new Set(cancelled));
+  expect(await app.position()).toBe(before);
 });

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { pageReminders, Reminders, type PartyReminderPage, type ReminderContacts } from '@dgr/application';
+import { Reminders, type PartyReminderPage, type ReminderContacts } from '@dgr/application';
 import { PARTY_IDS, type PartyId } from '@dgr/domain';
 import { DateField } from '../http/fields';
 
@@ -53,7 +53,8 @@ export class RemindersController {
     const asOf = query.asOf ?? this.reminders.today();
     return {
       asOf,
-      parties: pageReminders(await this.reminders.asOf(asOf, this.contacts), {
+      // Only each list's first `limit` items are kept while the initiatives are read (issue 13).
+      parties: await this.reminders.page(asOf, this.contacts, {
         party: query.party as PartyId | undefined,
         limit: query.limit ?? REMINDERS_DEFAULT_LIMIT,
       }),

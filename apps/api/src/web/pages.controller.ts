@@ -8,7 +8,7 @@ import type { AuthenticatedRequest } from '../auth/access.guard';
 import { auditBody } from './audit.page';
 import { fundBody, LEDGER_PAGE_SIZE } from './fund.page';
 import { html } from './html';
-import { initiativeBody, proposeBody } from './initiative.page';
+import { initiativeBody, may, proposeBody } from './initiative.page';
 import { comparisonOf } from './versions.section';
 import { renderPage, type PageOptions } from './layout';
 import { mayPropose, overviewBody, overviewFiltersOf, overviewQueryOf } from './overview.page';
@@ -52,17 +52,14 @@ export class PagesController {
   ) {}
 
   @Get()
-  overview(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): void {
+  async overview(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const actor = actorOr303(req, res);
     if (!actor) return;
     const today = this.queries.today();
     const filters = overviewFiltersOf(query);
-    send(res, {
-      title: 'Översikt',
-      actor,
-      current: 'oversikt',
-      body: overviewBody({ found: this.queries.initiativePage(overviewQueryOf(filters, today)), filters, today, actor }),
-    });
+    // A status filter may wait for the day's statuses (other requests are served meanwhile; issue 13).
+    const found = await this.queries.filterInitiatives(overviewQueryOf(filters, today));
+    send(res, { title: 'Översikt', actor, current: 'oversikt', body: overviewBody({ found, filters, today, actor }) });
   }
 
   @Get('initiativ/nytt')
@@ -106,12 +103,14 @@ export class PagesController {
   }
 
   @Get('fonden')
-  fund(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): void {
+  async fund(@Req() req: AuthenticatedRequest, @Res() res: Response, @Query() query: Record<string, unknown>): Promise<void> {
     const actor = actorOr303(req, res);
     if (!actor) return;
     const today = this.queries.today();
     // One page of the ledger, paged in the query, and the titles of the initiatives it names (issue 13).
     const page = pageOf(query);
+    // The payout and return forms' initiatives, only for those who see the forms (read in chunks that yield).
+    const granted = may(actor, 'withdraw') ? await this.queries.grantedInitiatives(today) : [];
     const { total, rows } = this.queries.ledgerPage((page - 1) * LEDGER_PAGE_SIZE, LEDGER_PAGE_SIZE);
     send(res, {
       title: 'Fonden',
@@ -122,7 +121,7 @@ export class PagesController {
         years: this.queries.fundYears(),
         ledger: { rows, total, page },
         titles: this.queries.initiativeTitles(rows.map((b) => b.initiativeId)),
-        granted: this.queries.grantedInitiatives(today),
+        granted,
         actor,
         thisYear: yearOf(today),
       }),

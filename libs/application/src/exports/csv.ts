@@ -26,7 +26,7 @@ export const CSV_WHATS: readonly CsvWhat[] = ['decisions', 'ledger', 'initiative
 export type CsvView = Pick<ReadView, 'initiativePage' | 'getInitiative' | 'ledgerPages' | 'initiativeTitles' | 'today'>;
 
 /** Initiatives summarised at a time by the CSV exports (the download yields to other requests between chunks). */
-export const CSV_INITIATIVES_PER_PAGE = 100;
+export const CSV_INITIATIVES_PER_PAGE = 25;
 
 /** Bookings read at a time by the ledger exports (CSV and SIE). */
 export const EXPORT_LEDGER_PAGE = 200;

@@ -326,6 +326,14 @@ export class FundProjection extends PersistentProjection {
     return rows.map((r) => ledgerRowOf(r, (balance += r.delta_ore)));
   }
 
+  /** The positions of the fund's events that name the initiative (its grants, payouts and returns), in log order: an indexed read. */
+  positionsOf(initiativeId: string): number[] {
+    this.ready();
+    return (this.db.stmt('SELECT position FROM initiative_money WHERE initiative_id = ? ORDER BY position').all(initiativeId) as { position: number }[]).map(
+      (r) => r.position,
+    );
+  }
+
   /** One initiative's payouts and returns in business-date order, each with the fund's balance after it (indexed reads). */
   bookingsOf(initiativeId: string, untilPosition: number = Number.MAX_SAFE_INTEGER): LedgerRow[] {
     this.ready();
