@@ -132,6 +132,12 @@ export class HttpApp {
     this.base = `http://127.0.0.1:${address.port}`;
   }
 
+  /** The running Nest app (a test that reaches a provider, e.g. the ProjectionRunner). */
+  get nest(): INestApplication {
+    if (!this.app) throw new Error('The app is not running');
+    return this.app;
+  }
+
   /** Closes the app (and its store); the file stays. */
   async stop(): Promise<void> {
     const app = this.app;

@@ -127,6 +127,7 @@ export class InitiativesProjection extends PersistentProjection {
       this.memo.delete(id);
     }
     this.pending.clear();
+    if (this.pendingDayChanged) this.dayChanges += 1;
     // The page index follows the rows (a rolled-back batch drops it: discard).
     if (this.pageIndex && (this.pendingDayChanged || !this.pendingNew.every((n) => this.pageIndex!.push(n.position, n.proposedOn)))) this.pageIndex = null;
     this.pendingNew = [];
@@ -152,6 +153,25 @@ export class InitiativesProjection extends PersistentProjection {
 
   protected override forget(): void {
     this.memo.clear();
+  }
+
+  /**
+   * How many batches changed an existing initiative's day proposed (which the page index's MAX(proposed_pos) check
+   * cannot see): the projection worker reports it, and a read-only instance then drops its page index (ADR 0021).
+   */
+  dayChanges = 0;
+
+  /** Drops the page index: the next list loads it again from the rows. */
+  forgetPages(): void {
+    this.pageIndex = null;
+  }
+
+  /** Where `prepareStatuses` is done when not here: the projection worker, asked by message (ADR 0021). */
+  private statusPreparer: ((asOf: CalendarDate) => Promise<void>) | null = null;
+
+  /** A read-only instance has its statuses prepared by the instance that writes the file. */
+  prepareStatusesWith(preparer: (asOf: CalendarDate) => Promise<void>): void {
+    this.statusPreparer = preparer;
   }
 
   /** The day the status filter was last asked for: rows written since get their status for it at once. */
@@ -183,6 +203,8 @@ export class InitiativesProjection extends PersistentProjection {
    * is closed meanwhile.
    */
   async prepareStatuses(asOf: CalendarDate): Promise<void> {
+    if (this.statusPreparer) return this.statusPreparer(asOf);
+    if (this.db.readOnly) return;
     try {
       this.ready();
       this.statusDay = asOf;
@@ -318,8 +340,17 @@ export class InitiativesProjection extends PersistentProjection {
   statusPage(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
     this.ready();
     const asOf = f.proposedBy;
-    this.statusDay = asOf;
-    while (this.refreshStatuses(asOf, CHUNK) > 0);
+    if (this.db.readOnly) {
+      // The rows are written by the projection worker (ADR 0021): without every status for the day yet, it is asked
+      // to prepare them, and this answer is computed from the states (a scan, as a day's first list was before).
+      if (this.hasStale(asOf)) {
+        void this.prepareStatuses(asOf);
+        return this.statusPageFromStates(f, status, offset, limit);
+      }
+    } else {
+      this.statusDay = asOf;
+      while (this.refreshStatuses(asOf, CHUNK) > 0);
+    }
     const w = this.where(f);
     const total = (this.db.stmt(`SELECT COUNT(*) AS n FROM initiatives WHERE status_as_of = ? AND status = ? AND ${w.sql}`).get(asOf, status, ...w.params) as { n: number }).n;
     const ids = (
@@ -328,6 +359,18 @@ export class InitiativesProjection extends PersistentProjection {
         .all(asOf, status, ...w.params, limit ?? -1, offset) as { id: string }[]
     ).map((r) => r.id);
     return { total, ids };
+  }
+
+  /** Whether a row has no status as of `asOf` yet. */
+  private hasStale(asOf: CalendarDate): boolean {
+    return this.db.stmt(`SELECT 1 FROM (${this.staleSql})`).get(asOf, asOf, 1) !== undefined;
+  }
+
+  /** The status filter computed from the states, for a read-only instance whose rows lack the day's statuses. */
+  private statusPageFromStates(f: InitiativeFilter, status: InitiativeStatus, offset: number, limit: number | undefined): { total: number; ids: string[] } {
+    const matching: string[] = [];
+    for (const page of this.statePages(f)) for (const i of page) if (consensusAsOf(i, f.proposedBy).status === status) matching.push(i.id);
+    return { total: matching.length, ids: limit === undefined ? matching.slice(offset) : matching.slice(offset, offset + limit) };
   }
 
   /**
