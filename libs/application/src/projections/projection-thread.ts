@@ -117,12 +117,22 @@ export class ProjectionThread {
     return this.started;
   }
 
-  /** Tells the worker the log holds events up to `position` (only when more than last told). */
+  /**
+   * Tells the worker the log holds events up to `position` (only when more than last told). The commands of one
+   * group commit all wait in the same turn of the event loop: one message, after that turn, tells of them all.
+   */
   head(position: number): void {
     if (position <= this.toldHead) return;
     this.toldHead = position;
-    this.send({ kind: 'head', position });
+    if (this.headScheduled) return;
+    this.headScheduled = true;
+    setImmediate(() => {
+      this.headScheduled = false;
+      this.send({ kind: 'head', position: this.toldHead });
+    });
   }
+
+  private headScheduled = false;
 
   /** Has the worker prepare the day's statuses (InitiativesProjection.prepareStatuses) and waits until it did. */
   prepareStatuses(day: string): Promise<void> {
