@@ -211,7 +211,6 @@ export class ProjectionRunner implements OnModuleDestroy {
    * when the read models have stopped before an unreadable event, it rejects with ServiceUnavailable (503).
    */
   waitFor(position: number, deadlineMs: number = WAIT_FOR_DEADLINE_MS): Promise<void> {
-    if (position > this.businessAt) this.thread?.head(position);
     return this.until(position, deadlineMs);
   }
 

@@ -30,12 +30,12 @@ export interface ProjectionWorkerData {
   readonly pollMs: number;
   /** Events per transaction at most: while behind, a batch takes everything up to it (the commit's cost amortises). */
   readonly maxBatch?: number;
+  /** The process's commit signal (SQLITE_COMMIT_SIGNAL): every durable SQLite commit adds to it and notifies. */
+  readonly appended: Int32Array;
 }
 
 export type ToProjectionWorker =
   | { readonly kind: 'start' }
-  /** The log holds events up to `position` (a command appended them and waits). */
-  | { readonly kind: 'head'; readonly position: number }
   | { readonly kind: 'prepare'; readonly id: number; readonly day: string }
   | { readonly kind: 'close' };
 
@@ -49,6 +49,11 @@ export type FromProjectionWorker =
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'prepared'; readonly id: number }
   | { readonly kind: 'closed' };
+
+/** Atomics.waitAsync (Node ≥ 16; not yet in the TypeScript lib this project compiles with). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(array: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
 
 /** While catching up, the log says how far it got every this many events. */
 const PROGRESS_EVERY = 50_000;
@@ -74,8 +79,8 @@ class ProjectionWorker {
   private readonly db: ReadModelDb;
   private readonly models: ReadModels;
   private position = 0;
-  /** The highest head the main thread told of. */
-  private knownHead = 0;
+  /** The commit signal's count when the log was last read to its end. */
+  private seenAppends = 0;
   private halted = false;
   private closing = false;
   private wake: (() => void) | null = null;
@@ -103,10 +108,6 @@ class ProjectionWorker {
       case 'start':
         void this.run();
         return;
-      case 'head':
-        if (m.position > this.knownHead) this.knownHead = m.position;
-        this.wakeUp();
-        return;
       case 'prepare':
         void this.started
           .then(() => (this.closing ? undefined : this.models.initiatives.prepareStatuses(m.day)))
@@ -131,6 +132,8 @@ class ProjectionWorker {
       this.post({ kind: 'started', position: this.position });
       this.markStarted();
       while (!this.closing) {
+        // Read before the log: an append told of while it is read is not missed (the wait then returns at once).
+        this.seenAppends = Atomics.load(this.data.appended, 0);
         if (!this.halted) await this.follow(Number.MAX_SAFE_INTEGER);
         if (!this.closing) await this.idle();
       }
@@ -196,19 +199,17 @@ class ProjectionWorker {
     this.post({ kind: 'stopped', position: this.position, unreadable: unreadable.toJSON() });
   }
 
-  /** Until the main thread tells of a head beyond the position, a close, or the poll's time. */
-  private idle(): Promise<void> {
-    if (this.closing || (!this.halted && this.knownHead > this.position)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, this.data.pollMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  /** Until a commit of this process (the shared commit signal), a close (message), or the poll's time (another process's appends). */
+  private async idle(): Promise<void> {
+    if (this.closing) return;
+    if (this.halted) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      return;
+    }
+    const told = waitAsync(this.data.appended, 0, this.seenAppends, this.data.pollMs);
+    if (!told.async) return;
+    await Promise.race([told.value, new Promise<void>((resolve) => (this.wake = resolve))]);
+    this.wake = null;
   }
 
   private close(): void {
