@@ -218,6 +218,15 @@ export class ReadModelDb {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
   }
 
+  /**
+   * Checkpoints the whole WAL into the file and truncates it, waiting (busy_timeout) for the readers of older
+   * snapshots: for the projection worker after a catch-up (ADR 0021), where the main thread's reads meanwhile
+   * kept the WAL from restarting, so it grew by the catch-up's size. Never on the event loop.
+   */
+  truncateWal(): void {
+    if (this.file !== ':memory:' && !this.readOnly) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   /** The page cache's size before `bulkWrites(true)`, restored after it. */
   private cacheSizeBefore: number | null = null;
 

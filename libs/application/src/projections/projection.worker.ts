@@ -161,6 +161,7 @@ class ProjectionWorker {
     } finally {
       const started = performance.now();
       this.models.endCatchUp();
+      this.db.truncateWal();
       const ms = performance.now() - started;
       if (ms >= 1000) this.logger.log(`Read models: indexes and checkpoint written in ${(ms / 1000).toFixed(1)} s`);
     }
