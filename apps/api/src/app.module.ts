@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { DEFAULT_SIE_ACCOUNTS, DgrApplicationModule, type Clock, type ReminderContacts, type SieAccounts } from '@dgr/application';
 import type { ReadModelDb } from '@dgr/read-model-store';
+import type { ProjectionWorkerOptions } from '@dgr/application';
 import type { EventStore } from '@dgr/event-store';
 import type { BlobStore } from '@dgr/blob-store';
 import { EvidenceController } from './evidence/evidence.controller';
@@ -50,6 +51,8 @@ export interface AppModuleOptions {
   readonly readModelFile?: string;
   /** The read-model file this process opened and holds (create-app: `openReadModels`); wins over `readModelFile`. */
   readonly readModels?: ReadModelDb;
+  /** The business read models are applied on a worker thread (DGR_READ_MODEL_WORKER, ADR 0021): the log's file. */
+  readonly projectionWorker?: ProjectionWorkerOptions;
   /** Each party's contact address for reminders (DGR_PARTY_CONTACTS). */
   readonly reminderContacts?: ReminderContacts;
   /** The BAS accounts of the SIE export (DGR_SIE_*_ACCOUNT); default DEFAULT_SIE_ACCOUNTS. */
@@ -73,7 +76,7 @@ export class AppModule implements NestModule {
     const publicControllers = publicView.enabled ? [PublicDataController, PublicPagesController] : [];
     return {
       module: AppModule,
-      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, storeCheck: options.verifyWorker?.check, storeRecheck: options.verifyWorker?.recheck, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile, readModels: options.readModels })],
+      imports: [TerminusModule.forRoot({ logger: false }), DgrApplicationModule.register({ store: () => options.store, clock: options.clock, auditSigner: options.auditSigner, storeCheck: options.verifyWorker?.check, storeRecheck: options.verifyWorker?.recheck, requireFinalConsensus: options.requireFinalConsensus, blobs: options.blobs, readModelFile: options.readModelFile, readModels: options.readModels, projectionWorker: options.projectionWorker })],
       controllers: [PartiesController, InitiativesController, EvidenceController, FundController, HealthController, ProbesController, AuditController, ReportsController, RemindersController, ExportsController, SignInController, PagesController, AssetsController, ...publicControllers],
       providers: [
         { provide: AuthSettings, useValue: options.auth },

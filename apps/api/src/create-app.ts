@@ -79,6 +79,12 @@ export const createApp = async (
   // there, so it is checked in the process.
   const verifyWorker = options.store || options.blobs || (config.store.kind === 'sqlite' && config.sqliteFile === ':memory:') ? undefined : new VerifyInWorker(config);
   const store = metrics ? metrics.timedStore(opened) : opened;
+  // The business read models on a worker thread (ADR 0021): it opens the log itself, so only a SQLite log in a
+  // file that the caller did not open, and a read-model file (not :memory:).
+  const projectionWorker =
+    config.readModelWorker && !options.store && config.store.kind === 'sqlite' && config.sqliteFile !== ':memory:' && readModels.file !== ':memory:'
+      ? { storeFile: config.sqliteFile }
+      : undefined;
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       store,
@@ -92,6 +98,7 @@ export const createApp = async (
       requireFinalConsensus: config.requireFinalConsensus,
       readModelFile: config.readModelFile,
       readModels,
+      projectionWorker,
       reminderContacts: config.mail.contacts,
       sieAccounts: config.sieAccounts,
       signIn: new SignInOptions(config.web.oidc ? new OidcSignIn(config.web.oidc) : null, config.web.devSignIn),

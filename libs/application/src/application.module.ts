@@ -20,7 +20,11 @@ import { Queries } from './queries';
 import { REMINDER_HANDLERS } from './reminders/reminder.handlers';
 import { Reminders } from './reminders/reminders';
 import { StreamWriter } from './stream-writer';
-import { BLOB_STORE, CLOCK, EVENT_STORE, GRANT_POLICY, systemClock, type Clock } from './tokens';
+import { BLOB_STORE, CLOCK, EVENT_STORE, GRANT_POLICY, PROJECTION_WORKER, systemClock, type Clock } from './tokens';
+import type { ProjectionWorkerOptions } from './projections/projection-thread';
+
+/** The connection the business read models' instances of this thread use: the process's, or (worker mode) a read-only one. */
+const BUSINESS_READS = Symbol('BUSINESS_READS');
 
 export interface ApplicationOptions {
   /** Opens the event store; closed again when the application shuts down. */
@@ -45,6 +49,11 @@ export interface ApplicationOptions {
   readonly storeCheck?: StoreCheck;
   /** Runs the re-check after a resumed start off the event loop (the API: a worker thread of low priority); default in the process. */
   readonly storeRecheck?: StoreRecheckRun;
+  /**
+   * The business read models are applied on a worker thread that holds the read-model file's write connection;
+   * this thread reads them on a read-only connection (ADR 0021). Needs a SQLite log in a file and a read-model file.
+   */
+  readonly projectionWorker?: ProjectionWorkerOptions;
 }
 
 /** Closes the store last, after the read models stopped following it (onModuleDestroy comes first). */
@@ -54,10 +63,13 @@ class StoreCloser implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModelDb,
     private readonly audit: AuditLogProjection,
+    @Inject(BUSINESS_READS) private readonly businessReads: ReadModelDb,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     // The audit read model's last rows go into the file before it is closed (and its lock released).
+    this.readModels.busyTimeout(30_000);
     this.audit.commit();
+    if (this.businessReads !== this.readModels) this.businessReads.close();
     this.readModels.close();
     await this.store.close();
   }
@@ -97,10 +109,16 @@ export class DgrApplicationModule {
         EvidenceFiles,
         ...EVIDENCE_HANDLERS,
         { provide: ReadModelDb, useFactory: () => options.readModels ?? openReadModels(options.readModelFile, options.readModelSlots === true) },
-        InitiativesProjection,
-        FundProjection,
+        { provide: PROJECTION_WORKER, useValue: options.projectionWorker ?? null },
+        {
+          provide: BUSINESS_READS,
+          useFactory: (db: ReadModelDb) => (options.projectionWorker && db.file !== ':memory:' ? new ReadModelDb(db.file, { readOnly: true }) : db),
+          inject: [ReadModelDb],
+        },
+        { provide: InitiativesProjection, useFactory: (db: ReadModelDb) => new InitiativesProjection(db), inject: [BUSINESS_READS] },
+        { provide: FundProjection, useFactory: (db: ReadModelDb) => new FundProjection(db), inject: [BUSINESS_READS] },
         AuditLogProjection,
-        RuleViolationsProjection,
+        { provide: RuleViolationsProjection, useFactory: (db: ReadModelDb) => new RuleViolationsProjection(db), inject: [BUSINESS_READS] },
         { provide: AUDIT_SIGNER, useValue: options.auditSigner ?? null },
         { provide: STORE_CHECK, useValue: options.storeCheck ?? null },
         { provide: STORE_RECHECK, useValue: options.storeRecheck ?? null },

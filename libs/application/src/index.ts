@@ -31,3 +31,4 @@ export * from './evidence/evidence-file';
 export * from './audit/evidence-check';
 export * from './projections/state-json';
 export * from './projections/persistent-projection';
+export * from './projections/projection-thread';

@@ -15,3 +15,5 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date().toISOString() };
+/** ProjectionWorkerOptions, or null: where the business read models are applied (ADR 0021). */
+export const PROJECTION_WORKER = Symbol('PROJECTION_WORKER');

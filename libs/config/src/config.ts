@@ -35,6 +35,13 @@ export interface Config {
    * explicitly is this instance's alone: held by another process, the start stops.
    */
   readonly readModelSlots: boolean;
+  /**
+   * The business read models are applied on a worker thread of their own, which holds the read-model file's write
+   * connection; the main thread only reads it (ADR 0021). `DGR_READ_MODEL_WORKER`, `true` or `false` (default: the
+   * worker's heap costs ~60 MiB of resident memory at 1,000,000 events, over target 5's limit; docs/benchmarks.md).
+   * Only with a SQLite store in a file and a read-model file (not `:memory:`); otherwise they are applied in the process.
+   */
+  readonly readModelWorker: boolean;
   /** Bearer tokens: their key, issuer, audience and longest lifetime. */
   readonly auth: AuthConfig;
   /** Requests per minute per token subject. `DGR_RATE_LIMIT_PER_MINUTE`, default 600; 0 turns it off. */
@@ -75,7 +82,7 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
   const env: Record<string, string | undefined> = { ...source };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) env[k] = v;
   const service = serviceSection(env);
-  const { sqliteFile, store, blobDir, readModelFile, readModelSlots } = storeSection(env);
+  const { sqliteFile, store, blobDir, readModelFile, readModelSlots, readModelWorker } = storeSection(env);
   return {
     port: service.port,
     sqliteFile,
@@ -83,6 +90,7 @@ export const loadConfig = (source: Env = process.env, overrides: Record<string, 
     blobDir,
     readModelFile,
     readModelSlots,
+    readModelWorker,
     auth: tokensSection(env, sqliteFile),
     rateLimitPerMinute: service.rateLimitPerMinute,
     rateLimitAnonymousPerMinute: service.rateLimitAnonymousPerMinute,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from './config-error';
-import { dataFolderOf, type Env } from './parse';
+import { dataFolderOf, flag, type Env } from './parse';
 
 /**
  * `DGR_STORE=sqlite` (default): the embedded store in `DGR_SQLITE_FILE`. `DGR_STORE=eventstoredb`: an EventStoreDB
@@ -16,15 +16,17 @@ export type StoreConfig = { readonly kind: 'sqlite' } | { readonly kind: 'events
  * `DGR_READ_MODEL_FILE` (default `read-models.sqlite` beside `DGR_SQLITE_FILE`; `:memory:` when the store is).
  * `readModelSlots`: the default file is used (unset `DGR_READ_MODEL_FILE`), so an instance that finds it held by
  * another process takes the next free slot beside it (ADR 0020); a file set explicitly is this instance's alone.
+ * `DGR_READ_MODEL_WORKER` (`true`/`false`): the business read models are applied on a worker thread (ADR 0021).
  */
 export const storeSection = (
   env: Env,
-): { sqliteFile: string; store: StoreConfig; blobDir: string; readModelFile: string; readModelSlots: boolean } => {
+): { sqliteFile: string; store: StoreConfig; blobDir: string; readModelFile: string; readModelSlots: boolean; readModelWorker: boolean } => {
   const sqliteFile = env.DGR_SQLITE_FILE === undefined ? './data/dgr.sqlite' : env.DGR_SQLITE_FILE.trim();
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
   const readModelFile = readModelFileOf(env, sqliteFile);
   const readModelSlots = env.DGR_READ_MODEL_FILE === undefined && readModelFile !== ':memory:';
-  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile, readModelSlots };
+  const readModelWorker = flag(env, 'DGR_READ_MODEL_WORKER', false);
+  return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile, readModelSlots, readModelWorker };
 };
 
 const blobDirOf = (env: Env, sqliteFile: string): string => {

@@ -1,3 +1,4 @@
+export { SQLITE_COMMIT_SIGNAL } from './sqlite-commit-signal';
 export * from './canonical-json';
 export * from './event-hash';
 export * from './event-store.port';

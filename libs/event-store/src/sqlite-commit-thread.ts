@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fromWire, type CommitOutcome, type TextAppend, type WireError } from './sqlite-appender';
 import { COMMIT_THREAD_ROLE, type CommitThreadMessage } from './sqlite-commit.worker';
+import { SQLITE_COMMIT_SIGNAL } from './sqlite-commit-signal';
 
 /** The worker's script beside this file: sqlite-commit.worker.js in dist/, .ts when the sources run under jest. */
 const SCRIPT = path.join(__dirname, `sqlite-commit.worker${path.extname(__filename)}`);
@@ -11,7 +12,7 @@ const SCRIPT = path.join(__dirname, `sqlite-commit.worker${path.extname(__filena
  * first registers tools/ts-worker-loader.cjs (as the verify worker does). dist/ runs the JavaScript directly.
  */
 const newWorker = (): Worker => {
-  const workerData = { role: COMMIT_THREAD_ROLE };
+  const workerData = { role: COMMIT_THREAD_ROLE, signal: SQLITE_COMMIT_SIGNAL };
   return SCRIPT.endsWith('.ts')
     ? new Worker(`require(${JSON.stringify(path.resolve(__dirname, '..', '..', '..', 'tools', 'ts-worker-loader.cjs'))}); require(${JSON.stringify(SCRIPT)});`, {
         eval: true,

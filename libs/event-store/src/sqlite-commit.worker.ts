@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { outcomeToWire, SqliteAppender, toWire, type TextAppend } from './sqlite-appender';
+import { signalCommit } from './sqlite-commit-signal';
 
 export const COMMIT_THREAD_ROLE = 'dgr-sqlite-commit';
 
@@ -37,7 +38,13 @@ const serve = (): void => {
         connections.get(m.store)?.db.close();
         connections.delete(m.store);
         parentPort!.postMessage({ id: m.id });
-      } else parentPort!.postMessage({ id: m.id, outcomes: connection(m.store, m.file).appender.commit(m.requests).map(outcomeToWire) });
+      } else {
+        const outcomes = connection(m.store, m.file).appender.commit(m.requests);
+        // Durable: a thread that follows the log (the projection worker, ADR 0021) is woken from here.
+        const signal = (workerData as { signal?: Int32Array }).signal;
+        if (signal) signalCommit(signal);
+        parentPort!.postMessage({ id: m.id, outcomes: outcomes.map(outcomeToWire) });
+      }
     } catch (e) {
       parentPort!.postMessage({ id: m.id, failure: toWire(e) });
     }

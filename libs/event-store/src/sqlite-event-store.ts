@@ -1,3 +1,4 @@
+import { signalCommit, SQLITE_COMMIT_SIGNAL } from './sqlite-commit-signal';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -201,6 +202,7 @@ export class SqliteEventStore implements EventStore {
       } catch (error) {
         return done(null, error);
       }
+      if (this.file !== ':memory:') signalCommit(SQLITE_COMMIT_SIGNAL);
       return done(outcomes, null);
     }
     this.committing = true;

@@ -42,6 +42,8 @@ const BULK_CACHE_KIB = 64 * 1024;
  */
 export class ReadModelDb {
   private readonly db: Database.Database;
+  /** This connection only reads (`new ReadModelDb(file, { readOnly: true })`): the read models' writes are another's. */
+  readonly readOnly: boolean;
   /** Why the file was found unusable (not SQLite, damaged) and was moved aside and started anew on open, or null. */
   readonly recreated: string | null;
   /** The file did not exist before this open, or was moved aside (or is in memory): everything in it is built from the log. */
@@ -51,7 +53,22 @@ export class ReadModelDb {
   /** Which slot of the requested file this is (1: the file itself; openExclusive with slots). */
   slot = 1;
 
-  constructor(readonly file: string = ':memory:') {
+  /**
+   * `readOnly`: a connection that only reads a file another connection writes (ADR 0021: the main thread's, while
+   * the projection worker applies the read models). The file must exist; it is never moved aside, nothing is created.
+   */
+  constructor(
+    readonly file: string = ':memory:',
+    options: { readonly readOnly?: boolean } = {},
+  ) {
+    this.readOnly = options.readOnly === true;
+    if (this.readOnly) {
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 30000');
+      this.recreated = null;
+      this.created = false;
+      return;
+    }
     const existed = file !== ':memory:' && existsSync(file);
     const opened = ReadModelDb.open(file);
     this.db = opened.db;
@@ -207,6 +224,23 @@ export class ReadModelDb {
     if (this.cacheSizeBefore !== null) this.db.pragma(`cache_size = ${this.cacheSizeBefore}`);
     this.cacheSizeBefore = null;
     if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /**
+   * How long a write waits for another connection's write lock, synchronously (better-sqlite3): 0 answers
+   * SQLITE_BUSY at once, for a connection on the event loop beside a writer on another thread (ADR 0021).
+   */
+  busyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
+  /**
+   * Checkpoints the whole WAL into the file and truncates it, waiting (busy_timeout) for the readers of older
+   * snapshots: for the projection worker after a catch-up (ADR 0021), where the main thread's reads meanwhile
+   * kept the WAL from restarting, so it grew by the catch-up's size. Never on the event loop.
+   */
+  truncateWal(): void {
+    if (this.file !== ':memory:' && !this.readOnly) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** The page cache's size before `bulkWrites(true)`, restored after it. */

@@ -83,6 +83,9 @@ export class ProbesController {
           const position = this.projections.caughtUpTo;
           const unreadable = this.projections.unreadable;
           if (unreadable) return s.down({ position, unreadableEvent: unreadable.toJSON() });
+          // The projection worker stopped (ADR 0021): what is read is no longer the log's latest.
+          const failure = this.projections.failure;
+          if (failure) return s.down({ position, message: failure });
           const answer = await head;
           if (!('head' in answer)) return s.down({ position, message: 'the log head is unknown (the store does not answer)' });
           const lag = answer.head - position;

@@ -6,6 +6,8 @@ import { AuditLogStore } from './audit-log.store';
 
 /** A delivered batch is committed in one transaction; a very long one in transactions of this many events. */
 const MAX_PENDING_EVENTS = 10_000;
+/** A commit that found the file's write lock held is tried again after this long. */
+const BUSY_RETRY_MS = 20;
 /** While rebuilding, the log says how far it got every this many events. */
 const PROGRESS_EVERY = 100_000;
 
@@ -127,8 +129,22 @@ export class AuditLogProjection implements OnApplicationShutdown {
       this.store.commit({ position: this.position, size: this.checker.size, lastHash: this.lastHash, firstMismatch: this.checker.firstMismatch });
       this.pending = 0;
     } catch (e) {
+      // Another thread holds the file's write lock (the projection worker, ADR 0021; this connection does not wait
+      // for it): the rows stay in memory and the commit is tried again shortly.
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') return this.retryCommit();
       this.logger.error(`Audit read model: could not write to ${this.store.file}: ${(e as Error).message}. Kept in memory; retried with the next events.`);
     }
+  }
+
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  private retryCommit(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.commit();
+    }, BUSY_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   /** How many events the tree holds. */

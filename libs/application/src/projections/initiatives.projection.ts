@@ -154,6 +154,7 @@ export class InitiativesProjection extends PersistentProjection {
       this.memo.delete(id);
     }
     this.pending.clear();
+    if (this.pendingDayChanged) this.dayChanges += 1;
     // The page index follows the rows (a rolled-back batch drops it: discard).
     if (this.pendingDayChanged) this.daysChanged += 1;
     if (this.pageIndex && (this.pendingDayChanged || !this.pendingNew.every((n) => this.pageIndex!.push(n.position, n.proposedOn)))) this.pageIndex = null;
@@ -208,6 +209,25 @@ export class InitiativesProjection extends PersistentProjection {
 
   protected override forget(): void {
     this.memo.clear();
+  }
+
+  /**
+   * How many batches changed an existing initiative's day proposed (which the page index's MAX(proposed_pos) check
+   * cannot see): the projection worker reports it, and a read-only instance then drops its page index (ADR 0021).
+   */
+  dayChanges = 0;
+
+  /** Drops the page index: the next list loads it again from the rows. */
+  forgetPages(): void {
+    this.pageIndex = null;
+  }
+
+  /** Where `prepareStatuses` is done when not here: the projection worker, asked by message (ADR 0021). */
+  private statusPreparer: ((asOf: CalendarDate) => Promise<void>) | null = null;
+
+  /** A read-only instance has its statuses prepared by the instance that writes the file. */
+  prepareStatusesWith(preparer: (asOf: CalendarDate) => Promise<void>): void {
+    this.statusPreparer = preparer;
   }
 
   /** The day the status filter was last asked for: rows written since get their status for it at once. */
@@ -265,6 +285,9 @@ export class InitiativesProjection extends PersistentProjection {
   }
 
   private async computeStatuses(asOf: CalendarDate): Promise<void> {
+    // With the projection worker (ADR 0021) the rows are its to write: it prepares the day, and this awaits it.
+    if (this.statusPreparer) return this.statusPreparer(asOf);
+    if (this.db.readOnly) return;
     try {
       this.ready();
       this.statusDay = asOf;

@@ -60,6 +60,8 @@ export abstract class PersistentProjection {
   protected ready(): void {
     if (this.opened) return;
     this.opened = true;
+    // A read-only instance reads what the projection worker writes (ADR 0021): it neither creates nor resets.
+    if (this.db.readOnly) return;
     const checkpoint = this.db.checkpoint(this.name);
     const missing = this.tables.filter((t) => !this.db.hasTable(t));
     if (checkpoint && checkpoint.version !== this.version)

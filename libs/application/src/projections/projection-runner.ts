@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { ReadModelDb } from '@dgr/read-model-store';
 import { UnreadableEvent, type EventStore, type RecordedEvent, type Subscription } from '@dgr/event-store';
 import { describeUnreadable, ServiceUnavailable } from '../service-unavailable';
-import { EVENT_STORE } from '../tokens';
+import { EVENT_STORE, PROJECTION_WORKER } from '../tokens';
+import { ProjectionThread, type ProjectionWorkerOptions } from './projection-thread';
 import { AuditLogProjection } from './audit-log.projection';
 import { ReadModels } from './read-models';
 import { FundProjection } from './fund.projection';
@@ -38,14 +40,33 @@ export class ProjectionRunner implements OnModuleDestroy {
   /** The same business read models a replay builds, here the live (injected) ones. */
   private readonly business: ReadModels;
 
+  /** The projection worker (ADR 0021), when the business read models are applied there; null: in this thread. */
+  private thread: ProjectionThread | null = null;
+  /** In worker mode: the position the worker's read models reached, and the audit read model's (applied here). */
+  private businessAt = 0;
+  private auditAt = 0;
+  private dayChanges = 0;
+  /** Why the projection worker stopped (an error other than an unreadable event), or null. */
+  private failed: string | null = null;
+  /** A day whose statuses were asked for before the worker started. */
+  private statusDayBeforeStart: string | null = null;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     initiatives: InitiativesProjection,
     fund: FundProjection,
     private readonly audit: AuditLogProjection,
     rules: RuleViolationsProjection,
+    @Optional() @Inject(PROJECTION_WORKER) private readonly worker: ProjectionWorkerOptions | null = null,
+    @Optional() @Inject(ReadModelDb) private readonly file: ReadModelDb | null = null,
   ) {
     this.business = new ReadModels(initiatives, fund, rules);
+    if (this.worker) initiatives.prepareStatusesWith((day) => this.prepareStatuses(day));
+  }
+
+  /** Whether the business read models are applied on the projection worker (ADR 0021). */
+  get inWorker(): boolean {
+    return this.worker !== null;
   }
 
   /**
@@ -55,6 +76,7 @@ export class ProjectionRunner implements OnModuleDestroy {
    */
   async start(): Promise<void> {
     if (this.subscription) return;
+    if (this.worker) return this.startWorker(this.worker);
     // The audit read model resumes from its own checkpoint (or rebuilds, when its file is not this log's).
     await this.audit.resume(this.store);
     await this.business.checkAgainst(this.store);
@@ -78,6 +100,92 @@ export class ProjectionRunner implements OnModuleDestroy {
     } finally {
       if (business < head) this.endCatchUp();
     }
+  }
+
+  /**
+   * Worker mode (ADR 0021): the worker catches up the business read models (its progress in the log) while this
+   * thread catches up the audit read model; the start waits for both.
+   */
+  private async startWorker(options: ProjectionWorkerOptions): Promise<void> {
+    if (!this.file || this.file.file === ':memory:') throw new Error('The projection worker needs the read models in a file (DGR_READ_MODEL_FILE)');
+    // This thread's writes (the audit read model's) never wait for the worker's write lock: a busy commit is retried later.
+    this.file.busyTimeout(0);
+    await this.audit.resume(this.store);
+    const head = await this.store.headPosition();
+    this.auditAt = Math.min(this.audit.size, head);
+    this.thread = new ProjectionThread(this.file.file, options, {
+      position: (position, dayChanges) => this.workerReached(position, dayChanges),
+      stopped: (position, unreadable) => {
+        this.workerReached(position, this.dayChanges);
+        this.stop(unreadable);
+      },
+      failed: (message) => this.workerFailed(message),
+    });
+    this.subscription = this.store.subscribeToAll(this.auditAt, (events) => this.applyAudit(events));
+    try {
+      this.workerReached(await this.thread.whenStarted(), this.dayChanges);
+      await this.until(head, null);
+      this.logger.log(`Read models caught up with ${head} events (business read models on the projection worker)`);
+    } catch (e) {
+      if (!(e instanceof ServiceUnavailable && (this.stoppedAt || this.failed))) throw e;
+    }
+    if (this.statusDayBeforeStart !== null) void this.prepareStatuses(this.statusDayBeforeStart);
+  }
+
+  private workerReached(position: number, dayChanges: number): void {
+    if (dayChanges !== this.dayChanges) {
+      this.dayChanges = dayChanges;
+      this.business.initiatives.forgetPages();
+    }
+    if (position > this.businessAt) this.businessAt = position;
+    this.reached();
+  }
+
+  /** The audit read model, fed here in worker mode (its proofs and checkpoints are read on this thread). */
+  private applyAudit(events: readonly RecordedEvent[]): void {
+    if (this.failed) return;
+    for (const event of events) {
+      if (event.position <= this.auditAt) continue;
+      try {
+        if (event.position > this.audit.size) this.audit.apply(event);
+      } catch (e) {
+        this.workerFailed(`the audit read model refuses the event at position ${event.position}: ${String(e)}`);
+        return;
+      }
+      this.auditAt = event.position;
+    }
+    this.reached();
+  }
+
+  private reached(): void {
+    const position = Math.min(this.businessAt, this.auditAt);
+    if (position > this.position) this.position = position;
+    this.settle();
+  }
+
+  private workerFailed(message: string): void {
+    if (this.failed) return;
+    this.failed = message;
+    this.logger.error(`${message}. The read models no longer follow the log: writes answer 503 and readiness fails until the service is restarted.`);
+    this.rejectAll();
+  }
+
+  /** Why the read models stopped following the log for another reason than an unreadable event (the worker failed), or null. */
+  get failure(): string | null {
+    return this.failed;
+  }
+
+  /**
+   * Computes the day's statuses for the status filter: here, or (worker mode) on the worker, which writes the rows;
+   * the one entry point for both (InitiativesProjection.prepareStatuses delegates here in worker mode).
+   */
+  prepareStatuses(day: string): Promise<void> {
+    if (!this.worker) return this.business.initiatives.prepareStatuses(day);
+    if (!this.thread) {
+      this.statusDayBeforeStart = day;
+      return Promise.resolve();
+    }
+    return this.thread.prepareStatuses(day);
   }
 
   /** Ends the catch-up's bulk writes: the indexes a cold build left out are created (logged: it takes a while at 1M events). */
@@ -108,12 +216,12 @@ export class ProjectionRunner implements OnModuleDestroy {
 
   /** Refuses (ServiceUnavailable) while the read models are stopped before an unreadable event. */
   assertReadable(): void {
-    if (this.stoppedAt) throw this.unavailable();
+    if (this.stoppedAt || this.failed) throw this.unavailable();
   }
 
   private until(position: number, deadlineMs: number | null): Promise<void> {
     if (position <= this.position) return Promise.resolve();
-    if (this.stoppedAt) return Promise.reject(this.unavailable());
+    if (this.stoppedAt || this.failed) return Promise.reject(this.unavailable());
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { position, resolve, reject, timer: null };
       if (deadlineMs !== null) {
@@ -133,7 +241,9 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   private unavailable(): ServiceUnavailable {
-    const e = this.stoppedAt!;
+    if (!this.stoppedAt)
+      return new ServiceUnavailable(`Läsmodellerna följer inte längre loggen (${this.failed ?? 'okänt fel'}). Ändringen kan vara sparad; tjänsten behöver startas om.`, RETRY_AFTER_SECONDS);
+    const e = this.stoppedAt;
     return new ServiceUnavailable(describeUnreadable(e), RETRY_AFTER_SECONDS, e);
   }
 
@@ -192,6 +302,10 @@ export class ProjectionRunner implements OnModuleDestroy {
     this.stoppedAt = e;
     this.logger.error(`${e.message}. The read models stop before it; writes answer 503 until the service is upgraded (docs/operations.md).`);
     this.settle();
+    this.rejectAll();
+  }
+
+  private rejectAll(): void {
     const waiting = this.waiters;
     this.waiters = [];
     for (const w of waiting) {
@@ -211,6 +325,7 @@ export class ProjectionRunner implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.thread?.close();
     await this.subscription?.close();
     this.subscription = null;
   }
