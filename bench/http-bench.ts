@@ -45,6 +45,10 @@ export interface HttpOptions {
   readonly rounds: number;
   /** Initiatives whose 17 decisions are the warm-up. */
   readonly warmupInitiatives: number;
+  /** Node options for the real app's process (`--server-node-options`), on its command line. */
+  readonly serverNodeOptions?: string | null;
+  /** Variables for the real app's configuration (`--server-env`), beside the bench's own. */
+  readonly serverEnv?: Record<string, string>;
   readonly log: (line: string) => void;
 }
 
@@ -138,8 +142,9 @@ class Target {
     readonly name: string,
     args: string[],
     private readonly connections: number,
+    execArgv: string[] = [],
   ) {
-    this.server = start<TargetMessage>('http-target', args);
+    this.server = start<TargetMessage>('http-target', args, execArgv);
   }
 
   async ready(): Promise<void> {
@@ -194,7 +199,12 @@ export const runHttpBench = async (options: HttpOptions): Promise<HttpResult> =>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dgr-bench-http-'));
   const sqliteFile = path.join(dir, 'dgr.sqlite');
   const bare = new Target('bare Nest POST', ['bare'], options.connections);
-  const real = new Target('real app', ['real', sqliteFile], options.connections);
+  const real = new Target(
+    'real app',
+    ['real', sqliteFile, JSON.stringify(options.serverEnv ?? {})],
+    options.connections,
+    options.serverNodeOptions?.split(/\s+/).filter(Boolean) ?? [],
+  );
   try {
     await Promise.all([bare.ready(), real.ready()]);
     const proposals = options.warmupInitiatives + options.rounds * options.initiatives;

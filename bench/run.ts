@@ -23,7 +23,10 @@
  * --markdown FILE (write the summary as the markdown table docs/benchmarks.md shows),
  * --keep DIR (targets 4–7: run the server in DIR and keep it; a second run reuses its built read models and skips
  * the cold start — for measuring again while working, not for the figures of a run),
- * --server-node-options 'OPTS' (node options on the server's command line, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'),
+ * --server-node-options 'OPTS' (node options on the server's command line, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof';
+ * also target 1's real app),
+ * --server-env NAME=VALUE (repeatable: a variable for the server of every target and target 1's real app, e.g.
+ * DGR_READ_MODEL_WORKER=true, to compare a setting by one command),
  * --strict (exit 1 when a target fails or a measurement is invalid).
  *
  * Every measured part runs in a child process of its own; see http-bench.ts, replay.ts and server-bench.ts.
@@ -79,6 +82,7 @@ interface Options {
   strict: boolean;
   keep: string | null;
   serverNodeOptions: string | null;
+  serverEnv: Record<string, string>;
 }
 
 const out = (line = ''): void => {
@@ -105,6 +109,7 @@ const parseArgs = (argv: readonly string[]): Options => {
     strict: false,
     keep: null,
     serverNodeOptions: null,
+    serverEnv: {},
   };
   const count = (flag: string, value: string | undefined): number => {
     const n = Number(value?.replace(/_/g, ''));
@@ -128,6 +133,12 @@ const parseArgs = (argv: readonly string[]): Options => {
       options.keep = argv[++i] ?? '';
       if (options.keep === '') throw new Error('--keep needs a folder');
     } else if (arg === '--server-node-options') options.serverNodeOptions = argv[++i] ?? null;
+    else if (arg === '--server-env') {
+      const pair = argv[++i] ?? '';
+      const eq = pair.indexOf('=');
+      if (eq < 1 || !/^[A-Z][A-Z0-9_]*$/.test(pair.slice(0, eq))) throw new Error(`--server-env needs NAME=VALUE, got ${pair}`);
+      options.serverEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
     else if (arg === '--markdown') {
       options.markdown = argv[++i] ?? '';
       if (options.markdown === '') throw new Error('--markdown needs a file name');
@@ -453,7 +464,8 @@ const markdown = (options: Options, verdicts: Verdict[], started: Date, seconds:
   [
     `Run of ${started.toISOString()} on ${machine}; ${fmt(options.events)} events; ` +
       `\`npm run bench -- --events ${options.events} --seed ${options.seed} --connections ${options.connections} --writers ${options.writers} ` +
-      `--load-seconds ${options.loadSeconds} --mixed-reads ${options.mixedReads}${options.only ? ` --only ${[...options.only].join(',')}` : ''}\`; ` +
+      `--load-seconds ${options.loadSeconds} --mixed-reads ${options.mixedReads}${options.only ? ` --only ${[...options.only].join(',')}` : ''}` +
+      `${Object.entries(options.serverEnv).map(([k, v]) => ` --server-env ${k}=${v}`).join('')}\`; ` +
       `${fmt(seconds / 60, 1)} min in all.`,
     '',
     '| # | what | measured | target | verdict |',
@@ -473,6 +485,8 @@ const main = async (): Promise<void> => {
   const machine = `node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${mb(os.totalmem())} RAM`;
   out(`DGR benchmarks — ${started.toISOString()}`);
   out(`  ${machine}; ${fmt(options.events)} events; seed ${options.seed}`);
+  if (Object.keys(options.serverEnv).length > 0)
+    out(`  the server's --server-env: ${Object.entries(options.serverEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const verdicts: Verdict[] = [];
   if (want('http')) {
     const commitRate = durableCommitRate();
@@ -481,6 +495,8 @@ const main = async (): Promise<void> => {
       initiatives: options.initiatives,
       rounds: options.rounds,
       warmupInitiatives: options.warmup,
+      serverNodeOptions: options.serverNodeOptions,
+      serverEnv: options.serverEnv,
       log,
     });
     verdicts.push(printHttp(http, options, commitRate));
@@ -498,6 +514,7 @@ const main = async (): Promise<void> => {
       seed: options.seed,
       keepDir: options.keep,
       serverNodeOptions: options.serverNodeOptions,
+      serverEnv: options.serverEnv,
       emptyBaseline: want('rebuild') && options.keep === null,
       warm: want('start') || want('memory') || want('reads') || want('event-loop'),
       mixed: want('memory'),

@@ -48,6 +48,8 @@ export interface ServerBenchOptions {
   readonly keepDir: string | null;
   /** Node options for the server process, on its command line (`--server-node-options`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`). */
   readonly serverNodeOptions: string | null;
+  /** Variables for the server beside the bench's own (`--server-env`). */
+  readonly serverEnv: Record<string, string>;
   /** Which steps to run. */
   readonly emptyBaseline: boolean;
   readonly warm: boolean;
@@ -160,7 +162,7 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
     let emptyStartMs: number | null = null;
     if (options.emptyBaseline) {
       fs.mkdirSync(path.join(dir, 'empty'));
-      const empty = startServer(serverEnv(path.join(dir, 'empty', 'dgr.sqlite'), await freePort()));
+      const empty = startServer(serverEnv(path.join(dir, 'empty', 'dgr.sqlite'), await freePort(), options.serverEnv));
       try {
         emptyStartMs = await empty.ready(120_000);
       } finally {
@@ -172,7 +174,7 @@ export const runServerBench = async (options: ServerBenchOptions): Promise<Serve
     const kept = options.keepDir !== null && fs.existsSync(file) && fs.existsSync(path.join(dir, 'read-models.sqlite'));
     if (!kept) fs.copyFileSync(options.file, file);
     const logBytes = fs.statSync(file).size;
-    const env = serverEnv(file, await freePort());
+    const env = serverEnv(file, await freePort(), options.serverEnv);
     let coldStartMs = Number.NaN;
     if (kept) log(`--keep ${dir}: its read models are built already; no cold start`);
     else {
