@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { LogChecker } from '@dgr/audit';
-import { SqliteEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
+import { InMemoryEventStore, SqliteEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { ReadModelDb } from '@dgr/read-model-store';
 import { AuditLogProjection } from './audit-log.projection';
 
@@ -118,6 +118,13 @@ describe('the audit read model’s leaf thread', () => {
       await p.resume(log); // 4,500 events behind, fewer than LEAF_THREAD_FROM
       expect(p.leafThread).toBeNull();
       p.onApplicationShutdown();
+      const memory = new InMemoryEventStore();
+      await memory.append('counter-0', [event(1)], 'no_stream');
+      const q = new AuditLogProjection();
+      q.leafThreadFrom = 1;
+      await q.resume(memory);
+      expect(q.leafThread).toBeNull();
+      q.onApplicationShutdown();
     } finally {
       await log.close();
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '@dgr/audit';
-import { SqliteEventStore, type EventStore, type RecordedEvent } from '@dgr/event-store';
+import type { EventStore, RecordedEvent } from '@dgr/event-store';
 import { ReadModelDb } from '@dgr/read-model-store';
 import { AuditLeafThread } from './audit-leaf-thread';
 import { AuditLogStore } from './audit-log.store';
@@ -123,20 +123,25 @@ export class AuditLogProjection implements OnApplicationShutdown {
    */
   private startLeafThread(log: EventStore, head: number): void {
     this.stopLeafThread();
-    if (!(log instanceof SqliteEventStore) || log.file === ':memory:' || head - this.position < this.leafThreadFrom) return;
+    const file = log.localFile;
+    if (file === undefined || head - this.position < this.leafThreadFrom) return;
     try {
-      this.leaves = AuditLeafThread.start(log.file, this.position, head, (reason) =>
+      this.leaves = AuditLeafThread.start(file, this.position, head, (reason) =>
         this.logger.warn(`Audit read model: its leaf thread stopped (${reason}); the main thread hashes the rest itself.`),
       );
+      this.logger.log(`Audit read model: the events up to position ${head} are hashed in a worker thread as well`);
     } catch (e) {
       this.logger.warn(`Audit read model: no leaf thread (${(e as Error).message}); the main thread hashes every event itself.`);
     }
   }
 
   private stopLeafThread(): void {
-    this.leaves?.stop();
-    if (this.leaves) this.hashedInThread += this.leaves.taken;
+    const leaves = this.leaves;
+    if (!leaves) return;
+    leaves.stop();
+    this.hashedInThread += leaves.taken;
     this.leaves = null;
+    this.logger.log(`Audit read model: ${leaves.taken} events hashed by its worker thread, the others on the main thread`);
   }
 
   /** The leaf thread of the catch-up under way, or null (a test waits for it to be ahead). */
