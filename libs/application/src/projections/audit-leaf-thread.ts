@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { HASH_SIZE, type PrecomputedLeaf } from '@dgr/audit';
 import { AUDIT_LEAF_ROLE, type AuditLeafChunk, type AuditLeafJob, type AuditLeafMessage } from './audit-leaf.worker';
 
@@ -11,13 +11,15 @@ const CHUNK = 2000;
 const WINDOW = 32;
 
 /** Under jest the worker first registers tools/ts-worker-loader.cjs (as the commit and verify threads do). */
-const newWorker = (workerData: AuditLeafJob): Worker =>
-  SCRIPT.endsWith('.ts')
+const newWorker = (workerData: AuditLeafJob): Worker => {
+  const options = { workerData, transferList: [workerData.port] };
+  return SCRIPT.endsWith('.ts')
     ? new Worker(`require(${JSON.stringify(path.resolve(__dirname, '..', '..', '..', '..', 'tools', 'ts-worker-loader.cjs'))}); require(${JSON.stringify(SCRIPT)});`, {
+        ...options,
         eval: true,
-        workerData,
       })
-    : new Worker(SCRIPT, { workerData });
+    : new Worker(SCRIPT, options);
+};
 
 /**
  * The audit read model's helper during a long catch-up from a SQLite log (ADR 0018, "The cold rebuild"): a worker
@@ -25,39 +27,36 @@ const newWorker = (workerData: AuditLeafJob): Worker =>
  * (audit-leaf.worker.ts). `take` hands the main thread the result for the event it is applying — only when the
  * worker read the same event (position, id, stored hash); otherwise (the worker is behind, failed, or could not
  * canonicalise it) null, and the main thread computes it itself, as without the thread. The stream and position
- * checks stay on the main thread, over the events it applies. It never keeps the process alive.
+ * checks stay on the main thread, over the events it applies. `take` reads the worker's chunks synchronously
+ * (`receiveMessageOnPort`): a catch-up applies its batches without a turn of the event loop. It never keeps the
+ * process alive.
  */
 export class AuditLeafThread {
   private readonly chunks: AuditLeafChunk[] = [];
   /** The next entry of chunks[0] to look at. */
   private index = 0;
   private worker: Worker | null;
-  /** The last position computed so far, and who waits for one. */
+  private readonly port: MessagePort;
+  /** The last position received so far; whether the worker is done (or gone). */
   private reached: number;
-  private waiting: Array<{ position: number; resolve: () => void }> = [];
+  private ended = false;
   /** Events whose results `take` handed out. */
   taken = 0;
 
   private constructor(
-    job: AuditLeafJob,
+    job: Omit<AuditLeafJob, 'port'>,
     private readonly onFailure: (reason: string) => void,
   ) {
     this.until = job.until;
     this.reached = job.after;
-    const worker = newWorker(job);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    port1.unref();
+    const worker = newWorker({ ...job, port: port2 });
     worker.unref();
-    worker.on('message', (m: AuditLeafMessage) => {
-      if ('failed' in m) this.fail(m.failed);
-      else if ('positions' in m) {
-        this.chunks.push(m);
-        this.reached = m.positions[m.positions.length - 1] ?? this.reached;
-        this.wake(false);
-      } else this.wake(true);
-    });
     worker.on('error', (e) => this.fail(e.message));
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = null;
-      this.wake(true);
     });
     this.worker = worker;
   }
@@ -70,20 +69,31 @@ export class AuditLeafThread {
     return new AuditLeafThread({ role: AUDIT_LEAF_ROLE, file, after, until, chunk: CHUNK, window: WINDOW }, onFailure);
   }
 
-  /** Resolves once the worker has computed up to `position`, or has ended (a test or a bench waits with it). */
-  ready(position: number): Promise<void> {
-    if (this.reached >= position || !this.worker) return Promise.resolve();
-    return new Promise((resolve) => this.waiting.push({ position, resolve }));
+  /** Takes in what the worker posted so far (synchronously). */
+  private receive(): void {
+    if (this.ended) return;
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const message = m.message as AuditLeafMessage;
+      if ('positions' in message) {
+        this.chunks.push(message);
+        this.reached = message.positions[message.positions.length - 1] ?? this.reached;
+      } else if ('failed' in message) return this.fail(message.failed);
+      else this.ended = true;
+    }
   }
 
-  private wake(all: boolean): void {
-    const now = this.waiting.filter((w) => all || w.position <= this.reached);
-    this.waiting = this.waiting.filter((w) => !now.includes(w));
-    for (const w of now) w.resolve();
+  /** Resolves once the worker has computed up to `position`, or has ended (a test waits with it). */
+  async ready(position: number): Promise<void> {
+    for (;;) {
+      this.receive();
+      if (this.reached >= position || this.ended || !this.worker) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** What the worker computed for this event, or null (then the caller computes it). */
   take(event: { readonly position: number; readonly id: string; readonly hash: string }): PrecomputedLeaf | null {
+    if (this.reached < event.position) this.receive();
     for (;;) {
       const chunk = this.chunks[0];
       if (!chunk) return null;
@@ -91,7 +101,7 @@ export class AuditLeafThread {
       if (this.index < chunk.positions.length) break;
       this.chunks.shift();
       this.index = 0;
-      this.worker?.postMessage({ credit: 1 });
+      this.port.postMessage({ credit: 1 });
     }
     const chunk = this.chunks[0]!;
     const i = this.index;
@@ -110,8 +120,9 @@ export class AuditLeafThread {
   stop(): void {
     const worker = this.worker;
     this.worker = null;
+    this.ended = true;
     this.chunks.length = 0;
-    this.wake(true);
+    this.port.close();
     if (worker) void worker.terminate();
   }
 }

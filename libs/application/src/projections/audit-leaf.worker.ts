@@ -7,7 +7,7 @@
  * ahead of what the main thread took (one credit per chunk taken), so its memory is bounded at any log size.
  * Loaded on the main thread (for its types and role), it does nothing.
  */
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import { hashAndLeafData, hashLeaf, HASH_SIZE } from '@dgr/audit';
 import { SqliteEventStore } from '@dgr/event-store';
 
@@ -24,6 +24,11 @@ export interface AuditLeafJob {
   readonly chunk: number;
   /** Chunks it may be ahead of the main thread. */
   readonly window: number;
+  /**
+   * Where it posts its chunks and gets its credits: the main thread reads them with `receiveMessageOnPort`, without
+   * a turn of its event loop (a catch-up applies batch after batch without one).
+   */
+  readonly port: MessagePort;
 }
 
 /** One chunk of consecutive events as the worker read them: their identity, and what it computed. */
@@ -43,7 +48,8 @@ export type AuditLeafMessage = AuditLeafChunk | { readonly done: true } | { read
 const run = async (job: AuditLeafJob): Promise<void> => {
   let credit = job.window;
   let wake: (() => void) | null = null;
-  parentPort!.on('message', (m: { credit?: number }) => {
+  const port = job.port;
+  port.on('message', (m: { credit?: number }) => {
     credit += m.credit ?? 0;
     wake?.();
     wake = null;
@@ -70,14 +76,16 @@ const run = async (job: AuditLeafJob): Promise<void> => {
         }
       });
       credit -= 1;
-      parentPort!.postMessage(chunk, [leaves.buffer]);
+      port.postMessage(chunk, [leaves.buffer]);
       position = events[events.length - 1]!.position;
     }
-    parentPort!.postMessage({ done: true } satisfies AuditLeafMessage);
+    port.postMessage({ done: true } satisfies AuditLeafMessage);
   } finally {
     await store.close();
   }
 };
 
-if (!isMainThread && (workerData as AuditLeafJob | undefined)?.role === AUDIT_LEAF_ROLE)
-  run(workerData as AuditLeafJob).catch((e: unknown) => parentPort!.postMessage({ failed: e instanceof Error ? e.message : String(e) } satisfies AuditLeafMessage));
+if (!isMainThread && (workerData as AuditLeafJob | undefined)?.role === AUDIT_LEAF_ROLE) {
+  const job = workerData as AuditLeafJob;
+  run(job).catch((e: unknown) => job.port.postMessage({ failed: e instanceof Error ? e.message : String(e) } satisfies AuditLeafMessage));
+}
