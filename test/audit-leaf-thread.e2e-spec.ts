@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { LogChecker } from '@dgr/audit';
 import { InMemoryEventStore, SqliteEventStore, type NewEvent, type RecordedEvent } from '@dgr/event-store';
 import { ReadModelDb } from '@dgr/read-model-store';
-import { AuditLogProjection } from './audit-log.projection';
+import { AuditLogProjection } from '@dgr/application';
 
 /*
  * The audit read model's leaf thread (ADR 0018, "The cold rebuild"): a worker thread that reads the SQLite log
