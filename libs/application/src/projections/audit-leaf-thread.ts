@@ -42,6 +42,8 @@ export class AuditLeafThread {
   private ended = false;
   /** Events whose results `take` handed out. */
   taken = 0;
+  /** The position the worker was last told the main thread is at. */
+  private told = 0;
 
   private constructor(
     job: Omit<AuditLeafJob, 'port'>,
@@ -96,12 +98,20 @@ export class AuditLeafThread {
     if (this.reached < event.position) this.receive();
     for (;;) {
       const chunk = this.chunks[0];
-      if (!chunk) return null;
+      if (!chunk) {
+        // The worker is behind (a busy machine): it is told where the main thread is, to skip ahead of it.
+        if (event.position - this.told >= CHUNK && !this.ended) {
+          this.told = event.position;
+          this.port.postMessage({ at: event.position });
+        }
+        return null;
+      }
       while (this.index < chunk.positions.length && chunk.positions[this.index]! < event.position) this.index += 1;
       if (this.index < chunk.positions.length) break;
       this.chunks.shift();
       this.index = 0;
-      this.port.postMessage({ credit: 1 });
+      this.told = event.position;
+      this.port.postMessage({ credit: 1, at: event.position });
     }
     const chunk = this.chunks[0]!;
     const i = this.index;

@@ -5,8 +5,15 @@
  * JSON of the event, its hash recomputed from it, and its RFC 6962 leaf hash — on the machine's other core, while
  * the main thread applies the business read models. It posts them in chunks and stays at most `window` chunks
  * ahead of what the main thread took (one credit per chunk taken), so its memory is bounded at any log size.
- * Loaded on the main thread (for its types and role), it does nothing.
+ * It runs at the lowest CPU priority: it uses a core the machine has spare, and never takes one from the main
+ * thread (on a busy machine it falls behind, and the main thread, which it tells where it is, hashes the events
+ * itself: the worker then skips ahead to where the main thread is). Loaded on the main thread (for its types and
+ * role), it does nothing.
  */
+
+/** The lowest CPU priority (nice 19): only this thread's, on Linux (setpriority on the calling thread). */
+const LOWEST_PRIORITY = 19;
+import { setPriority } from 'node:os';
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import { hashAndLeafData, hashLeaf, HASH_SIZE } from '@dgr/audit';
 import { SqliteEventStore } from '@dgr/event-store';
@@ -46,11 +53,19 @@ export interface AuditLeafChunk {
 export type AuditLeafMessage = AuditLeafChunk | { readonly done: true } | { readonly failed: string };
 
 const run = async (job: AuditLeafJob): Promise<void> => {
+  try {
+    setPriority(LOWEST_PRIORITY);
+  } catch {
+    // A platform that cannot lower it: the thread runs at the normal priority.
+  }
   let credit = job.window;
   let wake: (() => void) | null = null;
+  /** Where the main thread is: the worker does not compute what it has already passed. */
+  let mainAt = job.after;
   const port = job.port;
-  port.on('message', (m: { credit?: number }) => {
+  port.on('message', (m: { credit?: number; at?: number }) => {
     credit += m.credit ?? 0;
+    mainAt = Math.max(mainAt, m.at ?? 0);
     wake?.();
     wake = null;
   });
@@ -59,6 +74,10 @@ const run = async (job: AuditLeafJob): Promise<void> => {
     let position = job.after;
     while (position < job.until) {
       while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
+      // A turn of the event loop per chunk: the main thread's messages (credits, where it is) arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      position = Math.max(position, mainAt);
+      if (position >= job.until) break;
       const events = await store.readAll(position, Math.min(job.chunk, job.until - position));
       if (events.length === 0) break;
       const leaves = new Uint8Array(events.length * HASH_SIZE);
