@@ -106,6 +106,12 @@ export interface StreamHeads {
   set(stream: string, head: StreamHead): unknown;
 }
 
+/** An event's hash recomputed from its content (`hashAndLeafData`) and its leaf hash (`hashLeaf` of its leaf data). */
+export interface PrecomputedLeaf {
+  readonly recomputedHash: string;
+  readonly leafHash: Uint8Array;
+}
+
 /** Where a LogChecker resumes: a tree and heads kept elsewhere, and the first mismatch they found. */
 export interface LogCheckerState {
   readonly levels?: MerkleLevels;
@@ -153,6 +159,21 @@ export class LogChecker {
     this.heads.set(e.stream, { revision: e.revision, hash: e.hash });
     // An event that cannot be canonicalised still takes its place in the tree, as whatever it is.
     this.tree.appendData(computed ? computed.leafData : Buffer.from(String(JSON.stringify(e)), 'utf8'));
+    return this.found(e, reason);
+  }
+
+  /**
+   * As `add`, with the event's recomputed hash and leaf hash computed elsewhere from the same stored event (the
+   * audit read model's leaf thread): the same checks, the same leaf, the same answer.
+   */
+  addHashed(e: LeafEvent, hashed: PrecomputedLeaf): Mismatch | null {
+    const reason = this.reasonOf(e, hashed.recomputedHash);
+    this.heads.set(e.stream, { revision: e.revision, hash: e.hash });
+    this.tree.appendLeafHash(hashed.leafHash);
+    return this.found(e, reason);
+  }
+
+  private found(e: LeafEvent, reason: MismatchReason | null): Mismatch | null {
     if (!reason) return null;
     const mismatch: Mismatch = { position: e.position, stream: e.stream, revision: e.revision, reason };
     this.first ??= mismatch;

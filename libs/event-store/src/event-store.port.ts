@@ -70,6 +70,11 @@ export interface StreamAppend {
 }
 
 export interface EventStore {
+  /**
+   * The SQLite file that holds the log, which another thread may open read-only (the audit read model's leaf
+   * thread, ADR 0018); absent for a store without one (in memory, EventStoreDB).
+   */
+  readonly localFile?: string;
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /**
    * Appends to several streams in ONE transaction: every stream's expected revision is checked, and either

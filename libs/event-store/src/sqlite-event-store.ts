@@ -227,6 +227,10 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream.all(stream, Math.max(0, fromRevision)).map(toRecorded);
   }
 
+  get localFile(): string | undefined {
+    return this.file === ':memory:' ? undefined : this.file;
+  }
+
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
     return this.statements.readAll.all(afterPosition, maxCount).map(toRecorded);
   }

@@ -71,6 +71,7 @@ export class Metrics {
   timedStore(store: EventStore): EventStore {
     const appends = this.appends;
     return {
+      localFile: store.localFile,
       append: async (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
         const end = appends.startTimer();
         try {

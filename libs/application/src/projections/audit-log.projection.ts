@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from
 import { describeMismatch, LogChecker, type Mismatch, type MerkleLog } from '@dgr/audit';
 import type { EventStore, RecordedEvent } from '@dgr/event-store';
 import { ReadModelDb } from '@dgr/read-model-store';
+import { AuditLeafThread } from './audit-leaf-thread';
 import { AuditLogStore } from './audit-log.store';
 
 /** A delivered batch is committed in one transaction; a very long one in transactions of this many events. */
@@ -10,6 +11,8 @@ const MAX_PENDING_EVENTS = 10_000;
 const BUSY_RETRY_MS = 20;
 /** While rebuilding, the log says how far it got every this many events. */
 const PROGRESS_EVERY = 100_000;
+/** A catch-up of at least this many events from a SQLite log hashes in a leaf thread, on another core (ADR 0018). */
+export const LEAF_THREAD_FROM = 20_000;
 
 /**
  * The audit read model: the Merkle tree over the whole log (leaf i is the event at position i + 1), fed in
@@ -35,6 +38,10 @@ export class AuditLogProjection implements OnApplicationShutdown {
   private rebuild: { readonly head: number; nextReport: number } | null = null;
   private resumedAtPosition = 0;
   private foundByRecheck: Mismatch | null = null;
+  /** While catching up a long way: the worker that computes the events' hashes ahead of `apply`, or null. */
+  private leaves: AuditLeafThread | null = null;
+  /** How far behind the log's head a start must be to use the leaf thread (tests lower it). */
+  leafThreadFrom = LEAF_THREAD_FROM;
 
   /** `db`: the process's read-model file, shared with the business read models (absent: its own, in memory). */
   constructor(@Optional() @Inject(ReadModelDb) db?: ReadModelDb) {
@@ -56,6 +63,7 @@ export class AuditLogProjection implements OnApplicationShutdown {
       const stale = await this.staleReason(log, head, checkpoint.position, checkpoint.lastHash);
       if (stale) this.restart(stale);
     }
+    this.startLeafThread(log, head);
     if (this.store.file === ':memory:') return this.position;
     const reason = this.store.rebuildReason;
     if (this.position === 0 && head > 0) {
@@ -91,7 +99,9 @@ export class AuditLogProjection implements OnApplicationShutdown {
   apply(event: RecordedEvent): void {
     // Already in the stored model: not re-hashed (a start that resumes still sees the runner's earlier events).
     if (event.position <= this.position) return;
-    const mismatch = this.checker.add(event);
+    const hashed = this.leaves?.take(event) ?? null;
+    const mismatch = hashed ? this.checker.addHashed(event, hashed) : this.checker.add(event);
+    if (this.leaves && event.position >= this.leaves.until) this.stopLeafThread();
     this.position = event.position;
     this.lastHash = event.hash;
     if (mismatch && mismatch === this.checker.firstMismatch)
@@ -108,6 +118,41 @@ export class AuditLogProjection implements OnApplicationShutdown {
     }
     if (this.rebuild) this.reportRebuild(this.rebuild);
   }
+
+  /**
+   * A SQLite log file far ahead of the model: a worker thread reads it too and computes each event's recomputed
+   * hash and leaf hash, in parallel with the business read models (AuditLeafThread). Same checks, same tree.
+   */
+  private startLeafThread(log: EventStore, head: number): void {
+    this.stopLeafThread();
+    const file = log.localFile;
+    if (file === undefined || head - this.position < this.leafThreadFrom) return;
+    try {
+      this.leaves = AuditLeafThread.start(file, this.position, head, (reason) =>
+        this.logger.warn(`Audit read model: its leaf thread stopped (${reason}); the main thread hashes the rest itself.`),
+      );
+      this.logger.log(`Audit read model: the events up to position ${head} are hashed in a worker thread as well`);
+    } catch (e) {
+      this.logger.warn(`Audit read model: no leaf thread (${(e as Error).message}); the main thread hashes every event itself.`);
+    }
+  }
+
+  private stopLeafThread(): void {
+    const leaves = this.leaves;
+    if (!leaves) return;
+    leaves.stop();
+    this.hashedInThread += leaves.taken;
+    this.leaves = null;
+    this.logger.log(`Audit read model: ${leaves.taken} events hashed by its worker thread, the others on the main thread`);
+  }
+
+  /** The leaf thread of the catch-up under way, or null (a test waits for it to be ahead). */
+  get leafThread(): AuditLeafThread | null {
+    return this.leaves;
+  }
+
+  /** Events whose hashes a finished leaf thread computed (the main thread computed the others). */
+  hashedInThread = 0;
 
   private reportRebuild(rebuild: { readonly head: number; nextReport: number }): void {
     if (this.position >= rebuild.head) {
@@ -171,6 +216,7 @@ export class AuditLogProjection implements OnApplicationShutdown {
 
   /** Writes what is pending (the read-model file itself is closed by its owner, after this). */
   onApplicationShutdown(): void {
+    this.stopLeafThread();
     this.commit();
     this.store.close();
   }
@@ -191,6 +237,7 @@ export class AuditLogProjection implements OnApplicationShutdown {
   }
 
   private restart(reason: string): void {
+    this.stopLeafThread();
     this.store.reset(reason);
     this.checker = this.checkerOfStore();
     this.position = 0;

@@ -56,6 +56,7 @@ describe('A cold build of the read models', () => {
 
   const SCHEMA_INDEXES = [
     'event_times_by_recorded',
+    'initiative_events_by_initiative',
     'initiatives_by_day',
     'initiatives_by_proposed_pos',
     'initiatives_by_status',

@@ -64,7 +64,12 @@ export interface InitiativeFilter {
 @Injectable()
 export class InitiativesProjection extends PersistentProjection {
   protected readonly name = 'initiatives';
-  protected readonly version = 1;
+  /**
+   * 2: `initiative_events` keyed by the log position (a rowid table, appended to in log order) with an index on
+   * (initiative_id, position), instead of a WITHOUT ROWID table clustered by initiative, whose every insert landed
+   * on a random page (ADR 0018, "The cold rebuild").
+   */
+  protected readonly version = 2;
   protected readonly tables = ['initiatives', 'initiative_events', 'event_times'] as const;
   protected readonly schema = `
     CREATE TABLE IF NOT EXISTS initiatives (
@@ -76,9 +81,8 @@ export class InitiativesProjection extends PersistentProjection {
     CREATE INDEX IF NOT EXISTS initiatives_by_status ON initiatives (status_as_of, status, proposed_pos);
     CREATE INDEX IF NOT EXISTS initiatives_page ON initiatives (proposed_pos, proposed_on, id);
     CREATE INDEX IF NOT EXISTS initiatives_year_pos ON initiatives (year, proposed_pos, proposed_on);
-    CREATE TABLE IF NOT EXISTS initiative_events (
-      initiative_id TEXT NOT NULL, position INTEGER NOT NULL, event_json TEXT NOT NULL,
-      PRIMARY KEY (initiative_id, position)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS initiative_events (position INTEGER PRIMARY KEY, initiative_id TEXT NOT NULL, event_json TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS initiative_events_by_initiative ON initiative_events (initiative_id, position);
     CREATE TABLE IF NOT EXISTS event_times (position INTEGER PRIMARY KEY, recorded_ms INTEGER NOT NULL);
     CREATE INDEX IF NOT EXISTS event_times_by_recorded ON event_times (recorded_ms, position);`;
 
@@ -121,7 +125,7 @@ export class InitiativesProjection extends PersistentProjection {
     else if (before.state.proposedOn !== state.proposedOn) this.pendingDayChanged = true;
     this.pending.set(id, { state, proposedPos: before?.proposedPos ?? event.position, lastPos: event.position });
     this.insertTime(event.position, recorded);
-    this.db.stmt('INSERT OR REPLACE INTO initiative_events (initiative_id, position, event_json) VALUES (?, ?, ?)').run(id, event.position, JSON.stringify(domain));
+    this.db.stmt('INSERT OR REPLACE INTO initiative_events (position, initiative_id, event_json) VALUES (?, ?, ?)').run(event.position, id, JSON.stringify(domain));
   }
 
   private insertTime(position: number, recordedMs: number): void {
