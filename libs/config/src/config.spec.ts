@@ -11,7 +11,7 @@ describe('configuration', () => {
       blobDir: './data/blobs',
       readModelFile: './data/read-models.sqlite',
       readModelSlots: true,
-      readModelWorker: false,
+      readModelWorker: true,
       auth: { key: { kind: 'local-secret-file', file: './data/jwt-secret' }, issuer: undefined, audience: undefined, maxTokenDays: 30 },
       rateLimitPerMinute: 600,
       rateLimitAnonymousPerMinute: 300,
@@ -58,7 +58,7 @@ describe('configuration', () => {
       blobDir: '/var/lib/dgr/blobs',
       readModelFile: '/var/lib/dgr/read-models.sqlite',
       readModelSlots: true,
-      readModelWorker: false,
+      readModelWorker: true,
       auth: { key: { kind: 'secret', secret }, issuer: 'https://idp.regionvarmland.se', audience: 'dgr', maxTokenDays: 7 },
       rateLimitPerMinute: 60,
       rateLimitAnonymousPerMinute: 30,
@@ -88,8 +88,8 @@ describe('configuration', () => {
     expect(loadConfig({ DGR_SQLITE_FILE: ':memory:' }).readModelSlots).toBe(false);
   });
 
-  it('readModelWorker: DGR_READ_MODEL_WORKER, false by default (ADR 0021); anything but true or false stops the start', () => {
-    expect(loadConfig({}).readModelWorker).toBe(false);
+  it('readModelWorker: DGR_READ_MODEL_WORKER, true by default (ADR 0021); anything but true or false stops the start', () => {
+    expect(loadConfig({}).readModelWorker).toBe(true);
     expect(loadConfig({ DGR_READ_MODEL_WORKER: ' FALSE ' }).readModelWorker).toBe(false);
     expect(loadConfig({ DGR_READ_MODEL_WORKER: 'true' }).readModelWorker).toBe(true);
     expect(() => loadConfig({ DGR_READ_MODEL_WORKER: 'yes' })).toThrow(/DGR_READ_MODEL_WORKER: must be true or false/);

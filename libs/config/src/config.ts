@@ -37,8 +37,8 @@ export interface Config {
   readonly readModelSlots: boolean;
   /**
    * The business read models are applied on a worker thread of their own, which holds the read-model file's write
-   * connection; the main thread only reads it (ADR 0021). `DGR_READ_MODEL_WORKER`, `true` or `false` (default: the
-   * worker's heap costs ~60 MiB of resident memory at 1,000,000 events, over target 5's limit; docs/benchmarks.md).
+   * connection; the main thread only reads it (ADR 0021). `DGR_READ_MODEL_WORKER`, `true` or `false` (default `true`:
+   * at 1,000,000 events it doubled the rate of HTTP decisions and kept the resident memory within target 5; docs/benchmarks.md).
    * Only with a SQLite store in a file and a read-model file (not `:memory:`); otherwise they are applied in the process.
    */
   readonly readModelWorker: boolean;

@@ -25,7 +25,7 @@ export const storeSection = (
   if (sqliteFile === '') throw new ConfigError('DGR_SQLITE_FILE', 'must be a file path, got an empty value');
   const readModelFile = readModelFileOf(env, sqliteFile);
   const readModelSlots = env.DGR_READ_MODEL_FILE === undefined && readModelFile !== ':memory:';
-  const readModelWorker = flag(env, 'DGR_READ_MODEL_WORKER', false);
+  const readModelWorker = flag(env, 'DGR_READ_MODEL_WORKER', true);
   return { sqliteFile, store: storeKind(env), blobDir: blobDirOf(env, sqliteFile), readModelFile, readModelSlots, readModelWorker };
 };
 
