@@ -16,24 +16,9 @@ import { DgrApplicationModule, ProjectionRunner, ProposeInitiativeCommand, Queri
 import { SqliteEventStore } from '@dgr/event-store';
 import { ReadModelDb } from '@dgr/read-model-store';
 import { decideAll, decision, HttpApp, propose, TODAY } from './support/http-app';
+import { turnsDuring } from './support/turns';
 
 const INITIATIVES = 300;
-
-/** Turns of the event loop that pass before `work` settles (0: it settled without letting anything else run). */
-const turnsDuring = async (work: Promise<unknown>): Promise<number> => {
-  let done = false;
-  void work.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  let turns = 0;
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));
-    turns += 1;
-  }
-  await work;
-  return turns;
-};
 
 const proposeCommand = (n: number): ProposeInitiativeCommand =>
   new ProposeInitiativeCommand(

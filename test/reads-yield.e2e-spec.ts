@@ -28,23 +28,11 @@ import {
 } from '@dgr/application';
 import { consensusAsOf, FUND_STREAM, initiativeStream, PARTY_IDS } from '@dgr/domain';
 import { InMemoryEventStore, type EventStore } from '@dgr/event-store';
+import { turnsDuring } from './support/turns';
 
 const INITIATIVES = 250;
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n + 1).padStart(12, '0')}`;
 const ctx = { correlationId: 'yield', actor: null };
-
-/** Turns of the event loop that pass before `work` settles (0: it settled without letting anything else run). */
-const turnsDuring = async (work: Promise<unknown>): Promise<number> => {
-  let done = false;
-  void work.then(() => (done = true));
-  let turns = 0;
-  while (!done) {
-    await new Promise((resolve) => setImmediate(resolve));
-    turns += 1;
-  }
-  await work;
-  return turns;
-};
 
 /** Whether work started now is still pending at the next turn of the event loop (it let other callbacks run first). */
 const pendingAfterOneTurn = async (start: () => Promise<unknown>): Promise<boolean> => {

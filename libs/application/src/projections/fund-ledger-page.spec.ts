@@ -1,13 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EVENT_VERSIONS, FUND_STREAM, type FundEvent } from '@dgr/domain';
 import type { RecordedEvent } from '@dgr/event-store';
-import { ReadModelDb } from '@dgr/read-model-store';
 import { toDomainEvent } from '../domain-events';
 import { FundProjection } from './fund.projection';
 import type { ParsedEvent } from './persistent-projection';
+import { useReadModelFiles } from '../testing/read-model-files';
 
 /*
  * A ledger page's balances: the balance before the page's first booking was one SUM over every booking's row per
@@ -73,22 +70,9 @@ const pagesOf = (fund: FundProjection, until: number, limit: number) => {
   }
 };
 
-let dir: string;
-const opened: ReadModelDb[] = [];
-const open = (): ReadModelDb => {
-  const db = new ReadModelDb(join(dir, 'read-models.sqlite'));
-  opened.push(db);
-  return db;
-};
+const { open } = useReadModelFiles('dgr-ledger-page-');
 
 beforeAll(() => Logger.overrideLogger(false));
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dgr-ledger-page-'));
-});
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('a ledger page’s balances', () => {
   it('are those of the bookings in business-date order, for every page, now and known at every position', () => {

@@ -1,7 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EVENT_VERSIONS, type InitiativeEvent } from '@dgr/domain';
 import { approvedBy, EDA, INITIATIVE_ID, KARLSTAD, KIL, proposed } from '@dgr/domain/testing';
 import type { RecordedEvent } from '@dgr/event-store';
@@ -10,6 +7,7 @@ import { toDomainEvent } from '../domain-events';
 import { InitiativesProjection } from './initiatives.projection';
 import { RuleViolationsProjection } from './rule-violations.projection';
 import type { ParsedEvent } from './persistent-projection';
+import { useReadModelFiles } from '../testing/read-model-files';
 
 /*
  * The read models remember the states they folded last (a memo, so that a live write does not parse its
@@ -34,22 +32,9 @@ const recorded = (position: number, e: InitiativeEvent): ParsedEvent => {
 
 const parties = (p: InitiativesProjection): string[] => [...(p.get(INITIATIVE_ID)?.decisions.keys() ?? [])].sort();
 
-let dir: string;
-const opened: ReadModelDb[] = [];
-const open = (): ReadModelDb => {
-  const db = new ReadModelDb(join(dir, 'read-models.sqlite'));
-  opened.push(db);
-  return db;
-};
+const { open } = useReadModelFiles('dgr-memo-');
 
 beforeAll(() => Logger.overrideLogger(false));
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dgr-memo-'));
-});
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('the read models’ memo of folded states', () => {
   it('is not used after another writer applied events to the same file: the row is read again', () => {
